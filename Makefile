@@ -36,7 +36,7 @@ demo: all
 
 checkpatch: ksrc
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		--ignore FILE_PATH_CHANGES \
 		-f kmod/*.[ch] kmod/tests/*.[ch] uapi/linux/*.h
 
 sparse:
