@@ -37,7 +37,7 @@ demo: all
 checkpatch: ksrc
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
 		--ignore FILE_PATH_CHANGES \
-		-f kmod/*.[ch] kmod/tests/*.[ch] uapi/linux/*.h
+		-f $$(git ls-files 'kmod/*.[ch]' 'uapi/*.h')
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=$(W) modules

@@ -141,6 +141,7 @@ enum mihsec_cmd {
 	MIHSEC_CMD_STATS_GET,
 	__MIHSEC_CMD_MAX
 };
+
 #define MIHSEC_CMD_MAX (__MIHSEC_CMD_MAX - 1)
 
 enum mihsec_attr {
@@ -171,6 +172,7 @@ enum mihsec_attr {
 	MIHSEC_A_STATS,
 	__MIHSEC_A_MAX
 };
+
 #define MIHSEC_A_MAX (__MIHSEC_A_MAX - 1)
 
 /* Suites, PROTOCOL.md section 3 (the Suite octet on the wire) */
@@ -192,6 +194,7 @@ enum mihsec_sa_flags {
 	/* send with E = 1 and drop received PDUs with E = 0 */
 	MIHSEC_SA_F_ENCRYPT = 1U << 0,
 };
+
 #define MIHSEC_SA_F_ALL	(MIHSEC_SA_F_ENCRYPT)
 
 enum mihsec_policy {
@@ -229,6 +232,7 @@ enum mihsec_stat {
 	MIHSEC_STAT_DROP_ERROR,		 /* [error] out of memory, crypto */
 	__MIHSEC_STAT_MAX
 };
+
 #define MIHSEC_STAT_MAX (__MIHSEC_STAT_MAX - 1)
 
 /* MIHSEC_A_SA_STATS: per-SA counters, one u64 attribute each */
@@ -243,6 +247,7 @@ enum mihsec_sa_stat {
 	MIHSEC_SA_STAT_RX_OTHER,	/* other drops after lookup */
 	__MIHSEC_SA_STAT_MAX
 };
+
 #define MIHSEC_SA_STAT_MAX (__MIHSEC_SA_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_MIHSEC_H */

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SA table of a namespace.
+ *
+ * Readers (the netfilter hooks) look SAs up under RCU; writers (netlink)
+ * hold mihsec_net.lock.  An SA removed from the table is freed after an RCU
+ * grace period, so a reader that found it can finish with it; its keys are
+ * zeroized then (the crypto transforms clear their key schedules when
+ * freed, the rest of the SA goes through kfree_sensitive).
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ktime.h>
+#include <net/netlink.h>
+#include "mihsec.h"
+#include "sa.h"
+
+struct mihsec_idref {
+	const u8 *id;
+	u32 len;
+};
+
+static u32 mihsec_peer_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mihsec_idref *ref = data;
+
+	return jhash(ref->id, ref->len, seed);
+}
+
+static u32 mihsec_peer_obj_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mihsec_sa *sa = data;
+
+	return jhash(sa->peer_id, sa->peer_len, seed);
+}
+
+static int mihsec_peer_cmp(struct rhashtable_compare_arg *arg,
+			   const void *obj)
+{
+	const struct mihsec_idref *ref = arg->key;
+	const struct mihsec_sa *sa = obj;
+
+	return sa->peer_len != ref->len || memcmp(sa->peer_id, ref->id, ref->len);
+}
+
+static const struct rhashtable_params mihsec_keyid_params = {
+	.head_offset = offsetof(struct mihsec_sa, keyid_node),
+	.key_offset = offsetof(struct mihsec_sa, rx_keyid),
+	.key_len = MIHSEC_KEYID_LEN,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params mihsec_peer_params = {
+	.head_offset = offsetof(struct mihsec_sa, peer_node),
+	.key_len = sizeof(struct mihsec_idref),
+	.hashfn = mihsec_peer_hash,
+	.obj_hashfn = mihsec_peer_obj_hash,
+	.obj_cmpfn = mihsec_peer_cmp,
+	.automatic_shrinking = true,
+};
+
+int mihsec_sa_table_init(struct mihsec_net *mn)
+{
+	int err;
+
+	mutex_init(&mn->lock);
+	mn->gen = 1;		/* 0 would disable dump consistency checks */
+	xa_init_flags(&mn->by_index, XA_FLAGS_ALLOC);
+	err = rhashtable_init(&mn->by_keyid, &mihsec_keyid_params);
+	if (err)
+		return err;
+	err = rhltable_init(&mn->by_peer, &mihsec_peer_params);
+	if (err)
+		rhashtable_destroy(&mn->by_keyid);
+	return err;
+}
+
+/* The table must be empty (mihsec_sa_flush) */
+void mihsec_sa_table_destroy(struct mihsec_net *mn)
+{
+	rhltable_destroy(&mn->by_peer);
+	rhashtable_destroy(&mn->by_keyid);
+	xa_destroy(&mn->by_index);
+	mutex_destroy(&mn->lock);
+}
+
+struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
+				   struct netlink_ext_ack *extack)
+{
+	struct mihsec_sa *sa;
+	int err = -ENOMEM;
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
+	if (!sa)
+		return ERR_PTR(-ENOMEM);
+	sa->suite = cfg->suite;
+	sa->role = cfg->role;
+	sa->flags = cfg->flags;
+	sa->local_len = cfg->local_len;
+	sa->peer_len = cfg->peer_len;
+	memcpy(sa->local_id, cfg->local_id, cfg->local_len);
+	memcpy(sa->peer_id, cfg->peer_id, cfg->peer_len);
+	memcpy(sa->tx_keyid, cfg->tx_keyid, MIHSEC_KEYID_LEN);
+	memcpy(sa->rx_keyid, cfg->rx_keyid, MIHSEC_KEYID_LEN);
+	atomic64_set(&sa->tx_seq, 0);
+	sa->added = ktime_get_boottime_seconds();
+
+	sa->replay = mihsec_replay_alloc(cfg->replay_window, GFP_KERNEL_ACCOUNT);
+	sa->stats = mihsec_ctr_alloc(__MIHSEC_SA_STAT_MAX);
+	if (!sa->replay || !sa->stats)
+		goto fail;
+	err = mihsec_key_init(&sa->tx, cfg->suite, cfg->tx_key, cfg->key_len,
+			      cfg->tx_salt);
+	if (err)
+		goto fail_key;
+	err = mihsec_key_init(&sa->rx, cfg->suite, cfg->rx_key, cfg->key_len,
+			      cfg->rx_salt);
+	if (err) {
+		mihsec_key_free(&sa->tx);
+		goto fail_key;
+	}
+	return sa;
+
+fail_key:
+	NL_SET_ERR_MSG(extack, "cannot set up the suite's crypto transform");
+fail:
+	mihsec_ctr_free(sa->stats);
+	kfree(sa->replay);
+	kfree_sensitive(sa);
+	return ERR_PTR(err);
+}
+
+void mihsec_sa_destroy(struct mihsec_sa *sa)
+{
+	mihsec_key_free(&sa->tx);
+	mihsec_key_free(&sa->rx);
+	mihsec_ctr_free(sa->stats);
+	kfree(sa->replay);
+	kfree_sensitive(sa);
+}
+
+static void mihsec_sa_free_rcu(struct rcu_head *rcu)
+{
+	mihsec_sa_destroy(container_of(rcu, struct mihsec_sa, rcu));
+}
+
+int mihsec_sa_insert(struct mihsec_net *mn, struct mihsec_sa *sa,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	mutex_lock(&mn->lock);
+	sa->serial = mn->serial + 1;	/* before readers can see it */
+	err = xa_alloc_cyclic(&mn->by_index, &sa->index, sa, xa_limit_32b,
+			      &mn->next_index, GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto out;
+	err = rhashtable_lookup_insert_fast(&mn->by_keyid, &sa->keyid_node,
+					    mihsec_keyid_params);
+	if (err) {
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "RX key ID already installed");
+		goto out_index;
+	}
+	err = rhltable_insert(&mn->by_peer, &sa->peer_node, mihsec_peer_params);
+	if (err)
+		goto out_keyid;
+	mn->serial++;
+	mn->count++;
+	mn->gen++;
+	mutex_unlock(&mn->lock);
+	return 0;
+
+out_keyid:
+	rhashtable_remove_fast(&mn->by_keyid, &sa->keyid_node,
+			       mihsec_keyid_params);
+out_index:
+	xa_erase(&mn->by_index, sa->index);
+out:
+	mutex_unlock(&mn->lock);
+	return err < 0 ? err : -ENOSPC;
+}
+
+static void __mihsec_sa_remove(struct mihsec_net *mn, struct mihsec_sa *sa)
+{
+	lockdep_assert_held(&mn->lock);
+	rhltable_remove(&mn->by_peer, &sa->peer_node, mihsec_peer_params);
+	rhashtable_remove_fast(&mn->by_keyid, &sa->keyid_node,
+			       mihsec_keyid_params);
+	xa_erase(&mn->by_index, sa->index);
+	mn->count--;
+	mn->gen++;
+	call_rcu(&sa->rcu, mihsec_sa_free_rcu);
+}
+
+unsigned int mihsec_sa_remove_keyid(struct mihsec_net *mn, const u8 *keyid)
+{
+	struct mihsec_sa *sa;
+
+	mutex_lock(&mn->lock);
+	rcu_read_lock();
+	sa = mihsec_sa_find_keyid(mn, keyid);
+	if (sa)
+		__mihsec_sa_remove(mn, sa);
+	rcu_read_unlock();
+	mutex_unlock(&mn->lock);
+	return sa ? 1 : 0;
+}
+
+unsigned int mihsec_sa_remove_peer(struct mihsec_net *mn, const u8 *id, u8 len)
+{
+	struct mihsec_idref ref = { .id = id, .len = len };
+	struct rhlist_head *list, *pos;
+	struct mihsec_sa *sa;
+	unsigned int n = 0;
+
+	mutex_lock(&mn->lock);
+	/* an unlinked entry keeps its next pointer until the grace period */
+	rcu_read_lock();
+	list = rhltable_lookup(&mn->by_peer, &ref, mihsec_peer_params);
+	rhl_for_each_entry_rcu(sa, pos, list, peer_node) {
+		__mihsec_sa_remove(mn, sa);
+		n++;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&mn->lock);
+	return n;
+}
+
+void mihsec_sa_flush(struct mihsec_net *mn)
+{
+	struct mihsec_sa *sa;
+	unsigned long index;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->by_index, index, sa) {
+		__mihsec_sa_remove(mn, sa);
+		cond_resched();
+	}
+	mutex_unlock(&mn->lock);
+}
+
+/* Under rcu_read_lock() */
+struct mihsec_sa *mihsec_sa_find_keyid(struct mihsec_net *mn, const u8 *keyid)
+{
+	return rhashtable_lookup(&mn->by_keyid, keyid, mihsec_keyid_params);
+}
+
+/* Under rcu_read_lock(): the newest SA whose peer is @id */
+struct mihsec_sa *mihsec_sa_find_tx(struct mihsec_net *mn, const u8 *id, u8 len)
+{
+	struct mihsec_idref ref = { .id = id, .len = len };
+	struct mihsec_sa *sa, *best = NULL;
+	struct rhlist_head *list, *pos;
+
+	list = rhltable_lookup(&mn->by_peer, &ref, mihsec_peer_params);
+	rhl_for_each_entry_rcu(sa, pos, list, peer_node) {
+		if (!best || sa->serial > best->serial)
+			best = sa;
+	}
+	return best;
+}
