@@ -1,0 +1,814 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mihsecctl command line: parsing and help texts.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/args.h"
+#include "ctl/keyfile.h"
+#include "lib/hex.h"
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+
+static const char *const role_names[] = {
+	[MIHSEC_ROLE_MMT] = "mmt",
+	[MIHSEC_ROLE_NETWORK] = "network",
+};
+
+static const char *const suite_names[] = {
+	[MIHSEC_SUITE_AES128_GCM] = "aes128-gcm",
+	[MIHSEC_SUITE_AES256_GCM] = "aes256-gcm",
+	[MIHSEC_SUITE_CHACHA20_POLY1305] = "chacha20-poly1305",
+	[MIHSEC_SUITE_AES128_CBC_HMAC_SHA1] = "aes128-cbc-hmac-sha1",
+};
+
+static const char *const policy_names[] = {
+	[MIHSEC_POLICY_OFF] = "off",
+	[MIHSEC_POLICY_OPTIONAL] = "optional",
+	[MIHSEC_POLICY_REQUIRE] = "require",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *ctl_role_name(uint8_t role)
+{
+	return role < ARRAY_SIZE(role_names) ? role_names[role] : NULL;
+}
+
+const char *ctl_suite_name(uint8_t suite)
+{
+	return suite < ARRAY_SIZE(suite_names) ? suite_names[suite] : NULL;
+}
+
+const char *ctl_policy_name(uint8_t policy)
+{
+	return policy < ARRAY_SIZE(policy_names) ? policy_names[policy] : NULL;
+}
+
+/* Index of @s in @names, or -1 */
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Help                                                                */
+
+static const char help_sa[] =
+"  mihsecctl sa add local ID peer ID role mmt|network [suite SUITE]\n"
+"                [encrypt on|off] tx-keyid HEX16 rx-keyid HEX16\n"
+"                (tx-key HEX | tx-key-file PATH|-) (rx-key HEX | rx-key-file PATH|-)\n"
+"                tx-salt HEX8 rx-salt HEX8 [replay-window N]\n"
+"                [tx-ikey HEX64 | tx-ikey-file PATH|-] [rx-ikey HEX64 | rx-ikey-file PATH|-]\n"
+"  mihsecctl sa del rx-keyid HEX16\n"
+"  mihsecctl sa del peer ID\n"
+"  mihsecctl [-j] [-s] sa show [rx-keyid HEX16] [-s]\n"
+"  mihsecctl sa flush\n";
+
+static const char help_policy[] =
+"  mihsecctl [-j] policy [show]\n"
+"  mihsecctl policy set off|optional|require\n";
+
+static const char help_stats[] =
+"  mihsecctl [-j] stats [show]\n";
+
+static const char help_options[] =
+"Options:\n"
+"  -j, --json     JSON output (sa show, policy, stats)\n"
+"  -s, --stats    sa show: add each SA's counters\n"
+"  -h, --help     this help; 'mihsecctl OBJECT help' for one object\n"
+"  -V, --version  print the version\n";
+
+static const char help_exit[] =
+"Exit status: 0 success; 1 the kernel refused or another runtime error\n"
+"(the kernel's message is printed); 2 usage error; 3 the mihsec kernel\n"
+"module is not loaded (generic netlink family \"mihsec\" not found).\n";
+
+static const char help_sa_details[] =
+"ID is an MIHF ID, 1-253 octets.  HEX16/HEX8/HEX64: exactly 16/8/64 hex\n"
+"digits, HEX: up to 64 (the key length is the suite's: 32 digits for\n"
+"suites 1 and 4, 64 for 2 and 3); a 0x prefix is optional.  PATH names a\n"
+"file holding the key in hex ('-': one line of standard input; two keys\n"
+"from '-' are read one line each, in command-line order).  Keys are never\n"
+"printed.  SUITE: 1 aes128-gcm (default), 2 aes256-gcm, 3 chacha20-poly1305,\n"
+"4 aes128-cbc-hmac-sha1 (needs tx-ikey and rx-ikey).  encrypt defaults to\n"
+"on, replay-window to 1024 (64-8192 packets).\n";
+
+void ctl_help(FILE *f, enum ctl_topic topic)
+{
+	fprintf(f, "Usage:\n");
+	switch (topic) {
+	case CTL_TOPIC_SA:
+		fputs(help_sa, f);
+		fputs("\n", f);
+		fputs(help_sa_details, f);
+		break;
+	case CTL_TOPIC_POLICY:
+		fputs(help_policy, f);
+		fputs("\noff: pass all MIH traffic untouched; optional: protect where an SA\n"
+		      "exists (default); require: also drop unprotected MIH PDUs.\n", f);
+		break;
+	case CTL_TOPIC_STATS:
+		fputs(help_stats, f);
+		fputs("\nPrints every counter of the network namespace, zeros included.\n",
+		      f);
+		break;
+	case CTL_TOPIC_MAIN:
+	default:
+		fputs("  mihsecctl [OPTIONS] OBJECT COMMAND [ARGUMENTS]\n\n", f);
+		fputs(help_sa, f);
+		fputs(help_policy, f);
+		fputs(help_stats, f);
+		fputs("\n", f);
+		fputs(help_options, f);
+		fputs("\n", f);
+		fputs(help_sa_details, f);
+		break;
+	}
+	fputs("\n", f);
+	fputs(help_exit, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parser helpers                                                      */
+
+struct parser {
+	int argc;
+	char **argv;
+	int i;			/* next argument */
+	char *err;
+	size_t errlen;
+	const char *what;	/* "sa add", ... for messages */
+};
+
+static int usage(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage(struct parser *p, const char *fmt, ...)
+{
+	size_t n = 0;
+	va_list ap;
+
+	if (p->what) {
+		snprintf(p->err, p->errlen, "%s: ", p->what);
+		n = strlen(p->err);
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return CTL_EXIT_USAGE;
+}
+
+static bool more(const struct parser *p)
+{
+	return p->i < p->argc;
+}
+
+static char *peek(const struct parser *p)
+{
+	return more(p) ? p->argv[p->i] : NULL;
+}
+
+/* The value after keyword @kw (argv[p->i - 1]) */
+static int value(struct parser *p, const char *kw, char **val)
+{
+	if (!more(p))
+		return usage(p, "'%s' needs a value", kw);
+	*val = p->argv[p->i++];
+	return 0;
+}
+
+static int parse_id(struct parser *p, const char *kw, const char *s,
+		    uint8_t *id, size_t *len)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return usage(p, "%s: empty MIHF ID", kw);
+	if (n > MIHSEC_MIHF_ID_MAX)
+		return usage(p, "%s: MIHF ID of %zu octets, at most %d allowed",
+			     kw, n, MIHSEC_MIHF_ID_MAX);
+	memcpy(id, s, n);
+	*len = n;
+	return 0;
+}
+
+/* Exactly @len octets of hex (not secret: the value is quoted) */
+static int parse_hex_exact(struct parser *p, const char *kw, const char *s,
+			   uint8_t *out, size_t len)
+{
+	int rc = mihsec_hex_decode(s, out, len);
+
+	if (rc == -E2BIG || (rc >= 0 && (size_t)rc != len)) {
+		explicit_bzero(out, len);
+		return usage(p, "%s '%s': must be %zu hex digits (%zu octets)",
+			     kw, s, 2 * len, len);
+	}
+	if (rc < 0)
+		return usage(p, "%s '%s': %s", kw, s, mihsec_hex_strerror(rc));
+	return 0;
+}
+
+/* A key given inline: 1..@max octets of hex; the argument is wiped */
+static int parse_key_hex(struct parser *p, const char *kw, char *s,
+			 uint8_t *out, size_t max, size_t *outlen)
+{
+	int rc = mihsec_hex_decode(s, out, max);
+
+	explicit_bzero(s, strlen(s));
+	if (rc == -E2BIG)
+		return usage(p, "%s: key too long (at most %zu octets)", kw,
+			     max);
+	if (rc < 0)
+		return usage(p, "%s: %s", kw, mihsec_hex_strerror(rc));
+	if (outlen)
+		*outlen = (size_t)rc;
+	else if ((size_t)rc != max) {
+		explicit_bzero(out, max);
+		return usage(p, "%s: must be %zu hex digits (%zu octets)", kw,
+			     2 * max, max);
+	}
+	return 0;
+}
+
+/* Decimal unsigned within [min, max] */
+static int parse_uint(struct parser *p, const char *kw, const char *s,
+		      unsigned long min, unsigned long max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return usage(p, "%s: '%s' is not a number", kw, s);
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end)
+		return usage(p, "%s: '%s' is not a number", kw, s);
+	if (errno == ERANGE || v < min || v > max)
+		return usage(p, "%s: %s is out of range (%lu to %lu)", kw, s,
+			     min, max);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_suite(struct parser *p, const char *s, uint8_t *suite)
+{
+	int i = name_index(suite_names, ARRAY_SIZE(suite_names), s);
+
+	if (i < 0 && s[0] >= '1' && s[0] <= '4' && !s[1])
+		i = s[0] - '0';
+	if (i < 0)
+		return usage(p,
+			     "suite: '%s' is not a suite (1 aes128-gcm, 2 aes256-gcm, 3 chacha20-poly1305, 4 aes128-cbc-hmac-sha1)",
+			     s);
+	*suite = (uint8_t)i;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* sa add                                                              */
+
+enum sa_slot {
+	S_LOCAL, S_PEER, S_ROLE, S_SUITE, S_ENCRYPT, S_TX_KEYID, S_RX_KEYID,
+	S_TX_KEY, S_RX_KEY, S_TX_SALT, S_RX_SALT, S_REPLAY, S_TX_IKEY,
+	S_RX_IKEY, S_COUNT
+};
+
+struct sa_kw {
+	const char *name;
+	enum sa_slot slot;
+};
+
+static const struct sa_kw sa_kws[] = {
+	{ "local", S_LOCAL },
+	{ "peer", S_PEER },
+	{ "role", S_ROLE },
+	{ "suite", S_SUITE },
+	{ "encrypt", S_ENCRYPT },
+	{ "tx-keyid", S_TX_KEYID },
+	{ "rx-keyid", S_RX_KEYID },
+	{ "tx-key", S_TX_KEY },
+	{ "tx-key-file", S_TX_KEY },
+	{ "rx-key", S_RX_KEY },
+	{ "rx-key-file", S_RX_KEY },
+	{ "tx-salt", S_TX_SALT },
+	{ "rx-salt", S_RX_SALT },
+	{ "replay-window", S_REPLAY },
+	{ "tx-ikey", S_TX_IKEY },
+	{ "tx-ikey-file", S_TX_IKEY },
+	{ "rx-ikey", S_RX_IKEY },
+	{ "rx-ikey-file", S_RX_IKEY },
+};
+
+/* Required keywords, in the order they are reported missing */
+static const struct {
+	enum sa_slot slot;
+	const char *name;
+} sa_required[] = {
+	{ S_LOCAL, "local" },
+	{ S_PEER, "peer" },
+	{ S_ROLE, "role" },
+	{ S_TX_KEYID, "tx-keyid" },
+	{ S_RX_KEYID, "rx-keyid" },
+	{ S_TX_KEY, "tx-key or tx-key-file" },
+	{ S_RX_KEY, "rx-key or rx-key-file" },
+	{ S_TX_SALT, "tx-salt" },
+	{ S_RX_SALT, "rx-salt" },
+};
+
+static int key_arg(struct parser *p, struct ctl_args *a, enum ctl_key k,
+		   const char *kw, char *val, uint8_t *buf, size_t max,
+		   size_t *len)
+{
+	struct ctl_key_arg *ka = &a->key[k];
+
+	ka->argi = p->i - 1;
+	if (strstr(kw, "-file")) {
+		if (!*val)
+			return usage(p, "%s: empty path", kw);
+		ka->src = strcmp(val, "-") ? CTL_SRC_FILE : CTL_SRC_STDIN;
+		ka->path = val;
+		return 0;
+	}
+	ka->src = CTL_SRC_HEX;
+	return parse_key_hex(p, kw, val, buf, max, len);
+}
+
+static int parse_sa_add(struct parser *p, struct ctl_args *a)
+{
+	const char *seen[S_COUNT] = { 0 };
+	struct mihsec_sa_cfg *c = &a->sa;
+	char *kw, *val = NULL;
+	int rc;
+
+	a->op = CTL_OP_SA_ADD;
+	while (more(p)) {
+		const struct sa_kw *k = NULL;
+
+		kw = p->argv[p->i++];
+		for (size_t j = 0; j < ARRAY_SIZE(sa_kws); j++)
+			if (!strcmp(kw, sa_kws[j].name))
+				k = &sa_kws[j];
+		if (!k)
+			return usage(p, "unknown keyword '%s'", kw);
+		if (seen[k->slot]) {
+			if (!strcmp(seen[k->slot], kw))
+				return usage(p, "'%s' given twice", kw);
+			return usage(p, "'%s' and '%s' exclude each other",
+				     seen[k->slot], kw);
+		}
+		seen[k->slot] = k->name;
+		rc = value(p, kw, &val);
+		if (rc)
+			return rc;
+
+		switch (k->slot) {
+		case S_LOCAL:
+			rc = parse_id(p, kw, val, c->local_id,
+				      &c->local_id_len);
+			break;
+		case S_PEER:
+			rc = parse_id(p, kw, val, c->peer_id, &c->peer_id_len);
+			break;
+		case S_ROLE:
+			rc = name_index(role_names, ARRAY_SIZE(role_names),
+					val);
+			if (rc < 0)
+				return usage(p,
+					     "role: '%s' is not mmt or network",
+					     val);
+			c->role = (uint8_t)rc;
+			rc = 0;
+			break;
+		case S_SUITE:
+			c->has_suite = true;
+			rc = parse_suite(p, val, &c->suite);
+			break;
+		case S_ENCRYPT:
+			c->has_flags = true;
+			if (!strcmp(val, "on"))
+				c->flags = MIHSEC_SA_F_ENCRYPT;
+			else if (!strcmp(val, "off"))
+				c->flags = 0;
+			else
+				return usage(p,
+					     "encrypt: '%s' is not on or off",
+					     val);
+			break;
+		case S_TX_KEYID:
+			rc = parse_hex_exact(p, kw, val, c->tx_keyid,
+					     MIHSEC_KEYID_LEN);
+			break;
+		case S_RX_KEYID:
+			rc = parse_hex_exact(p, kw, val, c->rx_keyid,
+					     MIHSEC_KEYID_LEN);
+			break;
+		case S_TX_KEY:
+			rc = key_arg(p, a, CTL_KEY_TX, kw, val, c->tx_key,
+				     MIHSEC_KEY_MAX, &c->tx_key_len);
+			break;
+		case S_RX_KEY:
+			rc = key_arg(p, a, CTL_KEY_RX, kw, val, c->rx_key,
+				     MIHSEC_KEY_MAX, &c->rx_key_len);
+			break;
+		case S_TX_SALT:
+			rc = parse_key_hex(p, kw, val, c->tx_salt,
+					   MIHSEC_SALT_LEN, NULL);
+			break;
+		case S_RX_SALT:
+			rc = parse_key_hex(p, kw, val, c->rx_salt,
+					   MIHSEC_SALT_LEN, NULL);
+			break;
+		case S_REPLAY:
+			c->has_replay_window = true;
+			rc = parse_uint(p, kw, val, MIHSEC_REPLAY_WINDOW_MIN,
+					MIHSEC_REPLAY_WINDOW_MAX,
+					&c->replay_window);
+			break;
+		case S_TX_IKEY:
+			rc = key_arg(p, a, CTL_KEY_TX_IKEY, kw, val,
+				     c->tx_ikey, MIHSEC_IKEY_LEN, NULL);
+			break;
+		case S_RX_IKEY:
+			rc = key_arg(p, a, CTL_KEY_RX_IKEY, kw, val,
+				     c->rx_ikey, MIHSEC_IKEY_LEN, NULL);
+			break;
+		case S_COUNT:
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+	for (size_t j = 0; j < ARRAY_SIZE(sa_required); j++)
+		if (!seen[sa_required[j].slot])
+			return usage(p, "missing %s", sa_required[j].name);
+	if (!seen[S_TX_IKEY] != !seen[S_RX_IKEY])
+		return usage(p, "missing %s",
+			     seen[S_TX_IKEY] ? "rx-ikey or rx-ikey-file" :
+					       "tx-ikey or tx-ikey-file");
+	c->has_ikeys = seen[S_TX_IKEY] != NULL;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The other commands                                                  */
+
+static int parse_sa_del(struct parser *p, struct ctl_args *a)
+{
+	char *kw, *val = NULL;
+	int rc;
+
+	a->op = CTL_OP_SA_DEL;
+	while (more(p)) {
+		kw = p->argv[p->i++];
+		if (strcmp(kw, "rx-keyid") && strcmp(kw, "peer"))
+			return usage(p, "unknown keyword '%s'", kw);
+		if (a->has_keyid || a->has_peer) {
+			if (!strcmp(kw, a->has_keyid ? "rx-keyid" : "peer"))
+				return usage(p, "'%s' given twice", kw);
+			return usage(p,
+				     "give either rx-keyid or peer, not both");
+		}
+		rc = value(p, kw, &val);
+		if (rc)
+			return rc;
+		if (!strcmp(kw, "rx-keyid")) {
+			rc = parse_hex_exact(p, kw, val, a->keyid,
+					     MIHSEC_KEYID_LEN);
+			a->has_keyid = true;
+		} else {
+			rc = parse_id(p, kw, val, a->peer_id, &a->peer_id_len);
+			a->has_peer = true;
+		}
+		if (rc)
+			return rc;
+	}
+	if (!a->has_keyid && !a->has_peer)
+		return usage(p, "missing rx-keyid or peer");
+	return 0;
+}
+
+static int parse_sa_show(struct parser *p, struct ctl_args *a)
+{
+	bool seen_s = false;
+	char *kw, *val = NULL;
+	int rc;
+
+	a->op = CTL_OP_SA_SHOW;
+	while (more(p)) {
+		kw = p->argv[p->i++];
+		if (!strcmp(kw, "-s") || !strcmp(kw, "--stats")) {
+			if (seen_s)
+				return usage(p, "'%s' given twice", kw);
+			seen_s = true;
+			a->stats = true;
+			continue;
+		}
+		if (strcmp(kw, "rx-keyid"))
+			return usage(p, "unknown keyword '%s'", kw);
+		if (a->has_keyid)
+			return usage(p, "'%s' given twice", kw);
+		rc = value(p, kw, &val);
+		if (rc)
+			return rc;
+		rc = parse_hex_exact(p, kw, val, a->keyid, MIHSEC_KEYID_LEN);
+		if (rc)
+			return rc;
+		a->has_keyid = true;
+	}
+	return 0;
+}
+
+static int no_more(struct parser *p)
+{
+	if (more(p))
+		return usage(p, "unexpected argument '%s'", peek(p));
+	return 0;
+}
+
+static bool is_help(const char *s)
+{
+	return s && (!strcmp(s, "help") || !strcmp(s, "-h") ||
+		     !strcmp(s, "--help"));
+}
+
+static int parse_sa(struct parser *p, struct ctl_args *a)
+{
+	char *cmd = peek(p);
+
+	a->topic = CTL_TOPIC_SA;
+	if (!cmd)
+		return usage(p, "missing command (add, del, show, flush, help)");
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "add"))
+		p->what = "sa add";
+	else if (!strcmp(cmd, "del"))
+		p->what = "sa del";
+	else if (!strcmp(cmd, "show"))
+		p->what = "sa show";
+	else if (!strcmp(cmd, "flush"))
+		p->what = "sa flush";
+	if (strcmp(p->what, "sa") && is_help(peek(p))) {
+		p->i++;
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "add"))
+		return parse_sa_add(p, a);
+	if (!strcmp(cmd, "del"))
+		return parse_sa_del(p, a);
+	if (!strcmp(cmd, "show"))
+		return parse_sa_show(p, a);
+	if (!strcmp(cmd, "flush")) {
+		a->op = CTL_OP_SA_FLUSH;
+		return no_more(p);
+	}
+	return usage(p, "unknown command '%s' (add, del, show, flush, help)",
+		     cmd);
+}
+
+static int parse_policy(struct parser *p, struct ctl_args *a)
+{
+	char *cmd = peek(p), *val = NULL;
+	int i, rc;
+
+	a->topic = CTL_TOPIC_POLICY;
+	a->op = CTL_OP_POLICY_SHOW;
+	if (!cmd)
+		return 0;
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "show")) {
+		p->what = "policy show";
+		return no_more(p);
+	}
+	if (strcmp(cmd, "set"))
+		return usage(p, "unknown command '%s' (show, set, help)", cmd);
+	p->what = "policy set";
+	a->op = CTL_OP_POLICY_SET;
+	if (!more(p))
+		return usage(p, "missing policy (off, optional, require)");
+	rc = value(p, "set", &val);
+	if (rc)
+		return rc;
+	i = name_index(policy_names, ARRAY_SIZE(policy_names), val);
+	if (i < 0)
+		return usage(p, "'%s' is not off, optional or require", val);
+	a->policy = (uint8_t)i;
+	return no_more(p);
+}
+
+static int parse_stats(struct parser *p, struct ctl_args *a)
+{
+	char *cmd = peek(p);
+
+	a->topic = CTL_TOPIC_STATS;
+	a->op = CTL_OP_STATS;
+	if (!cmd)
+		return 0;
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "show")) {
+		p->what = "stats show";
+		return no_more(p);
+	}
+	return usage(p, "unknown command '%s' (show, help)", cmd);
+}
+
+/* Leading options; returns 0, or CTL_EXIT_USAGE */
+static int parse_options(struct parser *p, struct ctl_args *a, bool *done)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} longopts[] = {
+		{ "--json", 'j' }, { "--stats", 's' }, { "--help", 'h' },
+		{ "--version", 'V' },
+	};
+
+	*done = false;
+	while (more(p) && p->argv[p->i][0] == '-' && p->argv[p->i][1]) {
+		const char *o = p->argv[p->i++];
+		char longopt[2] = { 0 };
+
+		if (!strcmp(o, "--"))
+			break;
+		if (o[1] == '-') {
+			for (size_t j = 0; j < ARRAY_SIZE(longopts); j++)
+				if (!strcmp(o, longopts[j].name))
+					longopt[0] = longopts[j].c;
+			if (!longopt[0])
+				return usage(p, "unknown option '%s'", o);
+		}
+		for (const char *c = longopt[0] ? longopt : o + 1; *c; c++) {
+			switch (*c) {
+			case 'j':
+				a->json = true;
+				break;
+			case 's':
+				a->stats = true;
+				break;
+			case 'h':
+				a->op = CTL_OP_HELP;
+				a->topic = CTL_TOPIC_MAIN;
+				*done = true;
+				return 0;
+			case 'V':
+				a->op = CTL_OP_VERSION;
+				*done = true;
+				return 0;
+			default:
+				return usage(p, "unknown option '-%c'", *c);
+			}
+		}
+	}
+	return 0;
+}
+
+int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
+	      size_t errlen)
+{
+	struct parser p = {
+		.argc = argc, .argv = argv, .i = 1, .err = err,
+		.errlen = errlen,
+	};
+	bool done;
+	char *obj;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	err[0] = '\0';
+	rc = parse_options(&p, a, &done);
+	if (rc || done)
+		return rc;
+
+	obj = peek(&p);
+	if (!obj)
+		return usage(&p, "missing object (sa, policy, stats, help)");
+	p.i++;
+	if (!strcmp(obj, "sa")) {
+		p.what = "sa";
+		return parse_sa(&p, a);
+	}
+	if (!strcmp(obj, "policy")) {
+		p.what = "policy";
+		return parse_policy(&p, a);
+	}
+	if (!strcmp(obj, "stats")) {
+		p.what = "stats";
+		return parse_stats(&p, a);
+	}
+	if (!strcmp(obj, "help")) {
+		const char *t = peek(&p);
+
+		a->op = CTL_OP_HELP;
+		a->topic = CTL_TOPIC_MAIN;
+		if (!t)
+			return 0;
+		p.i++;
+		if (!strcmp(t, "sa"))
+			a->topic = CTL_TOPIC_SA;
+		else if (!strcmp(t, "policy"))
+			a->topic = CTL_TOPIC_POLICY;
+		else if (!strcmp(t, "stats"))
+			a->topic = CTL_TOPIC_STATS;
+		else
+			return usage(&p, "help: unknown object '%s'", t);
+		return no_more(&p);
+	}
+	return usage(&p, "unknown object '%s' (sa, policy, stats, help)", obj);
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys from files and stdin                                           */
+
+int ctl_load_keys(struct ctl_args *a, FILE *in, FILE *warn, char *err,
+		  size_t errlen)
+{
+	struct mihsec_sa_cfg *c = &a->sa;
+	struct {
+		uint8_t *buf;
+		size_t max;
+		size_t *len;	/* NULL: exactly max octets */
+		const char *kw;
+	} dst[CTL_KEY_COUNT] = {
+		[CTL_KEY_TX] = { c->tx_key, MIHSEC_KEY_MAX, &c->tx_key_len,
+				 "tx-key-file" },
+		[CTL_KEY_RX] = { c->rx_key, MIHSEC_KEY_MAX, &c->rx_key_len,
+				 "rx-key-file" },
+		[CTL_KEY_TX_IKEY] = { c->tx_ikey, MIHSEC_IKEY_LEN, NULL,
+				      "tx-ikey-file" },
+		[CTL_KEY_RX_IKEY] = { c->rx_ikey, MIHSEC_IKEY_LEN, NULL,
+				      "rx-ikey-file" },
+	};
+	int order[CTL_KEY_COUNT], n = 0;
+
+	if (a->op != CTL_OP_SA_ADD)
+		return CTL_EXIT_OK;
+
+	/* keys to read, in command-line order (matters for stdin) */
+	for (int k = 0; k < CTL_KEY_COUNT; k++) {
+		int j;
+
+		if (a->key[k].src != CTL_SRC_FILE &&
+		    a->key[k].src != CTL_SRC_STDIN)
+			continue;
+		for (j = n; j > 0 && a->key[order[j - 1]].argi > a->key[k].argi;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+		n++;
+	}
+
+	for (int j = 0; j < n; j++) {
+		int k = order[j];
+		int rc;
+
+		if (a->key[k].src == CTL_SRC_STDIN)
+			rc = ctl_read_key_line(in, dst[k].buf, dst[k].max, err,
+					       errlen);
+		else
+			rc = ctl_read_key_file(a->key[k].path, warn,
+					       dst[k].buf, dst[k].max, err,
+					       errlen);
+		if (rc >= 0 && !dst[k].len && (size_t)rc != dst[k].max) {
+			snprintf(err, errlen,
+				 "%s key: must be %zu octets, not %d",
+				 a->key[k].src == CTL_SRC_STDIN ? "stdin" :
+				 a->key[k].path, dst[k].max, rc);
+			rc = -1;
+		}
+		if (rc < 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, errlen, "%s: %s", dst[k].kw, msg);
+			return CTL_EXIT_ERROR;
+		}
+		if (dst[k].len)
+			*dst[k].len = (size_t)rc;
+	}
+	return CTL_EXIT_OK;
+}
+
+void ctl_args_wipe(struct ctl_args *a)
+{
+	explicit_bzero(a, sizeof(*a));
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mihsecctl command line: parsing and help texts.
+ */
+#ifndef MIHSEC_CTL_ARGS_H
+#define MIHSEC_CTL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/nl.h"
+
+#define MIHSECCTL_VERSION	"0.1.0"
+
+/* Exit codes */
+enum {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_ERROR = 1,	/* the kernel refused, or a runtime error */
+	CTL_EXIT_USAGE = 2,	/* bad command line */
+	CTL_EXIT_NOMODULE = 3,	/* generic netlink family "mihsec" not found */
+};
+
+enum ctl_op {
+	CTL_OP_HELP,
+	CTL_OP_VERSION,
+	CTL_OP_SA_ADD,
+	CTL_OP_SA_DEL,
+	CTL_OP_SA_SHOW,
+	CTL_OP_SA_FLUSH,
+	CTL_OP_POLICY_SHOW,
+	CTL_OP_POLICY_SET,
+	CTL_OP_STATS,
+};
+
+enum ctl_topic {
+	CTL_TOPIC_MAIN,
+	CTL_TOPIC_SA,
+	CTL_TOPIC_POLICY,
+	CTL_TOPIC_STATS,
+};
+
+/* Keys of "sa add" that may come from a file or stdin */
+enum ctl_key {
+	CTL_KEY_TX,
+	CTL_KEY_RX,
+	CTL_KEY_TX_IKEY,
+	CTL_KEY_RX_IKEY,
+	CTL_KEY_COUNT,
+};
+
+enum ctl_key_src {
+	CTL_SRC_NONE,		/* not given */
+	CTL_SRC_HEX,		/* given inline, already decoded */
+	CTL_SRC_FILE,		/* read from .path */
+	CTL_SRC_STDIN,		/* "-": one line of stdin */
+};
+
+struct ctl_key_arg {
+	enum ctl_key_src src;
+	const char *path;
+	int argi;		/* position on the command line */
+};
+
+struct ctl_args {
+	enum ctl_op op;
+	enum ctl_topic topic;	/* CTL_OP_HELP; also the object of any op */
+	bool json;		/* -j */
+	bool stats;		/* -s */
+
+	/* sa add: everything; keys from files are read by ctl_load_keys() */
+	struct mihsec_sa_cfg sa;
+	struct ctl_key_arg key[CTL_KEY_COUNT];
+
+	/* sa del (one of the two), sa show (optional key ID) */
+	bool has_keyid;
+	uint8_t keyid[MIHSEC_KEYID_LEN];
+	bool has_peer;
+	uint8_t peer_id[MIHSEC_MIHF_ID_MAX];
+	size_t peer_id_len;
+
+	/* policy set */
+	uint8_t policy;
+};
+
+/*
+ * Parse argv (argv[0] is the program name).  Returns CTL_EXIT_OK, or
+ * CTL_EXIT_USAGE with a message naming the bad argument in @err.
+ * Inline keys and salts are decoded into @a->sa and their argv strings
+ * overwritten with zeros.  @a holds key material afterwards: wipe it with
+ * ctl_args_wipe().
+ */
+int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
+	      size_t errlen);
+
+/*
+ * sa add: read the keys given as files or "-" (stdin @in, one line per key
+ * in command-line order).  Warnings (group/world-readable key file) go to
+ * @warn.  Returns CTL_EXIT_OK or CTL_EXIT_ERROR with a message in @err.
+ */
+int ctl_load_keys(struct ctl_args *a, FILE *in, FILE *warn, char *err,
+		  size_t errlen);
+
+void ctl_args_wipe(struct ctl_args *a);
+
+/* Help for @topic (to stdout for --help; to stderr after usage errors) */
+void ctl_help(FILE *f, enum ctl_topic topic);
+
+/* Names used on the command line and in output; NULL if unknown */
+const char *ctl_role_name(uint8_t role);
+const char *ctl_suite_name(uint8_t suite);
+const char *ctl_policy_name(uint8_t policy);
+
+#endif /* MIHSEC_CTL_ARGS_H */
