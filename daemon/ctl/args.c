@@ -329,7 +329,7 @@ static int key_arg(struct parser *p, struct ctl_args *a, enum ctl_key k,
 {
 	struct ctl_key_arg *ka = &a->key[k];
 
-	ka->argi = p->i - 1;
+	ka->argi = p->i - 2;	/* the keyword; p->i is past its value */
 	if (strstr(kw, "-file")) {
 		if (!*val)
 			return usage(p, "%s: empty path", kw);

@@ -60,7 +60,7 @@ enum ctl_key_src {
 struct ctl_key_arg {
 	enum ctl_key_src src;
 	const char *path;
-	int argi;		/* position on the command line */
+	int argi;		/* argv index of its keyword */
 };
 
 struct ctl_args {
