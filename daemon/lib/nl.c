@@ -33,6 +33,7 @@ struct mihsec_nl {
 	struct nl_sock *sk;
 	struct nl_cb *cb;		/* callbacks of our transactions */
 	int family;
+	bool mihsec;			/* the mihsec family: attribute names apply */
 	char errmsg[MIHSEC_NL_ERRMSG_LEN];
 
 	/* state of the transaction under way */
@@ -166,6 +167,8 @@ static const struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
 
 static const char *req_attr_name(struct mihsec_nl *nl, uint32_t off)
 {
+	if (!nl->mihsec)
+		return NULL;
 	for (int i = 0; i < nl->nreq_attrs; i++)
 		if (nl->req_attrs[i].off == off)
 			return mihsec_nl_attr_name(nl->req_attrs[i].type);
@@ -196,7 +199,7 @@ static void parse_extack(struct mihsec_nl *nl, struct nlmsghdr *nlh, int hdrlen)
 	if (tb[NLMSGERR_ATTR_MISS_TYPE]) {
 		uint32_t t = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
 
-		name = mihsec_nl_attr_name((int)t);
+		name = nl->mihsec ? mihsec_nl_attr_name((int)t) : NULL;
 		if (name)
 			snprintf(nl->errmsg + n, sizeof(nl->errmsg) - n,
 				 "%smissing attribute %s", n ? "; " : "", name);
@@ -400,6 +403,7 @@ struct mihsec_nl *mihsec_nl_open_family(const char *name, int *err,
 		goto fail;
 	}
 	nl->family = rc;
+	nl->mihsec = !strcmp(name, MIHSEC_GENL_NAME);
 	*err = 0;
 	return nl;
 
@@ -426,6 +430,7 @@ struct mihsec_nl *mihsec_nl_open_io(const struct mihsec_nl_io *io, int family)
 	nl_cb_overwrite_recv(nl->cb, io_recv);
 	nl->io = io;
 	nl->family = family;
+	nl->mihsec = true;
 	nl->next_io = io_handles;
 	io_handles = nl;
 	return nl;
