@@ -420,6 +420,19 @@ size_t mihsec_seal_overhead(uint8_t suite, uint8_t flags, size_t body_len)
 	       mih_tlv_size(MIHSEC_ICV_LEN);
 }
 
+size_t mihsec_seal_size_max(uint8_t suite, uint8_t flags, size_t plain_len)
+{
+	size_t o, pad;
+
+	/* the overhead grows with the Body, but for the CBC padding */
+	o = mihsec_seal_overhead(suite, flags, plain_len);
+	if (!o)
+		return 0;
+	pad = sent_body_len(suite, flags, plain_len) - plain_len;
+	return plain_len + o - pad + (cbc_encrypted(suite, flags) ?
+				       MIHSEC_CBC_BLOCK : 0);
+}
+
 static bool overlap(const uint8_t *a, size_t alen, const uint8_t *b,
 		    size_t blen)
 {

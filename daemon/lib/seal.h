@@ -107,11 +107,17 @@ struct mihsec_seal_params {
 };
 
 /*
- * Octets a protected PDU is longer than its plain PDU, for a Body of
- * body_len octets (exact).  Passing the plain PDU's length instead gives an
- * upper bound.  0 for an unknown suite.  Suites 1-3, body_len <= 110: 38.
+ * Octets a protected PDU is longer than its plain PDU whose Body (the TLVs
+ * after the Destination MIHF ID) has body_len octets: exact.  0 for an
+ * unknown suite.  Suites 1-3 (and 4 with E = 0), body_len <= 110: 38.
  */
 size_t mihsec_seal_overhead(uint8_t suite, uint8_t flags, size_t body_len);
+/*
+ * An output size that always suffices to seal a plain PDU of plain_len
+ * octets, without parsing it (for suite 4 with E = 1 the padding depends
+ * on the Body length).  0 for an unknown suite.
+ */
+size_t mihsec_seal_size_max(uint8_t suite, uint8_t flags, size_t plain_len);
 
 /*
  * Seal the plain PDU [plain, plain + plain_len) (strictly well-formed, no
