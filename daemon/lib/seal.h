@@ -178,8 +178,8 @@ struct mihsec_open_params {
  * replay window is the caller's, between the direction check and this
  * call's verification): mihsec_parse() errors, UNKNOWN_KEY, SUITE_MISMATCH,
  * ENCRYPTION_REQUIRED, DIRECTION_MISMATCH, AUTH_FAIL, IDENTITY_MISMATCH,
- * PADDING, BODY.  No unverified plaintext is ever left in out: on any
- * error out is wiped.
+ * PADDING, BODY.  No unverified or rejected plaintext is ever left in
+ * out: once anything was written there, an error wipes it.
  */
 int mihsec_open(const struct mihsec_key *k,
 		const struct mihsec_open_params *params,
