@@ -77,7 +77,7 @@ static void kat_open(struct kunit *test, const struct mihsec_kat *v)
 	n = mihsec_unframe(buf, &p, body_len);
 	KUNIT_EXPECT_EQ(test, n, v->plain_len);
 	MIHSEC_EXPECT_MEMEQ_MSG(test, buf, v->plain, v->plain_len, "%s",
-			       v->name);
+				v->name);
 	mihsec_key_free(&k);
 }
 
@@ -175,9 +175,8 @@ static void crypto_round_trip(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(bodies); i++) {
 		/* header, IDs "mmt1" / "ar1", one TLV 100 carrying the body */
-		len = 0;
 		memcpy(orig, "\x10\x00\x34\x05\x00\x07\x00\x00", 8);
-		memcpy(orig + 8, "\x01\x05\x04mmt1\x02\x04\x03" "ar1", 13);
+		memcpy(orig + 8, "\x01\x05\x04mmt1\x02\x04\x03\x61r1", 13);
 		len = 21;
 		if (bodies[i]) {
 			orig[len] = 100;

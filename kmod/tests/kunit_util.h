@@ -11,7 +11,6 @@
 			    "%s != %s: " fmt, #left, #right, ##__VA_ARGS__)
 
 #define MIHSEC_EXPECT_MEMEQ(test, left, right, size)			\
-	MIHSEC_EXPECT_MEMEQ_MSG(test, left, right, size, "%u octets",	\
-				(unsigned int)(size))
+	MIHSEC_EXPECT_MEMEQ_MSG(test, left, right, size, "differ")
 
 #endif /* _MIHSEC_KUNIT_UTIL_H */

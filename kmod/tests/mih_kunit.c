@@ -296,7 +296,7 @@ static void mihsec_frame_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.suite, MIHSEC_SUITE_AES128_GCM);
 	KUNIT_EXPECT_EQ(test, p.seq, 42);
 	MIHSEC_EXPECT_MEMEQ(test, buf + p.keyid_off, test_keyid,
-			   MIHSEC_KEYID_LEN);
+			    MIHSEC_KEYID_LEN);
 	KUNIT_EXPECT_EQ(test, p.cbody_off, prot.cbody_off);
 	KUNIT_EXPECT_EQ(test, p.cbody_len, 4);
 	KUNIT_EXPECT_EQ(test, p.icv_off, n - MIHSEC_ICV_LEN);
