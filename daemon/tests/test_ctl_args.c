@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* linux-6.1's harness: TEST() wrappers leave 'variant' unused (-Wextra) */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
 #include "ctl/args.h"

@@ -10,8 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* linux-6.1's harness: TEST() wrappers leave 'variant' unused (-Wextra) */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
 #include "ctl/args.h"

@@ -14,8 +14,6 @@
 #include <linux/genetlink.h>
 #include <netlink/genl/ctrl.h>
 
-/* linux-6.1's harness: TEST() wrappers leave 'variant' unused (-Wextra) */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
 #include "lib/nl.h"

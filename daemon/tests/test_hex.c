@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* linux-6.1's harness: TEST() wrappers leave 'variant' unused (-Wextra) */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
 #include "lib/hex.h"
