@@ -87,7 +87,7 @@ static int mihsec_nl_fill_sa(struct sk_buff *skb, const struct mihsec_sa *sa,
 			      ktime_get_boottime_seconds() - sa->added,
 			      MIHSEC_A_PAD) ||
 	    mihsec_ctr_put(skb, MIHSEC_A_SA_STATS, sa->stats,
-			   __MIHSEC_SA_STAT_MAX, MIHSEC_A_PAD)) {
+			   __MIHSEC_SA_STAT_MAX)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -288,7 +288,7 @@ static int mihsec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &mihsec_genl_family, 0,
 				MIHSEC_CMD_STATS_GET);
 	if (!hdr || mihsec_ctr_put(msg, MIHSEC_A_STATS, mn->stats,
-				   __MIHSEC_STAT_MAX, MIHSEC_A_PAD)) {
+				   __MIHSEC_STAT_MAX)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -52,9 +52,12 @@ void mihsec_ctr_sum(struct mihsec_ctr __percpu *c, unsigned int n, u64 *out)
 	}
 }
 
-/* A nest @attr holding counter i as attribute i, for 1 <= i < n */
+/*
+ * A nest @attr holding counter i as attribute i, for 1 <= i < n.  Counter
+ * 0 is the nest's UNSPEC type, which doubles as its padding attribute.
+ */
 int mihsec_ctr_put(struct sk_buff *skb, int attr,
-		   struct mihsec_ctr __percpu *c, unsigned int n, int pad)
+		   struct mihsec_ctr __percpu *c, unsigned int n)
 {
 	struct nlattr *nest;
 	unsigned int i;
@@ -67,7 +70,7 @@ int mihsec_ctr_put(struct sk_buff *skb, int attr,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 1; i < n; i++) {
-		if (nla_put_u64_64bit(skb, i, v[i], pad)) {
+		if (nla_put_u64_64bit(skb, i, v[i], 0)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}

@@ -20,7 +20,7 @@ struct mihsec_ctr __percpu *mihsec_ctr_alloc(unsigned int n);
 void mihsec_ctr_free(struct mihsec_ctr __percpu *c);
 void mihsec_ctr_sum(struct mihsec_ctr __percpu *c, unsigned int n, u64 *out);
 int mihsec_ctr_put(struct sk_buff *skb, int attr,
-		   struct mihsec_ctr __percpu *c, unsigned int n, int pad);
+		   struct mihsec_ctr __percpu *c, unsigned int n);
 
 /* Caller runs with bottom halves disabled (the hooks do) */
 static inline void mihsec_ctr_add(struct mihsec_ctr __percpu *c,
