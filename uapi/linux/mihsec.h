@@ -94,11 +94,13 @@
  * MIHSEC_A_SA_RX_SEQ		u64, read-only: highest sequence number
  *				accepted (0: none yet).
  * MIHSEC_A_SA_AGE		u64, read-only: seconds since the SA was added.
- * MIHSEC_A_SA_STATS		nested, read-only: MIHSEC_SA_STAT_* u64.
+ * MIHSEC_A_SA_STATS		nested, read-only: MIHSEC_SA_STAT_* u64 (padding,
+ *				where needed, has type MIHSEC_SA_STAT_UNSPEC).
  * MIHSEC_A_POLICY		u8, enum mihsec_policy.
  * MIHSEC_A_PORT		u16, read-only: the MIH UDP port hooked.
  * MIHSEC_A_SA_COUNT		u32, read-only: SAs installed in the namespace.
- * MIHSEC_A_STATS		nested, read-only: MIHSEC_STAT_* u64.
+ * MIHSEC_A_STATS		nested, read-only: MIHSEC_STAT_* u64 (padding has
+ *				type MIHSEC_STAT_UNSPEC).
  * MIHSEC_A_PAD			padding for 64-bit attributes.
  */
 #ifndef _UAPI_LINUX_MIHSEC_H
