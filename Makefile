@@ -28,7 +28,9 @@ selftests: userspace
 ksrc:
 	@scripts/ksrc >/dev/null
 
-check: all
+# the build is scripts/check's first stage, so a broken build still ends
+# with the closing "N passed, N failed" line
+check:
 	scripts/check
 
 demo: all
@@ -42,8 +44,10 @@ checkpatch: ksrc
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=$(W) modules
 
+# kbuild's clean with M=$(TOP) would sweep build/ (the guest kernel's modules)
 clean:
-	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	-$(MAKE) -C $(KDIR) M=$(TOP)/kmod clean
+	rm -f Module.symvers modules.order
 	$(MAKE) -C daemon clean
 	-$(MAKE) -C selftests clean
 
