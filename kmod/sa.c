@@ -16,11 +16,6 @@
 #include "mihsec.h"
 #include "sa.h"
 
-struct mihsec_idref {
-	const u8 *id;
-	u32 len;
-};
-
 static u32 mihsec_peer_hash(const void *data, u32 len, u32 seed)
 {
 	const struct mihsec_idref *ref = data;
@@ -28,13 +23,10 @@ static u32 mihsec_peer_hash(const void *data, u32 len, u32 seed)
 	return jhash(ref->id, ref->len, seed);
 }
 
-static u32 mihsec_peer_obj_hash(const void *data, u32 len, u32 seed)
-{
-	const struct mihsec_sa *sa = data;
-
-	return jhash(sa->peer_id, sa->peer_len, seed);
-}
-
+/*
+ * rhltable compares a lookup key, and on insert the new object's own key
+ * (object + key_offset), with this: both are a struct mihsec_idref.
+ */
 static int mihsec_peer_cmp(struct rhashtable_compare_arg *arg,
 			   const void *obj)
 {
@@ -53,9 +45,9 @@ static const struct rhashtable_params mihsec_keyid_params = {
 
 static const struct rhashtable_params mihsec_peer_params = {
 	.head_offset = offsetof(struct mihsec_sa, peer_node),
+	.key_offset = offsetof(struct mihsec_sa, peer_key),
 	.key_len = sizeof(struct mihsec_idref),
 	.hashfn = mihsec_peer_hash,
-	.obj_hashfn = mihsec_peer_obj_hash,
 	.obj_cmpfn = mihsec_peer_cmp,
 	.automatic_shrinking = true,
 };
@@ -101,6 +93,8 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	sa->peer_len = cfg->peer_len;
 	memcpy(sa->local_id, cfg->local_id, cfg->local_len);
 	memcpy(sa->peer_id, cfg->peer_id, cfg->peer_len);
+	sa->peer_key.id = sa->peer_id;
+	sa->peer_key.len = sa->peer_len;
 	memcpy(sa->tx_keyid, cfg->tx_keyid, MIHSEC_KEYID_LEN);
 	memcpy(sa->rx_keyid, cfg->rx_keyid, MIHSEC_KEYID_LEN);
 	atomic64_set(&sa->tx_seq, 0);

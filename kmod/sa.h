@@ -17,9 +17,16 @@
 struct mihsec_net;
 struct netlink_ext_ack;
 
+/* Key of the peer table: lookups and inserts both hash one of these */
+struct mihsec_idref {
+	const u8 *id;
+	u32 len;
+};
+
 struct mihsec_sa {
 	struct rhash_head keyid_node;
 	struct rhlist_head peer_node;
+	struct mihsec_idref peer_key;	/* -> peer_id, peer_len */
 	struct rcu_head rcu;
 	u32 index;
 	u64 serial;

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kselftest: the "mihsec" generic netlink API (runs in the VM with
+ * mihsec.ko loaded).
+ *   - dumps of thousands of SAs resume across many messages, complete
+ *   - a dump that races a table change is flagged NLM_F_DUMP_INTR
+ *   - keys and salts are never returned
+ *   - strict validation: wrong lengths, unknown or read-only attributes,
+ *     bad flags, unsupported suites, duplicates, missing attributes
+ *   - per-namespace state; deleting a namespace with SAs is clean
+ *   - delete by RX key ID and by peer
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <linux/mihsec.h>
+#include "kselftest_harness.h"
+#include "lib/nl.h"
+
+#define NS_FMT "mihsec-nl-%d-%s"
+
+static void ns_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, NS_FMT, getpid(), tag);
+}
+
+static int run(const char *fmt, const char *arg)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	return system(cmd);
+}
+
+/* Enter network namespace @name (created if needed) */
+static int ns_enter(const char *name)
+{
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (access(path, F_OK) && run("ip netns add %s", name))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err;
+}
+
+static struct mihsec_nl *nl_open(struct __test_metadata *_metadata)
+{
+	char msg[256];
+	struct mihsec_nl *nl;
+	int err;
+
+	nl = mihsec_nl_open(&err, msg, sizeof(msg));
+	ASSERT_NE(NULL, nl) TH_LOG("mihsec_nl_open: %d %s", err, msg);
+	return nl;
+}
+
+/* A valid SA with key ID, peer and key material derived from @i */
+static void sa_cfg(struct mihsec_sa_cfg *c, unsigned int i)
+{
+	memset(c, 0, sizeof(*c));
+	c->local_id_len = snprintf((char *)c->local_id, sizeof(c->local_id),
+				   "ar.example");
+	c->peer_id_len = snprintf((char *)c->peer_id, sizeof(c->peer_id),
+				  "mmt-%u.example", i);
+	c->role = MIHSEC_ROLE_NETWORK;
+	for (int k = 0; k < MIHSEC_KEYID_LEN; k++) {
+		c->rx_keyid[k] = (i >> (8 * (k % 4))) ^ (k < 4 ? 0x00 : 0x5a);
+		c->tx_keyid[k] = c->rx_keyid[k] ^ 0xff;
+	}
+	c->tx_key_len = c->rx_key_len = 16;
+	memset(c->tx_key, 0xa5 ^ i, 16);
+	memset(c->rx_key, 0x5a ^ i, 16);
+	memset(c->tx_salt, 0x11, 4);
+	memset(c->rx_salt, 0x22, 4);
+}
+
+static unsigned int keyid_index(const uint8_t *keyid)
+{
+	return keyid[0] | keyid[1] << 8 | keyid[2] << 16 | keyid[3] << 24;
+}
+
+struct dump_seen {
+	unsigned int n;
+	unsigned char *seen;
+	unsigned int max;
+	int bad;
+};
+
+static int dump_cb(const struct mihsec_sa_info *sa, void *arg)
+{
+	struct dump_seen *d = arg;
+	unsigned int i = keyid_index(sa->rx_keyid);
+	char peer[64];
+
+	snprintf(peer, sizeof(peer), "mmt-%u.example", i);
+	if (i >= d->max || d->seen[i]++ || sa->peer_id_len != strlen(peer) ||
+	    memcmp(sa->peer_id, peer, sa->peer_id_len))
+		d->bad++;
+	d->n++;
+	return 0;
+}
+
+FIXTURE(api) {
+	char ns[64];
+	struct mihsec_nl *nl;
+};
+
+FIXTURE_SETUP(api)
+{
+	ns_name(self->ns, sizeof(self->ns), "a");
+	ASSERT_EQ(0, ns_enter(self->ns));
+	self->nl = nl_open(_metadata);
+}
+
+FIXTURE_TEARDOWN(api)
+{
+	if (self->nl)
+		mihsec_nl_close(self->nl);
+	run("ip netns del %s 2>/dev/null", self->ns);
+}
+
+/* 2000 SAs: the dump needs well over a hundred messages */
+TEST_F(api, big_dump_resumes)
+{
+	const unsigned int n = 2000;
+	struct mihsec_policy_info pi;
+	struct mihsec_sa_cfg c;
+	struct dump_seen d = { .max = n };
+	unsigned int i;
+
+	d.seen = calloc(n, 1);
+	ASSERT_NE(NULL, d.seen);
+	for (i = 0; i < n; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(self->nl, &c))
+			TH_LOG("add %u: %s", i, mihsec_nl_errmsg(self->nl));
+	}
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(n, pi.sa_count);
+	EXPECT_EQ((int)n, mihsec_nl_sa_dump(self->nl, dump_cb, &d));
+	EXPECT_EQ(n, d.n);
+	EXPECT_EQ(0, d.bad);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(1, d.seen[i]);
+	ASSERT_EQ(0, mihsec_nl_sa_flush(self->nl));
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(0U, pi.sa_count);
+	free(d.seen);
+}
+
+/* Read a dump one datagram at a time and change the table in between */
+TEST_F(api, dump_interrupted_is_flagged)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct mihsec_sa_cfg c;
+	int family, flagged = 0, done = 0, msgs = 0;
+	unsigned int i;
+
+	ASSERT_NE(NULL, sk);
+	ASSERT_EQ(0, genl_connect(sk));
+	family = genl_ctrl_resolve(sk, MIHSEC_GENL_NAME);
+	ASSERT_GT(family, 0);
+	for (i = 0; i < 600; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(self->nl, &c));
+	}
+	ASSERT_GE(genl_send_simple(sk, family, MIHSEC_CMD_SA_GET,
+				   MIHSEC_GENL_VERSION, NLM_F_DUMP), 0);
+	while (!done) {
+		struct sockaddr_nl who;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *h;
+		int len;
+
+		len = nl_recv(sk, &who, &buf, NULL);
+		ASSERT_GT(len, 0);
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len);
+		     h = nlmsg_next(h, &len)) {
+			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+				flagged = 1;
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR)
+				done = 1;
+		}
+		free(buf);
+		if (++msgs == 2) {	/* mid-dump: delete one SA */
+			sa_cfg(&c, 599);
+			ASSERT_EQ(0, mihsec_nl_sa_del_keyid(self->nl,
+							   c.rx_keyid));
+		}
+	}
+	EXPECT_GT(msgs, 2);
+	EXPECT_EQ(1, flagged);
+	nl_socket_free(sk);
+}
+
+/* No reply ever carries a key, salt or integrity key attribute */
+static int no_keys_cb(struct mihsec_nl *nl, struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[MIHSEC_A_MAX + 1];
+	int *found = arg;
+
+	(void)nl;
+	if (genlmsg_parse(nlh, 0, tb, MIHSEC_A_MAX, NULL))
+		return -EPROTO;
+	if (tb[MIHSEC_A_SA_TX_KEY] || tb[MIHSEC_A_SA_RX_KEY] ||
+	    tb[MIHSEC_A_SA_TX_SALT] || tb[MIHSEC_A_SA_RX_SALT] ||
+	    tb[MIHSEC_A_SA_TX_IKEY] || tb[MIHSEC_A_SA_RX_IKEY])
+		(*found)++;
+	if (!tb[MIHSEC_A_SA_RX_KEYID])
+		return -EPROTO;
+	return 0;
+}
+
+TEST_F(api, keys_are_write_only)
+{
+	int family = mihsec_nl_family(self->nl), found = 0;
+	struct mihsec_sa_cfg c;
+	struct nl_msg *msg;
+
+	sa_cfg(&c, 7);
+	ASSERT_EQ(0, mihsec_nl_sa_add(self->nl, &c));
+	msg = mihsec_nl_msg_new(family, MIHSEC_CMD_SA_GET, NLM_F_DUMP);
+	ASSERT_NE(NULL, msg);
+	EXPECT_EQ(1, mihsec_nl_transact(self->nl, msg, no_keys_cb, &found));
+	msg = mihsec_nl_msg_new(family, MIHSEC_CMD_SA_GET, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put(msg, MIHSEC_A_SA_RX_KEYID, 8, c.rx_keyid));
+	EXPECT_EQ(1, mihsec_nl_transact(self->nl, msg, no_keys_cb, &found));
+	EXPECT_EQ(0, found);
+}
+
+/* SA_ADD for SA 1 plus one extra attribute; returns the kernel's errno */
+static int add_with(struct mihsec_nl *nl, int attr, const void *val,
+		    int len, int skip_attr)
+{
+	struct mihsec_sa_cfg c;
+	struct nl_msg *msg, *clean;
+	struct nlattr *a;
+	int rem;
+
+	sa_cfg(&c, 1);
+	msg = mihsec_nl_msg_new(mihsec_nl_family(nl), MIHSEC_CMD_SA_ADD, 0);
+	clean = mihsec_nl_msg_new(mihsec_nl_family(nl), MIHSEC_CMD_SA_ADD, 0);
+	if (!msg || !clean || mihsec_nl_put_sa_cfg(clean, &c))
+		return -ENOMEM;
+	/* copy every attribute but @skip_attr, then append @attr */
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlmsg_hdr(clean)), 0),
+			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(clean)), 0), rem) {
+		if (nla_type(a) != skip_attr && nla_type(a) != attr)
+			nla_put(msg, nla_type(a), nla_len(a), nla_data(a));
+	}
+	mihsec_nl_msg_free_wipe(clean);
+	if (attr > 0 && nla_put(msg, attr, len, val))
+		return -EMSGSIZE;
+	return mihsec_nl_transact(nl, msg, NULL, NULL);
+}
+
+TEST_F(api, strict_validation)
+{
+	static const uint8_t k15[15], k32[32], id254[254], b9[9], b3[3];
+	struct mihsec_policy_info pi;
+	uint32_t u32v;
+	uint8_t u8v;
+
+	/* the base message is valid */
+	EXPECT_EQ(0, add_with(self->nl, 0, NULL, 0, 0));
+	EXPECT_EQ(-EEXIST, add_with(self->nl, 0, NULL, 0, 0));
+	EXPECT_EQ(0, mihsec_nl_sa_flush(self->nl));
+
+	/* lengths: the policy says -ERANGE, the suite check -EINVAL */
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_TX_KEY, k15, 15, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_KEY, k32, 32, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_RX_KEY, k32, 32, 0));
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_RX_KEYID, b9, 9, 0));
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_TX_SALT, b3, 3, 0));
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_PEER_ID, id254,
+				    254, 0));
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_LOCAL_ID, id254, 0,
+				    0));
+	u32v = 1U << 1;
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_FLAGS, &u32v, 4, 0));
+	u32v = MIHSEC_REPLAY_WINDOW_MIN - 1;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_REPLAY_WINDOW,
+				    &u32v, 4, 0));
+	u32v = MIHSEC_REPLAY_WINDOW_MAX + 1;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_REPLAY_WINDOW,
+				    &u32v, 4, 0));
+	u8v = 3;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_ROLE, &u8v, 1, 0));
+	u8v = 0;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_SUITE, &u8v, 1, 0));
+	u8v = 5;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_SUITE, &u8v, 1, 0));
+	u8v = MIHSEC_SUITE_AES128_CBC_HMAC_SHA1;	/* not in this module */
+	EXPECT_EQ(-EOPNOTSUPP, add_with(self->nl, MIHSEC_A_SA_SUITE, &u8v, 1,
+					0));
+	/* read-only and unknown attributes */
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_SEQ, k32, 8, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_INDEX, k32, 4, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_MAX + 1, k32, 4, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_IKEY, k32, 32, 0));
+	/* every required attribute missing in turn */
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_LOCAL_ID));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_PEER_ID));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_ROLE));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_TX_KEYID));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_RX_KEYID));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_TX_KEY));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_RX_KEY));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_TX_SALT));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, 0, NULL, 0, MIHSEC_A_SA_RX_SALT));
+	/* nothing of the above was installed */
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(0U, pi.sa_count);
+}
+
+TEST_F(api, policy_and_delete)
+{
+	struct mihsec_policy_info pi;
+	struct mihsec_sa_cfg c;
+	uint8_t none[8] = { 0xee };
+	unsigned int i;
+
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(MIHSEC_POLICY_OPTIONAL, pi.policy);	/* default */
+	EXPECT_EQ(MIHSEC_DEFAULT_PORT, pi.port);
+	EXPECT_EQ(-ERANGE, mihsec_nl_policy_set(self->nl, 3));
+	ASSERT_EQ(0, mihsec_nl_policy_set(self->nl, MIHSEC_POLICY_REQUIRE));
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(MIHSEC_POLICY_REQUIRE, pi.policy);
+
+	/* three SAs for one peer (rekeys), one for another */
+	for (i = 0; i < 4; i++) {
+		sa_cfg(&c, i);
+		if (i < 3)
+			c.peer_id_len = snprintf((char *)c.peer_id,
+						 sizeof(c.peer_id), "mmt-x");
+		ASSERT_EQ(0, mihsec_nl_sa_add(self->nl, &c));
+	}
+	EXPECT_EQ(-ENOENT, mihsec_nl_sa_del_keyid(self->nl, none));
+	EXPECT_EQ(-ENOENT, mihsec_nl_sa_del_peer(self->nl,
+						 (const uint8_t *)"nobody", 6));
+	EXPECT_EQ(0, mihsec_nl_sa_del_peer(self->nl,
+					   (const uint8_t *)"mmt-x", 5));
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(1U, pi.sa_count);
+	sa_cfg(&c, 3);
+	EXPECT_EQ(0, mihsec_nl_sa_del_keyid(self->nl, c.rx_keyid));
+	EXPECT_EQ(-ENOENT, mihsec_nl_sa_del_keyid(self->nl, c.rx_keyid));
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(0U, pi.sa_count);
+}
+
+/* State is per namespace; a namespace dies cleanly with SAs in it */
+TEST_F(api, per_namespace)
+{
+	struct mihsec_policy_info pi;
+	struct mihsec_sa_cfg c;
+	struct mihsec_nl *nl2;
+	char ns2[64];
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(self->nl, &c));
+	}
+	ASSERT_EQ(0, mihsec_nl_policy_set(self->nl, MIHSEC_POLICY_OFF));
+
+	ns_name(ns2, sizeof(ns2), "b");
+	ASSERT_EQ(0, ns_enter(ns2));
+	nl2 = nl_open(_metadata);
+	ASSERT_EQ(0, mihsec_nl_policy_get(nl2, &pi));
+	EXPECT_EQ(0U, pi.sa_count);
+	EXPECT_EQ(MIHSEC_POLICY_OPTIONAL, pi.policy);
+	/* the same key IDs are free here */
+	for (i = 0; i < 10; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(nl2, &c));
+	}
+	EXPECT_EQ(0, mihsec_nl_sa_flush(nl2));
+	for (i = 0; i < 50; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(nl2, &c));
+	}
+	mihsec_nl_close(nl2);
+
+	/* the first namespace is untouched */
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(10U, pi.sa_count);
+	EXPECT_EQ(MIHSEC_POLICY_OFF, pi.policy);
+	/* and the second dies with 50 SAs in it */
+	EXPECT_EQ(0, run("ip netns del %s", ns2));
+}
+
+TEST_HARNESS_MAIN
