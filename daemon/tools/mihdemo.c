@@ -560,7 +560,7 @@ static int print_wire(int indent, const uint8_t *w, size_t len,
 	struct mihsec_sec sec;
 	struct mih_tlv_iter it;
 	struct mih_tlv t;
-	char note[64] = "";
+	char note[LABEL_LEN] = "";
 	int r;
 
 	r = mihsec_parse(w, len, &sec);
@@ -575,7 +575,7 @@ static int print_wire(int indent, const uint8_t *w, size_t len,
 		return r;
 	}
 	if (plain_len > MIH_HDR_LEN && plain_len < len)
-		snprintf(note, sizeof(note), "(the plain PDU's %zu + %zu)",
+		snprintf(note, sizeof(note), "(plain %zu + %zu octets of MIHSec)",
 			 plain_len - MIH_HDR_LEN, len - plain_len);
 	print_hdr(indent, w, note);
 	mih_tlv_iter_init(&it, w + MIH_HDR_LEN, len - MIH_HDR_LEN);
@@ -617,8 +617,13 @@ static int print_wire(int indent, const uint8_t *w, size_t len,
 		} else if (t.type == MIHSEC_TLV_INTEGRITY) {
 			block1(indent, tb, hl, "TLV 201 MIHSec Integrity (%u):",
 			       t.len);
-			block1(indent + 2, t.value, t.len,
-			       "ICV: %s tag", suite_name(sec.suite));
+			{
+				struct lines ls = { 0 };
+
+				add(&ls, "ICV: %s tag, covers", suite_name(sec.suite));
+				add(&ls, "  the header, IDs, TLV 200");
+				block(indent + 2, t.value, t.len, &ls);
+			}
 		} else {
 			print_tlv(indent, w + MIH_HDR_LEN, &t, " in clear");
 		}
