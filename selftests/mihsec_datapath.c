@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 
@@ -250,6 +252,7 @@ static void wire_test(struct __test_metadata *_metadata, struct mh_pair *p,
 	uint64_t seq = 0;
 	size_t rl, sl;
 
+	ASSERT_EQ(0, mh_pair_txcsum_off(p));
 	install_sas(_metadata, p, encrypt ? NULL : "encrypt off");
 	ca = mh_capture_open(p, 0);
 	cb = mh_capture_open(p, 1);
@@ -394,6 +397,7 @@ TEST_F(dp, long_mihf_ids)
 	p->id[0][200] = 0;
 	memset(p->id[1], 'n', 63);
 	p->id[1][63] = 0;
+	ASSERT_EQ(0, mh_pair_txcsum_off(p));
 	install_sas(_metadata, p, NULL);
 	ca = mh_capture_open(p, 0);
 	ASSERT_LE(0, ca);
@@ -467,6 +471,7 @@ TEST_F(dp, newest_sa_sends_old_still_receives)
 	size_t rl, sl, pl;
 	ssize_t n;
 
+	ASSERT_EQ(0, mh_pair_txcsum_off(p));
 	install_sas(_metadata, p, NULL);
 	fda = mh_udp_socket(p, 0, AF_INET, MH_PORT);
 	fdb = mh_udp_socket(p, 1, AF_INET, MH_PORT);
@@ -501,6 +506,250 @@ TEST_F(dp, newest_sa_sends_old_still_receives)
 	close(fda);
 	close(fdb);
 	close(cb);
+}
+
+/* a datagram built from several sends (MSG_MORE) and iovecs: with the
+ * veth's default offloads (scatter-gather, CHECKSUM_PARTIAL) the skb the
+ * hook sees is non-linear */
+TEST_F(dp, corked_nonlinear)
+{
+	struct bufs *b = self->b;
+	int fam, fda, fdb, cb;
+	size_t rl, sl;
+	ssize_t n;
+
+	install_sas(_metadata, &self->p, NULL);
+	cb = mh_capture_open(&self->p, 1);
+	ASSERT_LE(0, cb);
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+		struct sockaddr_storage ss;
+		socklen_t slen = mh_addr(family, 1, MH_PORT, &ss);
+		struct iovec iov[3];
+		struct msghdr mh = { .msg_name = &ss, .msg_namelen = slen,
+				     .msg_iov = iov, .msg_iovlen = 3 };
+
+		fda = mh_udp_socket(&self->p, 0, family, MH_PORT);
+		fdb = mh_udp_socket(&self->p, 1, family, MH_PORT);
+		ASSERT_LE(0, fda);
+		ASSERT_LE(0, fdb);
+		build_pair(&self->p, b, 1200, (uint16_t)(70 + fam), &rl, &sl);
+		/* 5 + 700 octets corked, the rest in three iovecs */
+		ASSERT_EQ(5, sendto(fda, b->req, 5, MSG_MORE,
+				    (struct sockaddr *)&ss, slen));
+		ASSERT_EQ(700, sendto(fda, b->req + 5, 700, MSG_MORE,
+				      (struct sockaddr *)&ss, slen));
+		iov[0].iov_base = b->req + 705;
+		iov[0].iov_len = 1;
+		iov[1].iov_base = b->req + 706;
+		iov[1].iov_len = 300;
+		iov[2].iov_base = b->req + 1006;
+		iov[2].iov_len = rl - 1006;
+		ASSERT_EQ((ssize_t)(rl - 705), sendmsg(fda, &mh, 0));
+		n = mh_udp_recv(fdb, b->got, PDU_MAX, 3000, NULL);
+		ASSERT_EQ((ssize_t)rl, n);
+		ASSERT_EQ(0, memcmp(b->got, b->req, rl));
+		ASSERT_EQ(1, mh_capture_next(cb, &b->f, 2000, false));
+		ASSERT_EQ(0, memcmp(b->f.b + b->f.pl, b->req, 6));
+		ASSERT_EQ(1, mh_has_sec_tlv(b->f.b + b->f.pl, b->f.plen));
+		ASSERT_EQ(NULL, memmem(b->f.b, b->f.len, MH_MARKER,
+				       strlen(MH_MARKER)));
+		close(fda);
+		close(fdb);
+	}
+	close(cb);
+}
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+
+/* UDP GSO (UDP_SEGMENT): one send of three PDUs of equal length becomes
+ * three datagrams.  Whatever the module does with such a batch, a PDU to
+ * a peer with an SA must never cross the wire in clear, and the receiver
+ * gets only exact plain PDUs */
+TEST_F(dp, udp_gso_batch)
+{
+	struct bufs *b = self->b;
+	struct mh_stats s0, s1;
+	int fam, fda, fdb, cb, got, frames, leaks;
+	size_t rl, sl, one;
+	ssize_t n;
+
+	install_sas(_metadata, &self->p, NULL);
+	cb = mh_capture_open(&self->p, 1);
+	ASSERT_LE(0, cb);
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+		int gso;
+
+		fda = mh_udp_socket(&self->p, 0, family, MH_PORT);
+		fdb = mh_udp_socket(&self->p, 1, family, MH_PORT);
+		ASSERT_LE(0, fda);
+		ASSERT_LE(0, fdb);
+		build_pair(&self->p, b, 300, (uint16_t)(80 + fam), &rl, &sl);
+		one = rl;
+		for (int i = 1; i < 3; i++)
+			memcpy(b->req + i * one, b->req, one);
+		gso = (int)one;
+		ASSERT_EQ(0, setsockopt(fda, SOL_UDP, UDP_SEGMENT, &gso,
+					sizeof(gso)));
+		ASSERT_EQ(0, mh_stats_get(&self->p, 0, &s0));
+		n = mh_udp_send(fda, family, 1, MH_PORT, b->req, 3 * one);
+		TH_LOG("%s: GSO send of 3 x %zu octets: %zd (%s)",
+		       fam ? "IPv6" : "IPv4", one, n,
+		       n < 0 ? strerror(errno) : "ok");
+		got = 0;
+		while ((n = mh_udp_recv(fdb, b->got, PDU_MAX, got < 3 ? 1000 : 100,
+					NULL)) > 0) {
+			ASSERT_EQ((ssize_t)one, n)
+				mh_dump("delivered", b->got, (size_t)n);
+			ASSERT_EQ(0, memcmp(b->got, b->req, one));
+			got++;
+		}
+		frames = leaks = 0;
+		while (mh_capture_next(cb, &b->f, 100, false) == 1) {
+			frames++;
+			if (memmem(b->f.b, b->f.len, MH_MARKER,
+				   strlen(MH_MARKER)))
+				leaks++;
+		}
+		TH_LOG("%s: %d delivered, %d frames on the wire, %d in clear",
+		       fam ? "IPv6" : "IPv4", got, frames, leaks);
+		ASSERT_EQ(0, mh_stats_get(&self->p, 0, &s1));
+		mh_stats_diff("A", &s0, &s1);
+		EXPECT_EQ(0, leaks)
+			TH_LOG("PDUs to a peer with an SA left in clear");
+		EXPECT_TRUE(got == 0 || got == 3);
+		close(fda);
+		close(fdb);
+	}
+	close(cb);
+}
+
+/* the largest PDUs: one that still fits a datagram once sealed must be
+ * delivered; one that cannot fit must not be delivered (in any form) */
+TEST_F_TIMEOUT(dp, oversize_pdu, 120)
+{
+	const size_t max_pl[2] = { 65507, 65527 };	/* IPv4, IPv6 */
+	uint8_t *body = malloc(70000), *pdu = malloc(70000),
+		*got = malloc(70000);
+	struct mh_stats s0, s1;
+	int fam, fda, fdb;
+	ssize_t n;
+
+	ASSERT_TRUE(body && pdu && got);
+	install_sas(_metadata, &self->p, NULL);
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+		/* sealing adds 40 octets (3-octet Security TLV length) */
+		size_t fits = max_pl[fam] - 40, big = max_pl[fam] - 10;
+
+		fda = mh_udp_socket(&self->p, 0, family, MH_PORT);
+		fdb = mh_udp_socket(&self->p, 1, family, MH_PORT);
+		ASSERT_LE(0, fda);
+		ASSERT_LE(0, fdb);
+		for (int k = 0; k < 2; k++) {
+			size_t want = k ? big : fits, pl, vlen;
+
+			/* header 8, ID TLVs, vendor TLV 1 + 3 length octets */
+			vlen = want - 8 - 2 * (2 + 18) - 4;
+			pl = mh_pdu(pdu, 0, MH_MID_LINK_GET_REQ, 90,
+				    self->p.id[0], self->p.id[1], body,
+				    mh_body(body, vlen, 1));
+			ASSERT_EQ(want, pl);
+			ASSERT_EQ(0, mh_stats_get(&self->p, 0, &s0));
+			n = mh_udp_send(fda, family, 1, MH_PORT, pdu, pl);
+			TH_LOG("%s, %zu-octet PDU: send %zd (%s)",
+			       fam ? "IPv6" : "IPv4", pl, n,
+			       n < 0 ? strerror(errno) : "ok");
+			n = mh_udp_recv(fdb, got, 70000, k ? 1000 : 5000, NULL);
+			ASSERT_EQ(0, mh_stats_get(&self->p, 0, &s1));
+			mh_stats_diff("A", &s0, &s1);
+			if (!k) {
+				ASSERT_EQ((ssize_t)pl, n);
+				ASSERT_EQ(0, memcmp(got, pdu, pl));
+			} else {
+				EXPECT_EQ(0, n)
+					TH_LOG("a PDU that cannot be sealed was delivered");
+				EXPECT_EQ(s0.v[MIHSEC_STAT_TX_CLEAR],
+					  s1.v[MIHSEC_STAT_TX_CLEAR]);
+			}
+		}
+		close(fda);
+		close(fdb);
+	}
+	free(body);
+	free(pdu);
+	free(got);
+}
+
+/* SAs flushed and re-added (fresh keys) over and over in both namespaces
+ * while MIH traffic flows both ways: everything delivered is an exact
+ * plain PDU; dropped ones are fine */
+TEST_F_TIMEOUT(dp, sa_churn_under_traffic, 120)
+{
+	struct mh_pair *p = &self->p;
+	struct bufs *b = self->b;
+	unsigned long sent = 0, got[2] = { 0 }, bad = 0;
+	int fd[2], i, st;
+	size_t len[2];
+	pid_t pid;
+
+	install_sas(_metadata, p, NULL);
+	fd[0] = mh_udp_socket(p, 0, AF_INET, MH_PORT);
+	fd[1] = mh_udp_socket(p, 1, AF_INET, MH_PORT);
+	ASSERT_LE(0, fd[0]);
+	ASSERT_LE(0, fd[1]);
+	build_pair(p, b, 100, 1, &len[0], &len[1]);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int rc = 0;
+
+		for (i = 0; i < 8 && !rc; i++) {
+			if (mh_pair_new_keys(p) ||
+			    mh_ctl_run(p, 1, NULL, 0, "sa flush") ||
+			    mh_sa_add(p, 1, NULL) ||
+			    mh_ctl_run(p, 0, NULL, 0, "sa flush") ||
+			    mh_sa_add(p, 0, NULL))
+				rc = 1;
+		}
+		_exit(rc);
+	}
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		for (i = 0; i < 2; i++) {
+			uint8_t *pdu = i ? b->rsp : b->req;
+			ssize_t n;
+
+			if (mh_udp_send(fd[i], AF_INET, !i, MH_PORT, pdu,
+					len[i]) == (ssize_t)len[i])
+				sent++;
+			while ((n = mh_udp_recv(fd[!i], b->got, PDU_MAX, 0,
+						NULL)) > 0) {
+				if (n == (ssize_t)len[i] &&
+				    !memcmp(b->got, pdu, len[i]))
+					got[i]++;
+				else
+					bad++;
+			}
+		}
+		usleep(1000);
+	}
+	TH_LOG("sent %lu, delivered A->B %lu, B->A %lu, bad %lu", sent,
+	       got[0], got[1], bad);
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("SA churn commands failed");
+	EXPECT_EQ(0UL, bad);
+	EXPECT_LT(0UL, got[0]);
+	EXPECT_LT(0UL, got[1]);
+	/* and the last SAs work */
+	exchange(_metadata, p, b, AF_INET, fd[0], fd[1], MH_PORT, 50, 2);
+	close(fd[0]);
+	close(fd[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -92,33 +92,63 @@ const char *mh_ctl(void)
 	return ctl;
 }
 
-static int mh_vsh(char *out, size_t outsz, const char *fmt, va_list ap)
+#define MH_QUIET_OUT 1	/* stdout to /dev/null */
+#define MH_QUIET_ERR 2	/* stderr to /dev/null */
+#define MH_ERR_TO_OUT 4	/* stderr into the captured stdout */
+
+/* fork; the child joins nsfd (if >= 0) and execs argv (or "sh -c cmd" when
+ * argv is NULL); stdout into out, stderr logged on failure */
+static int mh_spawn(int nsfd, char *const *argv, const char *cmd, int redir,
+		    char *out, size_t outsz);
+
+static int mh_vsh(int nsfd, char *out, size_t outsz, const char *fmt,
+		  va_list ap)
 {
-	char *cmd = NULL, errbuf[4096];
+	char *cmd = NULL;
+	int r;
+
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		return -1;
+	r = mh_spawn(nsfd, NULL, cmd, 0, out, outsz);
+	free(cmd);
+	return r;
+}
+
+static int mh_spawn(int nsfd, char *const *argv, const char *cmd, int redir,
+		    char *out, size_t outsz)
+{
+	char errbuf[4096];
 	int po[2], pe[2], status, n;
 	size_t olen = 0, elen = 0;
 	struct pollfd pfd[2];
 	pid_t pid;
 
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		return -1;
 	if (out && outsz)
 		out[0] = 0;
-	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
-		free(cmd);
+	if (pipe2(po, O_CLOEXEC))
+		return -1;
+	if (pipe2(pe, O_CLOEXEC)) {
+		close(po[0]);
+		close(po[1]);
 		return -1;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
-	if (pid < 0) {
-		free(cmd);
+	if (pid < 0)
 		return -1;
-	}
 	if (pid == 0) {
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		int null = open("/dev/null", O_RDWR);
+
+		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
+			_exit(126);
+		dup2(redir & MH_QUIET_OUT ? null : po[1], 1);
+		dup2(redir & MH_QUIET_ERR ? null :
+		     redir & MH_ERR_TO_OUT ? po[1] : pe[1], 2);
+		if (argv)
+			execv(argv[0], argv);
+		else
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	close(po[1]);
@@ -163,10 +193,8 @@ static int mh_vsh(char *out, size_t outsz, const char *fmt, va_list ap)
 	}
 	errbuf[elen] = 0;
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			free(cmd);
+		if (errno != EINTR)
 			return -1;
-		}
 	}
 	if (WIFEXITED(status))
 		status = WEXITSTATUS(status);
@@ -177,12 +205,18 @@ static int mh_vsh(char *out, size_t outsz, const char *fmt, va_list ap)
 	if (mh_verbose || (status && elen)) {
 		char *line, *save = NULL;
 
-		LOG("$ %s -> %d\n", cmd, status);
+		if (argv) {
+			LOG("$");
+			for (int i = 0; argv[i]; i++)
+				fprintf(stderr, " %s", argv[i]);
+			fprintf(stderr, " -> %d\n", status);
+		} else {
+			LOG("$ %s -> %d\n", cmd, status);
+		}
 		for (line = strtok_r(errbuf, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
 			LOG("  %s\n", line);
 	}
-	free(cmd);
 	return status;
 }
 
@@ -192,7 +226,7 @@ int mh_sh(char *out, size_t outsz, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = mh_vsh(out, outsz, fmt, ap);
+	r = mh_vsh(-1, out, outsz, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -268,7 +302,8 @@ void mh_pair_teardown(struct mh_pair *p)
 {
 	mh_pair_close(p);
 	if (p->ns[0][0])
-		mh_sh(NULL, 0, "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true",
+		mh_sh(NULL, 0, "ip -force -b - >/dev/null 2>&1 <<EOF\n"
+		      "netns del %s\nnetns del %s\nEOF\ntrue",
 		      p->ns[0], p->ns[1]);
 	p->up = false;
 }
@@ -302,28 +337,29 @@ int mh_pair_setup(struct mh_pair *p, const char *tag)
 		return -1;
 	/* leftovers of a crashed run with the same pid */
 	mh_pair_teardown(p);
+	/* three ip runs: both namespaces and the veth pair, then each end */
 	if (mh_sh(NULL, 0,
-		  "set -e; ip netns add %1$s; ip netns add %2$s; "
-		  "ip link add " MH_IFNAME " netns %1$s address %3$s type veth "
-		  "peer name " MH_IFNAME " netns %2$s address %4$s; "
-		  "for n in %1$s %2$s; do ip -n $n link set lo up; "
-		  "ip -n $n link set " MH_IFNAME " up; done; "
-		  "ip -n %1$s addr add %5$s/24 dev " MH_IFNAME "; "
-		  "ip -n %2$s addr add %6$s/24 dev " MH_IFNAME "; "
-		  "ip -n %1$s addr add %7$s/64 dev " MH_IFNAME " nodad; "
-		  "ip -n %2$s addr add %8$s/64 dev " MH_IFNAME " nodad; "
-		  "ip -n %1$s neigh add %9$s lladdr %4$s dev " MH_IFNAME
-		  " nud permanent; "
-		  "ip -n %1$s neigh add %10$s lladdr %4$s dev " MH_IFNAME
-		  " nud permanent; "
-		  "ip -n %1$s neigh add %6$s lladdr %4$s dev " MH_IFNAME
-		  " nud permanent; "
-		  "ip -n %1$s neigh add %8$s lladdr %4$s dev " MH_IFNAME
-		  " nud permanent; "
-		  "ip -n %2$s neigh add %5$s lladdr %3$s dev " MH_IFNAME
-		  " nud permanent; "
-		  "ip -n %2$s neigh add %7$s lladdr %3$s dev " MH_IFNAME
-		  " nud permanent",
+		  "set -e; ip -b - <<EOF\n"
+		  "netns add %1$s\nnetns add %2$s\n"
+		  "link add " MH_IFNAME " netns %1$s address %3$s type veth "
+		  "peer name " MH_IFNAME " netns %2$s address %4$s\n"
+		  "EOF\n"
+		  "ip -n %1$s -b - <<EOF\n"
+		  "link set lo up\nlink set " MH_IFNAME " up\n"
+		  "addr add %5$s/24 dev " MH_IFNAME "\n"
+		  "addr add %7$s/64 dev " MH_IFNAME " nodad\n"
+		  "neigh add %9$s lladdr %4$s dev " MH_IFNAME " nud permanent\n"
+		  "neigh add %10$s lladdr %4$s dev " MH_IFNAME " nud permanent\n"
+		  "neigh add %6$s lladdr %4$s dev " MH_IFNAME " nud permanent\n"
+		  "neigh add %8$s lladdr %4$s dev " MH_IFNAME " nud permanent\n"
+		  "EOF\n"
+		  "ip -n %2$s -b - <<EOF\n"
+		  "link set lo up\nlink set " MH_IFNAME " up\n"
+		  "addr add %6$s/24 dev " MH_IFNAME "\n"
+		  "addr add %8$s/64 dev " MH_IFNAME " nodad\n"
+		  "neigh add %5$s lladdr %3$s dev " MH_IFNAME " nud permanent\n"
+		  "neigh add %7$s lladdr %3$s dev " MH_IFNAME " nud permanent\n"
+		  "EOF\n",
 		  p->ns[0], p->ns[1], mac[0], mac[1], mh_ip4[0], mh_ip4[1],
 		  mh_ip6[0], mh_ip6[1], mh_ip4[2], mh_ip6[2])) {
 		LOG("namespace setup failed\n");
@@ -341,8 +377,6 @@ int mh_pair_setup(struct mh_pair *p, const char *tag)
 			abort();
 		if (!p->ifindex[i])
 			goto fail;
-		if (mh_txcsum_off(p->nsfd[i], MH_IFNAME))
-			goto fail;
 	}
 	p->up = true;
 	return 0;
@@ -351,20 +385,46 @@ fail:
 	return -1;
 }
 
+int mh_pair_txcsum_off(const struct mh_pair *p)
+{
+	if (mh_txcsum_off(p->nsfd[0], MH_IFNAME) ||
+	    mh_txcsum_off(p->nsfd[1], MH_IFNAME))
+		return -1;
+	return 0;
+}
+
+/* "ip netns exec NS mihsecctl ARGS" without ip's (and a shell's) cost,
+ * which is noticeable under TCG: the child joins the namespace itself and
+ * execs mihsecctl; ARGS are split on blanks, and the redirections
+ * ">/dev/null", "2>/dev/null" and "2>&1" are understood */
 int mh_ctl_run(const struct mh_pair *p, int side, char *out, size_t outsz,
 	       const char *fmt, ...)
 {
-	char *args = NULL;
+	char *args = NULL, *argv[64], *tok, *save = NULL;
+	int r, argc = 0, redir = 0;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
 	r = vasprintf(&args, fmt, ap);
 	va_end(ap);
 	if (r < 0)
 		return -1;
-	r = mh_sh(out, outsz, "ip netns exec %s %s %s", p->ns[side], mh_ctl(),
-		  args);
+	argv[argc++] = (char *)mh_ctl();
+	for (tok = strtok_r(args, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (!strcmp(tok, ">/dev/null"))
+			redir |= MH_QUIET_OUT;
+		else if (!strcmp(tok, "2>/dev/null"))
+			redir |= MH_QUIET_ERR;
+		else if (!strcmp(tok, "2>&1"))
+			redir |= MH_ERR_TO_OUT;
+		else if (argc < 63)
+			argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	if (mh_verbose)
+		LOG("[netns %s]\n", p->ns[side]);
+	r = mh_spawn(p->nsfd[side], argv, NULL, redir, out, outsz);
 	free(args);
 	return r;
 }
@@ -1115,11 +1175,20 @@ int mh_frame_parse(struct mh_frame *f)
 		f->family = AF_INET;
 		f->l4 = 14 + ihl;
 	} else if (et == ETH_P_IPV6) {
-		if (f->len < 14 + 40 + 8 || (b[14] >> 4) != 6 ||
-		    b[14 + 6] != IPPROTO_UDP)
+		uint8_t nh;
+		size_t off = 14 + 40;
+
+		if (f->len < 14 + 40 + 8 || (b[14] >> 4) != 6)
+			return -1;
+		/* hop-by-hop, routing and destination options headers */
+		for (nh = b[14 + 6]; nh == 0 || nh == 43 || nh == 60;
+		     nh = b[off], off += (size_t)(b[off + 1] + 1) * 8)
+			if (off + 8 > f->len)
+				return -1;
+		if (nh != IPPROTO_UDP || off + 8 > f->len)
 			return -1;
 		f->family = AF_INET6;
-		f->l4 = 14 + 40;
+		f->l4 = off;
 	} else {
 		return -1;
 	}
@@ -1184,8 +1253,9 @@ int mh_frame_check(const struct mh_frame *f, char *why, size_t whysz)
 		}
 	} else {
 		size_t pay = (size_t)(ip[4] << 8 | ip[5]);
+		size_t ext = f->l4 - f->l3 - 40;
 
-		if (pay != l3len - 40 || pay != 8 + f->plen) {
+		if (pay != l3len - 40 || pay != ext + 8 + f->plen) {
 			snprintf(why, whysz,
 				 "IPv6 payload length %zu, UDP %zu, frame %zu",
 				 pay, 8 + f->plen, l3len - 40);
@@ -1281,6 +1351,39 @@ int mh_frame_build(struct mh_frame *f, int family, int from, int to,
 	u[5] = (uint8_t)(8 + plen);
 	memcpy(u + 8, pl, plen);
 	f->len = 14 + iplen + 8 + plen;
+	if (mh_frame_parse(f))
+		return -1;
+	mh_frame_fix_csum(f);
+	return 0;
+}
+
+int mh_frame_add_opts(struct mh_frame *f)
+{
+	/* IPv4: four octets of options (NOP, NOP, NOP, EOL); IPv6: an
+	 * 8-octet Destination Options header holding one PadN option */
+	static const uint8_t o4[4] = { 1, 1, 1, 0 };
+	uint8_t *ip = f->b + f->l3, o6[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+	size_t n = f->family == AF_INET ? 4 : 8, at, l;
+
+	if (f->len + n > sizeof(f->b))
+		return -1;
+	if (f->family == AF_INET) {
+		at = f->l4;
+		l = (size_t)(ip[2] << 8 | ip[3]) + n;
+		ip[0] = (uint8_t)(0x40 | (((at - f->l3) + n) / 4));
+		ip[2] = (uint8_t)(l >> 8);
+		ip[3] = (uint8_t)l;
+	} else {
+		at = f->l3 + 40;
+		o6[0] = ip[6];
+		ip[6] = 60;
+		l = (size_t)(ip[4] << 8 | ip[5]) + n;
+		ip[4] = (uint8_t)(l >> 8);
+		ip[5] = (uint8_t)l;
+	}
+	memmove(f->b + at + n, f->b + at, f->len - at);
+	memcpy(f->b + at, f->family == AF_INET ? o4 : o6, n);
+	f->len += n;
 	if (mh_frame_parse(f))
 		return -1;
 	mh_frame_fix_csum(f);

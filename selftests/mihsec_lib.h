@@ -63,6 +63,11 @@ struct mh_pair {
 /* ns names "mh<tag>-<pid>-a/b"; addresses 10.77.0.1/2, fd00:77::1/2 */
 int mh_pair_setup(struct mh_pair *p, const char *tag);
 void mh_pair_teardown(struct mh_pair *p);
+/* tx checksum offload off on both veth ends (it also turns scatter-gather
+ * and GSO off): senders then write complete UDP checksums, which a capture
+ * can check; with it on (the default) a veth passes CHECKSUM_PARTIAL skbs
+ * whose checksum field holds only the pseudo-header sum */
+int mh_pair_txcsum_off(const struct mh_pair *p);
 /* fresh random key IDs, keys and salts for both directions */
 int mh_pair_new_keys(struct mh_pair *p);
 /* run mihsecctl ARGS in side's namespace; output as mh_sh */
@@ -182,6 +187,8 @@ void mh_frame_set_dst(struct mh_frame *f, int side);
 int mh_frame_build(struct mh_frame *f, int family, int from, int to,
 		   uint16_t sport, uint16_t dport, const uint8_t *pl,
 		   size_t plen);
+/* add IPv4 options / an IPv6 Destination Options header before UDP */
+int mh_frame_add_opts(struct mh_frame *f);
 /* send the Ethernet frame out of side's mh0 (AF_PACKET, no netfilter) */
 int mh_inject(const struct mh_pair *p, int side, const uint8_t *frame,
 	      size_t len);

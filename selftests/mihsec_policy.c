@@ -413,4 +413,63 @@ TEST_F(pol, deleted_keyid_never_reinstalled)
 	EXPECT_EQ(0, mh_sa_count(p, 0));
 }
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+
+/* require in B: a UDP GSO batch of plain MIH from A (policy off, so it
+ * leaves A untouched) reaches B's LOCAL_IN as one GSO skb; none of its
+ * PDUs may be delivered.  An exempt PDU with an empty Destination MIHF ID
+ * passes. */
+TEST_F(pol, require_gso_batch)
+{
+	struct mh_pair *p = &self->p;
+	struct pbufs *b = self->b;
+	struct mh_stats s0, s1;
+	size_t bl, pl;
+	int fam, gso, fa;
+	ssize_t n;
+
+	set_policy(_metadata, p, 0, "off");
+	set_policy(_metadata, p, 1, "require");
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+
+		fa = mh_udp_socket(p, 0, family, 0);
+		ASSERT_LE(0, fa);
+		bl = mh_body(b->body, 200, 1);
+		pl = mh_pdu(b->pdu, 0, MH_MID_REGISTER_REQ, 1, p->id[0],
+			    p->id[1], b->body, bl);
+		memcpy(b->pdu + pl, b->pdu, pl);
+		memcpy(b->pdu + 2 * pl, b->pdu, pl);
+		gso = (int)pl;
+		ASSERT_EQ(0, setsockopt(fa, SOL_UDP, UDP_SEGMENT, &gso,
+					sizeof(gso)));
+		ASSERT_EQ(0, mh_stats_get(p, 1, &s0));
+		n = mh_udp_send(fa, family, 1, MH_PORT, b->pdu, 3 * pl);
+		ASSERT_EQ((ssize_t)(3 * pl), n)
+			TH_LOG("GSO send: %s", strerror(errno));
+		n = mh_udp_recv(self->fd[1][fam], b->got, PDU_MAX, 1000, NULL);
+		ASSERT_EQ(0, mh_stats_get(p, 1, &s1));
+		mh_stats_diff("B", &s0, &s1);
+		EXPECT_EQ(0, n)
+			TH_LOG("%s: plain MIH of a GSO batch delivered under require",
+			       fam ? "IPv6" : "IPv4");
+		EXPECT_LT(mh_stats_drops(&s0), mh_stats_drops(&s1));
+		close(fa);
+
+		/* Capability_Discover.request to an unknown MIHF (empty ID) */
+		pl = mh_pdu(b->pdu, 0, MH_MID_CAP_DISCOVER_REQ, 2, p->id[0], "",
+			    NULL, 0);
+		ASSERT_EQ((ssize_t)pl, mh_udp_send(self->fd[0][fam], family, 1,
+						   MH_PORT, b->pdu, pl));
+		n = mh_udp_recv(self->fd[1][fam], b->got, PDU_MAX, 3000, NULL);
+		ASSERT_EQ((ssize_t)pl, n);
+		ASSERT_EQ(0, memcmp(b->got, b->pdu, pl));
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -113,6 +113,7 @@ static int cmd_plumbing(void)
 		LOG("pair setup failed\n");
 		return 1;
 	}
+	CHECK(!mh_pair_txcsum_off(&p), "tx checksum offload off");
 	for (fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
 		LOG("family %s\n", fam == AF_INET ? "IPv4" : "IPv6");
 		clear_exchange(&p, fam, 7);
@@ -179,6 +180,15 @@ static int cmd_plumbing(void)
 		n = mh_udp_recv(fb, got, sizeof(got), 2000, NULL);
 		CHECK(n == (ssize_t)sl && !memcmp(got, prot, sl),
 		      "injected frame not delivered raw (%zd)", n);
+		/* with IPv4 options / an IPv6 Destination Options header */
+		CHECK(!mh_frame_build(&g, fam, 0, 1, MH_PORT, MH_PORT, prot,
+				      sl) && !mh_frame_add_opts(&g), "opts");
+		CHECK(!mh_frame_check(&g, why, sizeof(why)), "opts: %s", why);
+		CHECK(g.l4 == g.l3 + (fam == AF_INET ? 24 : 48), "opts l4");
+		CHECK(!mh_inject(&p, 0, g.b, g.len), "inject: %m");
+		n = mh_udp_recv(fb, got, sizeof(got), 2000, NULL);
+		CHECK(n == (ssize_t)sl && !memcmp(got, prot, sl),
+		      "frame with options not delivered (%zd)", n);
 		/* and a corrupted UDP checksum is dropped by UDP */
 		g.b[g.l4 + 6] ^= 0x55;
 		CHECK(!mh_inject(&p, 0, g.b, g.len), "inject");

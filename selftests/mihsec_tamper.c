@@ -119,15 +119,19 @@ static size_t fresh_frame(struct __test_metadata *_metadata,
 
 /* inject f from A's veth end: B drops it, delivers nothing, and exactly
  * one drop counter moves by one (reason, unless NONE) */
-static void expect_drop(struct __test_metadata *_metadata,
-			FIXTURE_DATA(tp) *self, const struct mh_frame *f,
-			int reason, const char *what)
+static void expect_drop_c(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(tp) *self, const struct mh_frame *f,
+			  int reason, const char *what, struct mh_stats *cache)
 {
 	struct mh_pair *p = &self->p;
 	struct mh_stats s0, s1, s2;
 	ssize_t n;
 
-	ASSERT_EQ(0, mh_stats_get(p, 1, &s0));
+	/* cache: B's counters as they are now, updated on return */
+	if (cache)
+		s0 = *cache;
+	else
+		ASSERT_EQ(0, mh_stats_get(p, 1, &s0));
 	ASSERT_EQ(0, mh_inject(p, 0, f->b, f->len));
 	ASSERT_EQ(0, mh_stats_wait_change(p, 1, &s0, &s1, 3000))
 		TH_LOG("%s: no counter moved in B", what);
@@ -149,12 +153,18 @@ static void expect_drop(struct __test_metadata *_metadata,
 			TH_LOG("%s: want drop reason %s", what,
 			       mh_stat_name(reason));
 	}
+	if (cache)
+		*cache = s2;
 }
 
-/* inject f: B delivers exactly plain and counts it verified */
-static void expect_accept(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(tp) *self, const struct mh_frame *f,
-			  const uint8_t *plain, size_t plen, const char *what)
+#define expect_drop(m, self, f, reason, what) \
+	expect_drop_c(m, self, f, reason, what, NULL)
+
+/* inject f: B delivers exactly plain and counts it under counter */
+static void expect_deliver(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(tp) *self, const struct mh_frame *f,
+			   const uint8_t *plain, size_t plen, int counter,
+			   const char *what)
 {
 	struct mh_pair *p = &self->p;
 	struct mh_stats s0, s1;
@@ -171,10 +181,13 @@ static void expect_accept(struct __test_metadata *_metadata,
 		TH_LOG("%s: not delivered", what);
 	ASSERT_EQ(0, memcmp(plain, self->b->got, plen))
 		mh_dump("delivered", self->b->got, plen);
-	EXPECT_EQ(s0.v[MIHSEC_STAT_RX_VERIFIED] + 1,
-		  s1.v[MIHSEC_STAT_RX_VERIFIED]);
+	EXPECT_EQ(s0.v[counter] + 1, s1.v[counter])
+		TH_LOG("%s: %s", what, mh_stat_name(counter));
 	EXPECT_EQ(mh_stats_drops(&s0), mh_stats_drops(&s1));
 }
+
+#define expect_accept(m, self, f, plain, plen, what) \
+	expect_deliver(m, self, f, plain, plen, MIHSEC_STAT_RX_VERIFIED, what)
 
 enum op { FLIP, SEQ_ZERO, BAD_UDP_CSUM };
 
@@ -190,6 +203,7 @@ static void tamper_all(struct __test_metadata *_metadata,
 		       FIXTURE_DATA(tp) *self, int family)
 {
 	struct tbufs *b = self->b;
+	struct mh_stats cache;
 	struct mh_prot pp;
 	size_t plen, i;
 
@@ -259,6 +273,7 @@ static void tamper_all(struct __test_metadata *_metadata,
 		  MIHSEC_STAT_DROP_MALFORMED },
 	};
 
+	ASSERT_EQ(0, mh_stats_get(&self->p, 1, &cache));
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
 		uint8_t *w;
@@ -278,7 +293,8 @@ static void tamper_all(struct __test_metadata *_metadata,
 			b->f.b[b->f.l4 + 7] ^= 0x01;
 			break;
 		}
-		expect_drop(_metadata, self, &b->f, c->reason, c->what);
+		expect_drop_c(_metadata, self, &b->f, c->reason, c->what,
+			      &cache);
 	}
 	/* none of that moved B's replay window: the frame itself is good */
 	expect_accept(_metadata, self, &b->base, b->plain, plen, "original");
@@ -559,6 +575,103 @@ TEST_F_TIMEOUT(tp, crafted, 180)
 		    "sequence 114 after 2^63");
 #undef SEAL
 #undef FRAME
+}
+
+/* IPv4 options and IPv6 extension headers in front of UDP must not hide
+ * an MIH datagram from the hooks: under require, plain MIH in such a
+ * packet is still dropped as unprotected, a protected one is verified and
+ * delivered plain, an exempt one passes */
+TEST_F_TIMEOUT(tp, ip_options_ext_headers, 120)
+{
+	struct mh_pair *p = &self->p;
+	struct tbufs *b = self->b;
+	struct mh_frame *f = &b->f;
+	struct mh_stats s0, s1;
+	size_t plen, l;
+	int fam;
+
+	sas(_metadata, p, NULL, NULL);
+	ASSERT_EQ(0, mh_ctl_run(p, 1, NULL, 0, "policy set require"));
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+		const char *fn = fam ? "IPv6 + Destination Options" :
+				       "IPv4 + options";
+
+		plen = plain_req(p, b, 20, NULL, NULL);
+		ASSERT_EQ(0, mh_frame_build(f, family, 0, 1, MH_PORT, MH_PORT,
+					    b->plain, plen));
+		expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_UNPROTECTED,
+			    "plain MIH_Register.request");
+		ASSERT_EQ(0, mh_frame_add_opts(f));
+		expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_UNPROTECTED,
+			    fn);
+		/* the same from source port 4551 to another port */
+		ASSERT_EQ(0, mh_frame_build(f, family, 0, 1, MH_PORT, 4552,
+					    b->plain, plen));
+		ASSERT_EQ(0, mh_frame_add_opts(f));
+		ASSERT_EQ(0, mh_stats_get(p, 1, &s0));
+		ASSERT_EQ(0, mh_inject(p, 0, f->b, f->len));
+		ASSERT_EQ(0, mh_stats_wait_change(p, 1, &s0, &s1, 3000))
+			TH_LOG("%s, sport 4551: not seen by the hook", fn);
+		EXPECT_EQ(s0.v[MIHSEC_STAT_DROP_UNPROTECTED] + 1,
+			  s1.v[MIHSEC_STAT_DROP_UNPROTECTED]);
+		l = mh_seal_as(p, 0, b->prot, b->plain, plen, 10 + fam, true);
+		ASSERT_EQ(0, mh_frame_build(f, family, 0, 1, MH_PORT, MH_PORT,
+					    b->prot, l));
+		ASSERT_EQ(0, mh_frame_add_opts(f));
+		expect_accept(_metadata, self, f, b->plain, plen, fn);
+		plen = mh_pdu(b->plain, 0, MH_MID_CAP_DISCOVER_REQ, 21,
+			      p->id[0], p->id[1], NULL, 0);
+		ASSERT_EQ(0, mh_frame_build(f, family, 0, 1, MH_PORT, MH_PORT,
+					    b->plain, plen));
+		ASSERT_EQ(0, mh_frame_add_opts(f));
+		expect_deliver(_metadata, self, f, b->plain, plen,
+			       MIHSEC_STAT_RX_CLEAR, fn);
+	}
+}
+
+/* section 5 step 1 applies to every MIH datagram: unprotected ones that
+ * break the framing are dropped as malformed (default policy, no SA) */
+TEST_F(tp, malformed_plain)
+{
+	struct mh_pair *p = &self->p;
+	struct tbufs *b = self->b;
+	struct mh_frame *f = &b->f;
+	size_t plen;
+
+	plen = plain_req(p, b, 30, NULL, NULL);
+	ASSERT_EQ(0, mh_frame_build(f, AF_INET, 0, 1, MH_PORT, MH_PORT,
+				    b->plain, plen));
+	expect_deliver(_metadata, self, f, b->plain, plen,
+		       MIHSEC_STAT_RX_CLEAR, "valid plain PDU");
+	b->plain[0] = 0x20;
+	ASSERT_EQ(0, mh_frame_build(f, AF_INET, 0, 1, MH_PORT, MH_PORT,
+				    b->plain, plen));
+	expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_MALFORMED,
+		    "plain, version 2");
+	b->plain[0] = 0x10;
+	b->plain[7]++;
+	ASSERT_EQ(0, mh_frame_build(f, AF_INET6, 0, 1, MH_PORT, MH_PORT,
+				    b->plain, plen));
+	expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_MALFORMED,
+		    "plain, Payload Length one too many");
+	b->plain[7]--;
+	/* the last TLV claims more octets than there are */
+	b->plain[plen - 61] = 0x7f;	/* its length octet: 60 -> 127 */
+	ASSERT_EQ(0, mh_frame_build(f, AF_INET6, 0, 1, MH_PORT, MH_PORT,
+				    b->plain, plen));
+	expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_MALFORMED,
+		    "plain, TLV overruns the PDU");
+	/* only one of TLV 200 / 201 */
+	plen = plain_req(p, b, 31, NULL, NULL);
+	plen += mh_tlv(b->plain + plen, MIHSEC_TLV_INTEGRITY,
+		       "0123456789abcdef", 16);
+	b->plain[6] = (uint8_t)((plen - 8) >> 8);
+	b->plain[7] = (uint8_t)(plen - 8);
+	ASSERT_EQ(0, mh_frame_build(f, AF_INET, 0, 1, MH_PORT, MH_PORT,
+				    b->plain, plen));
+	expect_drop(_metadata, self, f, MIHSEC_STAT_DROP_MALFORMED,
+		    "plain PDU ending in a lone TLV 201");
 }
 
 TEST_HARNESS_MAIN
