@@ -11,10 +11,14 @@
 #
 # env: MIHSEC_TESTS="mihsec_datapath ..."  programs to run (default all)
 #      MIHSEC_RMMOD_SECS                     traffic during rmmod (default 6)
+#      MIHSEC_KO                             module to test (default kmod/mihsec.ko)
+#      MIHSEC_BIN                            test programs (default build/selftests;
+#                                            make -C selftests SAN=1 B=DIR for ASan)
 set -uo pipefail
 top=$(dirname "$(dirname "$(realpath "$0")")")
 cd "$top"
-bin=$top/build/selftests
+bin=${MIHSEC_BIN:-$top/build/selftests}
+ko=${MIHSEC_KO:-kmod/mihsec.ko}
 tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink}
 fail=0
 t_start=$(date +%s)
@@ -50,14 +54,14 @@ if [ -z "$load_err" ]; then
 	if [ -e /sys/module/mihsec ]; then
 		rmmod mihsec 2>&1 | sed 's/^/# /'
 	fi
-	insmod kmod/mihsec.ko 2>&1 | sed 's/^/# /'
-	[ -e /sys/module/mihsec ] || load_err="insmod kmod/mihsec.ko failed"
+	insmod "$ko" 2>&1 | sed 's/^/# /'
+	[ -e /sys/module/mihsec ] || load_err="insmod $ko failed"
 fi
 if [ -n "$load_err" ]; then
-	echo "not ok 1 insmod kmod/mihsec.ko with its dependencies # $load_err"
+	echo "not ok 1 insmod $ko with its dependencies # $load_err"
 	exit 1
 fi
-echo "ok 1 insmod kmod/mihsec.ko with its dependencies"
+echo "ok 1 insmod $ko with its dependencies"
 
 for p in $tests; do
 	echo "# ---- $p"
