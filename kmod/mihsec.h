@@ -22,6 +22,7 @@ struct mihsec_net {
 	struct rhashtable by_keyid;	/* receive: RX key ID -> SA */
 	struct rhltable by_peer;	/* send: peer MIHF ID -> SAs */
 	struct xarray by_index;		/* dumps: index -> SA */
+	struct rhashtable keyids_used;	/* every key ID held since load */
 	u32 next_index;
 	u64 serial;			/* creation order of SAs */
 	u32 count;

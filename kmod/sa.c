@@ -36,6 +36,25 @@ static int mihsec_peer_cmp(struct rhashtable_compare_arg *arg,
 	return sa->peer_len != ref->len || memcmp(sa->peer_id, ref->id, ref->len);
 }
 
+/*
+ * PROTOCOL.md section 7, "never reuse a nonce": keys are deterministic
+ * from the MSK, so an SA installed twice would restart its sequence (and
+ * the peer's replay window) under the same key.  Every key ID an SA of
+ * this namespace ever held stays here until the namespace (or the module)
+ * goes away, and SA_ADD refuses any of them.
+ */
+struct mihsec_keyid_used {
+	struct rhash_head node;
+	u8 key[1 + MIHSEC_KEYID_LEN];	/* direction (0 rx, 1 tx), key ID */
+};
+
+static const struct rhashtable_params mihsec_used_params = {
+	.head_offset = offsetof(struct mihsec_keyid_used, node),
+	.key_offset = offsetof(struct mihsec_keyid_used, key),
+	.key_len = 1 + MIHSEC_KEYID_LEN,
+	.automatic_shrinking = true,
+};
+
 static const struct rhashtable_params mihsec_keyid_params = {
 	.head_offset = offsetof(struct mihsec_sa, keyid_node),
 	.key_offset = offsetof(struct mihsec_sa, rx_keyid),
@@ -64,13 +83,29 @@ int mihsec_sa_table_init(struct mihsec_net *mn)
 		return err;
 	err = rhltable_init(&mn->by_peer, &mihsec_peer_params);
 	if (err)
-		rhashtable_destroy(&mn->by_keyid);
+		goto out_keyid;
+	err = rhashtable_init(&mn->keyids_used, &mihsec_used_params);
+	if (err)
+		goto out_peer;
+	return 0;
+
+out_peer:
+	rhltable_destroy(&mn->by_peer);
+out_keyid:
+	rhashtable_destroy(&mn->by_keyid);
 	return err;
+}
+
+static void mihsec_keyid_used_free(void *ptr, void *arg)
+{
+	kfree(ptr);
 }
 
 /* The table must be empty (mihsec_sa_flush) */
 void mihsec_sa_table_destroy(struct mihsec_net *mn)
 {
+	rhashtable_free_and_destroy(&mn->keyids_used, mihsec_keyid_used_free,
+				    NULL);
 	rhltable_destroy(&mn->by_peer);
 	rhashtable_destroy(&mn->by_keyid);
 	xa_destroy(&mn->by_index);
@@ -139,12 +174,60 @@ static void mihsec_sa_free_rcu(struct rcu_head *rcu)
 	mihsec_sa_destroy(container_of(rcu, struct mihsec_sa, rcu));
 }
 
+static struct mihsec_keyid_used *mihsec_keyid_used_new(u8 dir, const u8 *keyid)
+{
+	struct mihsec_keyid_used *u;
+
+	u = kmalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	if (u) {
+		u->key[0] = dir;
+		memcpy(u->key + 1, keyid, MIHSEC_KEYID_LEN);
+	}
+	return u;
+}
+
+static bool mihsec_keyid_was_used(struct mihsec_net *mn,
+				  const struct mihsec_keyid_used *u)
+{
+	return rhashtable_lookup_fast(&mn->keyids_used, u->key,
+				      mihsec_used_params);
+}
+
 int mihsec_sa_insert(struct mihsec_net *mn, struct mihsec_sa *sa,
 		     struct netlink_ext_ack *extack)
 {
+	struct mihsec_keyid_used *rx, *tx;
 	int err;
 
+	rx = mihsec_keyid_used_new(0, sa->rx_keyid);
+	tx = mihsec_keyid_used_new(1, sa->tx_keyid);
+	if (!rx || !tx) {
+		kfree(rx);
+		kfree(tx);
+		return -ENOMEM;
+	}
+
 	mutex_lock(&mn->lock);
+	if (mihsec_keyid_was_used(mn, rx) || mihsec_keyid_was_used(mn, tx)) {
+		NL_SET_ERR_MSG(extack,
+			       "key ID already used since the module was loaded: derive fresh keys");
+		err = -EEXIST;
+		goto out;
+	}
+	err = rhashtable_insert_fast(&mn->keyids_used, &rx->node,
+				     mihsec_used_params);
+	if (err)
+		goto out;
+	err = rhashtable_insert_fast(&mn->keyids_used, &tx->node,
+				     mihsec_used_params);
+	if (err) {
+		rhashtable_remove_fast(&mn->keyids_used, &rx->node,
+				       mihsec_used_params);
+		goto out;
+	}
+	/* from here on both stay recorded, whatever happens to the SA */
+	rx = NULL;
+	tx = NULL;
 	sa->serial = mn->serial + 1;	/* before readers can see it */
 	err = xa_alloc_cyclic(&mn->by_index, &sa->index, sa, xa_limit_32b,
 			      &mn->next_index, GFP_KERNEL_ACCOUNT);
@@ -173,6 +256,8 @@ out_index:
 	xa_erase(&mn->by_index, sa->index);
 out:
 	mutex_unlock(&mn->lock);
+	kfree(rx);
+	kfree(tx);
 	return err < 0 ? err : -ENOSPC;
 }
 

@@ -393,7 +393,10 @@ TEST_F(api, per_namespace)
 		ASSERT_EQ(0, mihsec_nl_sa_add(nl2, &c));
 	}
 	EXPECT_EQ(0, mihsec_nl_sa_flush(nl2));
-	for (i = 0; i < 50; i++) {
+	/* flushed key IDs stay burnt (PROTOCOL.md section 7) */
+	sa_cfg(&c, 3);
+	EXPECT_EQ(-EEXIST, mihsec_nl_sa_add(nl2, &c));
+	for (i = 100; i < 150; i++) {
 		sa_cfg(&c, i);
 		ASSERT_EQ(0, mihsec_nl_sa_add(nl2, &c));
 	}

@@ -28,8 +28,11 @@
  *	MIHSEC_SUITE_AES128_GCM), MIHSEC_A_SA_FLAGS (default
  *	MIHSEC_SA_F_ENCRYPT), MIHSEC_A_SA_REPLAY_WINDOW (default 1024).
  *	The key lengths must be the suite's (16 octets for suite 1).
- *	Errors: -EEXIST if the RX key ID is already installed in this
- *	namespace; -EOPNOTSUPP for a suite this kernel does not implement;
+ *	Errors: -EEXIST if the TX or RX key ID was held by any SA of this
+ *	namespace since the module was loaded (PROTOCOL.md section 7: an
+ *	SA is installed at most once, so no nonce is ever reused; derive
+ *	fresh keys instead); -EOPNOTSUPP for a suite this kernel does not
+ *	implement;
  *	-EINVAL (with an extack message) for any inconsistency.  The SA
  *	becomes the sending SA for its peer at once (the newest SA of a peer
  *	sends; older ones keep receiving).
