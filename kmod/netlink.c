@@ -245,26 +245,39 @@ static int mihsec_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int mihsec_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
+/* Reply to @info with one @cmd message whose attributes @fill puts */
+static int mihsec_nl_reply(struct genl_info *info, u8 cmd,
+			   int (*fill)(struct sk_buff *msg,
+				       struct mihsec_net *mn))
 {
-	struct mihsec_net *mn = mihsec_nl_net(info);
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mihsec_genl_family, 0,
-				MIHSEC_CMD_POLICY_GET);
-	if (!hdr ||
-	    nla_put_u8(msg, MIHSEC_A_POLICY, READ_ONCE(mn->policy)) ||
-	    nla_put_u16(msg, MIHSEC_A_PORT, ntohs(mihsec_port)) ||
-	    nla_put_u32(msg, MIHSEC_A_SA_COUNT, READ_ONCE(mn->count))) {
+	hdr = genlmsg_put_reply(msg, info, &mihsec_genl_family, 0, cmd);
+	if (!hdr || fill(msg, mihsec_nl_net(info))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int mihsec_nl_fill_policy(struct sk_buff *msg, struct mihsec_net *mn)
+{
+	if (nla_put_u8(msg, MIHSEC_A_POLICY, READ_ONCE(mn->policy)) ||
+	    nla_put_u16(msg, MIHSEC_A_PORT, ntohs(mihsec_port)) ||
+	    nla_put_u32(msg, MIHSEC_A_SA_COUNT, READ_ONCE(mn->count)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mihsec_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return mihsec_nl_reply(info, MIHSEC_CMD_POLICY_GET,
+			       mihsec_nl_fill_policy);
 }
 
 static int mihsec_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
@@ -276,24 +289,14 @@ static int mihsec_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int mihsec_nl_fill_stats(struct sk_buff *msg, struct mihsec_net *mn)
+{
+	return mihsec_ctr_put(msg, MIHSEC_A_STATS, mn->stats, __MIHSEC_STAT_MAX);
+}
+
 static int mihsec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mihsec_net *mn = mihsec_nl_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mihsec_genl_family, 0,
-				MIHSEC_CMD_STATS_GET);
-	if (!hdr || mihsec_ctr_put(msg, MIHSEC_A_STATS, mn->stats,
-				   __MIHSEC_STAT_MAX)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return mihsec_nl_reply(info, MIHSEC_CMD_STATS_GET, mihsec_nl_fill_stats);
 }
 
 static const struct genl_small_ops mihsec_nl_ops[] = {

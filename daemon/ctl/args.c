@@ -578,24 +578,41 @@ static int parse_sa(struct parser *p, struct ctl_args *a)
 		     cmd);
 }
 
+/*
+ * The start of "policy" and "stats": nothing (show), "show" or "help".
+ * Returns 1 when the command is complete (*rc is the result), 0 when a
+ * further word (left in *cmd, consumed) is for the caller.
+ */
+static int parse_show_help(struct parser *p, struct ctl_args *a,
+			   const char *show_what, char **cmd, int *rc)
+{
+	*cmd = peek(p);
+	*rc = 0;
+	if (!*cmd)
+		return 1;
+	p->i++;
+	if (is_help(*cmd)) {
+		a->op = CTL_OP_HELP;
+		*rc = no_more(p);
+		return 1;
+	}
+	if (!strcmp(*cmd, "show")) {
+		p->what = show_what;
+		*rc = no_more(p);
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_policy(struct parser *p, struct ctl_args *a)
 {
-	char *cmd = peek(p), *val = NULL;
+	char *cmd, *val = NULL;
 	int i, rc;
 
 	a->topic = CTL_TOPIC_POLICY;
 	a->op = CTL_OP_POLICY_SHOW;
-	if (!cmd)
-		return 0;
-	p->i++;
-	if (is_help(cmd)) {
-		a->op = CTL_OP_HELP;
-		return no_more(p);
-	}
-	if (!strcmp(cmd, "show")) {
-		p->what = "policy show";
-		return no_more(p);
-	}
+	if (parse_show_help(p, a, "policy show", &cmd, &rc))
+		return rc;
 	if (strcmp(cmd, "set"))
 		return usage(p, "unknown command '%s' (show, set, help)", cmd);
 	p->what = "policy set";
@@ -614,21 +631,13 @@ static int parse_policy(struct parser *p, struct ctl_args *a)
 
 static int parse_stats(struct parser *p, struct ctl_args *a)
 {
-	char *cmd = peek(p);
+	char *cmd;
+	int rc;
 
 	a->topic = CTL_TOPIC_STATS;
 	a->op = CTL_OP_STATS;
-	if (!cmd)
-		return 0;
-	p->i++;
-	if (is_help(cmd)) {
-		a->op = CTL_OP_HELP;
-		return no_more(p);
-	}
-	if (!strcmp(cmd, "show")) {
-		p->what = "stats show";
-		return no_more(p);
-	}
+	if (parse_show_help(p, a, "stats show", &cmd, &rc))
+		return rc;
 	return usage(p, "unknown command '%s' (show, help)", cmd);
 }
 
