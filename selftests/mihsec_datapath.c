@@ -309,7 +309,9 @@ TEST_F(dp, wire_format_integrity_only)
 TEST_F(dp, counters_exact)
 {
 	const int n = 6;
+	uint64_t octets[2] = { 0, 0 };	/* plain A->B, B->A */
 	struct mh_stats s[2];
+	size_t rl, sl;
 	int fam, i, side, fda, fdb, oa, ob;
 	ssize_t r;
 
@@ -337,6 +339,10 @@ TEST_F(dp, counters_exact)
 		for (i = 0; i < n; i++) {
 			exchange(_metadata, &self->p, self->b, family, fda,
 				 fdb, MH_PORT, 30 + 20 * i, (uint16_t)i);
+			build_pair(&self->p, self->b, 30 + 20 * i, (uint16_t)i,
+				   &rl, &sl);
+			octets[0] += rl;
+			octets[1] += sl;
 			/* an MIH-looking datagram on another port */
 			ASSERT_EQ((ssize_t)60, mh_udp_send(oa, family, 1, 4552,
 							   self->b->req, 60));
@@ -348,6 +354,23 @@ TEST_F(dp, counters_exact)
 		close(fdb);
 		close(oa);
 		close(ob);
+	}
+	/* per SA: packets, plain octets (requests from A, responses from
+	 * B) and the sequence numbers */
+	for (side = 0; side < 2; side++) {
+		static const char *const f[] = { "tx_packets", "rx_packets",
+			"tx_seq", "rx_seq", "tx_octets", "rx_octets" };
+		uint64_t v;
+
+		for (i = 0; i < 6; i++) {
+			uint64_t want = i < 4 ? 2 * n :
+					(i == 4) == (side == 0) ? octets[0] :
+								  octets[1];
+
+			ASSERT_EQ(0, mh_sa_field(&self->p, side, f[i], &v));
+			EXPECT_EQ(want, v)
+				TH_LOG("%s's SA: %s", side ? "B" : "A", f[i]);
+		}
 	}
 	for (side = 0; side < 2; side++) {
 		ASSERT_EQ(0, mh_stats_get(&self->p, side, &s[side]));

@@ -690,6 +690,51 @@ static int mh_policy_json(const struct mh_pair *p, int side,
 	return 0;
 }
 
+struct mh_field_ctx {
+	const char *name;
+	uint64_t v;
+	int found;
+};
+
+static void mh_field_leaf(const char *path, struct json_object *v, void *c)
+{
+	struct mh_field_ctx *ctx = c;
+	size_t pl = strlen(path), nl = strlen(ctx->name);
+
+	if (!json_object_is_type(v, json_type_int))
+		return;
+	if (strcmp(path, ctx->name) &&
+	    (pl <= nl || path[pl - nl - 1] != '_' ||
+	     strcmp(path + pl - nl, ctx->name)))
+		return;
+	ctx->v = (uint64_t)json_object_get_uint64(v);
+	ctx->found++;
+}
+
+int mh_sa_field(const struct mh_pair *p, int side, const char *name,
+		uint64_t *v)
+{
+	struct mh_field_ctx ctx = { .name = name };
+	struct json_object *o;
+	static char out[16384];
+
+	if (mh_ctl_run(p, side, out, sizeof(out), "-j -s sa show"))
+		return -1;
+	o = json_tokener_parse(out);
+	if (!o) {
+		LOG("mihsecctl -j -s sa show: not JSON: %.200s\n", out);
+		return -1;
+	}
+	mh_json_walk(o, "", mh_field_leaf, &ctx);
+	json_object_put(o);
+	if (ctx.found != 1) {
+		LOG("sa show: %d fields '%s' in %.400s\n", ctx.found, name, out);
+		return -1;
+	}
+	*v = ctx.v;
+	return 0;
+}
+
 int mh_sa_count(const struct mh_pair *p, int side)
 {
 	struct mh_policy_ctx ctx;

@@ -78,6 +78,10 @@ int mh_ctl_run(const struct mh_pair *p, int side, char *out, size_t outsz,
 int mh_sa_add(const struct mh_pair *p, int side, const char *extra);
 /* number of SAs reported by "mihsecctl -j policy" (-1 on error) */
 int mh_sa_count(const struct mh_pair *p, int side);
+/* one numeric field of the only SA in "mihsecctl -j -s sa show" (e.g.
+ * "tx_seq", "rx_octets"); -1 unless exactly one such field exists */
+int mh_sa_field(const struct mh_pair *p, int side, const char *name,
+		uint64_t *v);
 /* policy name reported by "mihsecctl -j policy" into buf */
 int mh_policy_get(const struct mh_pair *p, int side, char *buf, size_t n);
 
