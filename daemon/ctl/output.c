@@ -28,6 +28,9 @@ static const char *const stat_names[MIHSEC_STAT_MAX + 1] = {
 	[MIHSEC_STAT_DROP_UNPROTECTED]		= "drop unprotected",
 	[MIHSEC_STAT_DROP_SEQ_EXHAUSTED]	= "drop seq-exhausted",
 	[MIHSEC_STAT_DROP_ERROR]		= "drop error",
+	[MIHSEC_STAT_DROP_EXPIRED]		= "drop expired",
+	[MIHSEC_STAT_EVENTS_SENT]		= "events sent",
+	[MIHSEC_STAT_EVENTS_SUPPRESSED]		= "events suppressed",
 };
 
 static const char *const stat_json_names[MIHSEC_STAT_MAX + 1] = {
@@ -48,6 +51,9 @@ static const char *const stat_json_names[MIHSEC_STAT_MAX + 1] = {
 	[MIHSEC_STAT_DROP_UNPROTECTED]		= "drop_unprotected",
 	[MIHSEC_STAT_DROP_SEQ_EXHAUSTED]	= "drop_seq_exhausted",
 	[MIHSEC_STAT_DROP_ERROR]		= "drop_error",
+	[MIHSEC_STAT_DROP_EXPIRED]		= "drop_expired",
+	[MIHSEC_STAT_EVENTS_SENT]		= "events_sent",
+	[MIHSEC_STAT_EVENTS_SUPPRESSED]		= "events_suppressed",
 };
 
 static const char *const sa_stat_names[MIHSEC_SA_STAT_MAX + 1] = {
@@ -58,6 +64,10 @@ static const char *const sa_stat_names[MIHSEC_SA_STAT_MAX + 1] = {
 	[MIHSEC_SA_STAT_RX_AUTH_FAIL]	= "rx-auth-fail",
 	[MIHSEC_SA_STAT_RX_REPLAY]	= "rx-replay",
 	[MIHSEC_SA_STAT_RX_OTHER]	= "rx-other",
+	[MIHSEC_SA_STAT_TX_ENCRYPTED]	= "tx-encrypted",
+	[MIHSEC_SA_STAT_RX_DECRYPTED]	= "rx-decrypted",
+	[MIHSEC_SA_STAT_RX_DENIED]	= "rx-denied",
+	[MIHSEC_SA_STAT_RX_IDENTITY]	= "rx-identity-mismatch",
 };
 
 static const char *const sa_stat_json_names[MIHSEC_SA_STAT_MAX + 1] = {
@@ -68,6 +78,10 @@ static const char *const sa_stat_json_names[MIHSEC_SA_STAT_MAX + 1] = {
 	[MIHSEC_SA_STAT_RX_AUTH_FAIL]	= "rx_auth_fail",
 	[MIHSEC_SA_STAT_RX_REPLAY]	= "rx_replay",
 	[MIHSEC_SA_STAT_RX_OTHER]	= "rx_other",
+	[MIHSEC_SA_STAT_TX_ENCRYPTED]	= "tx_encrypted",
+	[MIHSEC_SA_STAT_RX_DECRYPTED]	= "rx_decrypted",
+	[MIHSEC_SA_STAT_RX_DENIED]	= "rx_denied",
+	[MIHSEC_SA_STAT_RX_IDENTITY]	= "rx_identity_mismatch",
 };
 
 const char *ctl_stat_name(int stat)

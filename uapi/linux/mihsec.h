@@ -50,19 +50,38 @@
  *	MIHSEC_A_SA_LOCAL_ID, MIHSEC_A_SA_PEER_ID, MIHSEC_A_SA_SUITE,
  *	MIHSEC_A_SA_ROLE, MIHSEC_A_SA_FLAGS, MIHSEC_A_SA_TX_KEYID,
  *	MIHSEC_A_SA_RX_KEYID, MIHSEC_A_SA_REPLAY_WINDOW, MIHSEC_A_SA_TX_SEQ,
- *	MIHSEC_A_SA_RX_SEQ, MIHSEC_A_SA_AGE and MIHSEC_A_SA_STATS.
+ *	MIHSEC_A_SA_RX_SEQ, MIHSEC_A_SA_AGE and MIHSEC_A_SA_STATS, and
+ *	the optional attributes SA_ADD accepted (MIHSEC_A_SA_ALLOW, the
+ *	lifetimes, MIHSEC_A_SA_GRACE) with their values.
  *
  * MIHSEC_CMD_SA_FLUSH (admin)
  *	Delete every SA of the namespace.  Succeeds on an empty table.
  *
  * MIHSEC_CMD_POLICY_GET (anyone)
- *	Reply: MIHSEC_A_POLICY, MIHSEC_A_PORT, MIHSEC_A_SA_COUNT.
+ *	Reply: MIHSEC_A_POLICY, MIHSEC_A_PORT, MIHSEC_A_SA_COUNT,
+ *	MIHSEC_A_EXEMPT, MIHSEC_A_EXEMPT_UIR, MIHSEC_A_EVENT_RATE,
+ *	MIHSEC_A_EVENT_BURST.
  *
  * MIHSEC_CMD_POLICY_SET (admin)
- *	Required: MIHSEC_A_POLICY.
+ *	At least one of MIHSEC_A_POLICY, MIHSEC_A_EXEMPT,
+ *	MIHSEC_A_EXEMPT_UIR, MIHSEC_A_EVENT_RATE, MIHSEC_A_EVENT_BURST;
+ *	each given one replaces the namespace's setting.  Defaults: policy
+ *	optional; exempt MIH_Capability_Discover request and response
+ *	(MIDs 0x1401, 0x1801); exempt with UIR set MIH_Get_Information
+ *	request (0x4401); 100 events per second, burst 100.
  *
  * MIHSEC_CMD_STATS_GET (anyone)
  *	Reply: MIHSEC_A_STATS, the namespace's counters since it was created.
+ *
+ * MIHSEC_CMD_EVENT (kernel -> userspace only)
+ *	Sent to the multicast group MIHSEC_MCGRP_EVENTS of the namespace
+ *	(joining needs no privilege).  Carries MIHSEC_A_EVENT_TYPE and, where
+ *	known, MIHSEC_A_EVENT_ADDR (the peer's IP address), MIHSEC_A_SA_PEER_ID,
+ *	MIHSEC_A_SA_LOCAL_ID, MIHSEC_A_SA_RX_KEYID (the key ID the datagram
+ *	named, or the SA's), MIHSEC_A_SA_INDEX, MIHSEC_A_EVENT_MID.  Events
+ *	are rate-limited per namespace by a token bucket (MIHSEC_A_EVENT_RATE
+ *	per second, MIHSEC_A_EVENT_BURST at once); those over the limit are
+ *	counted in MIHSEC_STAT_EVENTS_SUPPRESSED and not sent.
  *
  * Attributes
  * ----------
@@ -104,6 +123,31 @@
  * MIHSEC_A_SA_COUNT		u32, read-only: SAs installed in the namespace.
  * MIHSEC_A_STATS		nested, read-only: MIHSEC_STAT_* u64 (padding has
  *				type MIHSEC_STAT_UNSPEC).
+ * MIHSEC_A_SA_ALLOW		nested, MIHSEC_MID_ENTRY (u16, an 802.21 MID:
+ *				SID << 12 | opcode << 10 | AID) repeated, at
+ *				most MIHSEC_ALLOW_MAX: the messages the peer
+ *				may send on this SA (PROTOCOL.md section 5 step
+ *				9); others are dropped as "denied".  An empty
+ *				nest allows nothing.
+ * MIHSEC_A_SA_SOFT_SECS	u32, seconds after which MIHSEC_EV_SA_SOFT_EXPIRED
+ *				is raised (the daemon should rekey); 0: never.
+ * MIHSEC_A_SA_HARD_SECS	u32, seconds after which the SA is deleted and
+ *				MIHSEC_EV_SA_EXPIRED raised; 0: never.
+ * MIHSEC_A_SA_SOFT_MSGS	u64, PDUs (sent + received) before the soft event.
+ * MIHSEC_A_SA_HARD_MSGS	u64, PDUs before the SA stops (expired).
+ * MIHSEC_A_SA_GRACE		u32, seconds an SA keeps receiving once a newer
+ *				SA for the same peer was added, then it is
+ *				deleted (MIHSEC_EV_SA_EXPIRED); default 30.
+ * MIHSEC_A_EXEMPT		nested, MIHSEC_MID_ENTRY repeated: messages that
+ *				may travel unprotected under "require".
+ * MIHSEC_A_EXEMPT_UIR		nested, MIHSEC_MID_ENTRY repeated: exempt only
+ *				when the header's UIR bit is set.
+ * MIHSEC_A_EVENT_RATE		u32, events per second (0: no events).
+ * MIHSEC_A_EVENT_BURST		u32, events at once, 1-10000.
+ * MIHSEC_A_EVENT_TYPE		u8, enum mihsec_event.
+ * MIHSEC_A_EVENT_ADDR		binary, 4 (IPv4) or 16 (IPv6) octets: the
+ *				peer's address, network order.
+ * MIHSEC_A_EVENT_MID		u16, the MID of the datagram concerned.
  * MIHSEC_A_PAD			padding for 64-bit attributes.
  */
 #ifndef _UAPI_LINUX_MIHSEC_H
@@ -122,6 +166,11 @@
 #define MIHSEC_KEY_MAX		32
 #define MIHSEC_IKEY_LEN		32
 #define MIHSEC_ICV_LEN		16
+
+#define MIHSEC_GENL_MCGRP_EVENTS	"events"
+
+#define MIHSEC_ALLOW_MAX	256	/* MIDs in an allow or exempt list */
+#define MIHSEC_GRACE_DEFAULT	30	/* seconds */
 
 #define MIHSEC_REPLAY_WINDOW_MIN	64
 #define MIHSEC_REPLAY_WINDOW_MAX	8192
@@ -144,6 +193,7 @@ enum mihsec_cmd {
 	MIHSEC_CMD_POLICY_GET,
 	MIHSEC_CMD_POLICY_SET,
 	MIHSEC_CMD_STATS_GET,
+	MIHSEC_CMD_EVENT,
 	__MIHSEC_CMD_MAX
 };
 
@@ -175,10 +225,48 @@ enum mihsec_attr {
 	MIHSEC_A_PORT,
 	MIHSEC_A_SA_COUNT,
 	MIHSEC_A_STATS,
+	MIHSEC_A_SA_ALLOW,
+	MIHSEC_A_SA_SOFT_SECS,
+	MIHSEC_A_SA_HARD_SECS,
+	MIHSEC_A_SA_SOFT_MSGS,
+	MIHSEC_A_SA_HARD_MSGS,
+	MIHSEC_A_SA_GRACE,
+	MIHSEC_A_EXEMPT,
+	MIHSEC_A_EXEMPT_UIR,
+	MIHSEC_A_EVENT_RATE,
+	MIHSEC_A_EVENT_BURST,
+	MIHSEC_A_EVENT_TYPE,
+	MIHSEC_A_EVENT_ADDR,
+	MIHSEC_A_EVENT_MID,
 	__MIHSEC_A_MAX
 };
 
 #define MIHSEC_A_MAX (__MIHSEC_A_MAX - 1)
+
+/* Inside MIHSEC_A_SA_ALLOW, MIHSEC_A_EXEMPT, MIHSEC_A_EXEMPT_UIR */
+enum mihsec_mid_attr {
+	MIHSEC_MID_UNSPEC,
+	MIHSEC_MID_ENTRY,	/* u16 */
+	__MIHSEC_MID_MAX
+};
+
+#define MIHSEC_MID_MAX (__MIHSEC_MID_MAX - 1)
+
+/* MIHSEC_A_EVENT_TYPE */
+enum mihsec_event {
+	MIHSEC_EV_UNSPEC,
+	MIHSEC_EV_NO_SA,		/* send: no SA for the destination */
+	MIHSEC_EV_UNKNOWN_KEY,		/* receive: key ID not installed */
+	MIHSEC_EV_AUTH_FAIL,		/* receive: ICV did not verify */
+	MIHSEC_EV_REPLAY,		/* receive: replayed or too old */
+	MIHSEC_EV_DENIED,		/* receive: not on the SA's allow list */
+	MIHSEC_EV_SA_SOFT_EXPIRED,	/* a soft lifetime ran out: rekey */
+	MIHSEC_EV_SA_EXPIRED,		/* hard lifetime or grace over: gone */
+	MIHSEC_EV_SEQ_EXHAUSTED,	/* the send sequence ran out */
+	__MIHSEC_EV_MAX
+};
+
+#define MIHSEC_EV_MAX (__MIHSEC_EV_MAX - 1)
 
 /* Suites, PROTOCOL.md section 3 (the Suite octet on the wire) */
 enum mihsec_suite {
@@ -235,6 +323,9 @@ enum mihsec_stat {
 	MIHSEC_STAT_DROP_UNPROTECTED,	 /* [unprotected] receive, require */
 	MIHSEC_STAT_DROP_SEQ_EXHAUSTED,	 /* [seq-exhausted] */
 	MIHSEC_STAT_DROP_ERROR,		 /* [error] out of memory, crypto */
+	MIHSEC_STAT_DROP_EXPIRED,	 /* [expired] SA past its lifetime */
+	MIHSEC_STAT_EVENTS_SENT,	 /* events multicast */
+	MIHSEC_STAT_EVENTS_SUPPRESSED,	 /* events over the rate limit */
 	__MIHSEC_STAT_MAX
 };
 
@@ -250,6 +341,10 @@ enum mihsec_sa_stat {
 	MIHSEC_SA_STAT_RX_AUTH_FAIL,	/* ICV check failed */
 	MIHSEC_SA_STAT_RX_REPLAY,	/* replayed or too old */
 	MIHSEC_SA_STAT_RX_OTHER,	/* other drops after lookup */
+	MIHSEC_SA_STAT_TX_ENCRYPTED,	/* PDUs sealed with E = 1 */
+	MIHSEC_SA_STAT_RX_DECRYPTED,	/* PDUs delivered that had E = 1 */
+	MIHSEC_SA_STAT_RX_DENIED,	/* not on the allow list */
+	MIHSEC_SA_STAT_RX_IDENTITY,	/* MIHF IDs not the SA's */
 	__MIHSEC_SA_STAT_MAX
 };
 
