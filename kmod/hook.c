@@ -112,6 +112,14 @@ static void mihsec_fix_lengths(const struct mihsec_pkt *pkt, unsigned int ulen)
 		uh->check = CSUM_MANGLED_0;
 }
 
+/* PROTOCOL.md section 5 step 2: may this message travel unprotected? */
+static bool mihsec_exempt(struct mihsec_net *mn, const struct mih_pdu *p)
+{
+	return mihsec_midset_has(rcu_dereference(mn->exempt), p->mid) ||
+	       ((p->octet0 & MIH_HDR_UIR) &&
+		mihsec_midset_has(rcu_dereference(mn->exempt_uir), p->mid));
+}
+
 static unsigned int mihsec_drop(struct mihsec_net *mn, enum mihsec_stat why)
 {
 	mihsec_count(mn, why);
@@ -151,7 +159,7 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	pdu = mihsec_payload(pkt);
 	sa = mihsec_sa_find_tx(mn, pdu + plain.dst_off, plain.dst_len);
 	if (!sa) {
-		if (policy == MIHSEC_POLICY_REQUIRE && !mih_exempt(&plain))
+		if (policy == MIHSEC_POLICY_REQUIRE && !mihsec_exempt(mn, &plain))
 			return mihsec_drop(mn, MIHSEC_STAT_DROP_NO_SA);
 		mihsec_count(mn, MIHSEC_STAT_TX_CLEAR);
 		return NF_ACCEPT;
@@ -189,6 +197,8 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 
 	mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_TX_PACKETS, 1);
 	mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_TX_OCTETS, len);
+	if (wflags & MIHSEC_WIRE_F_ENCRYPTED)
+		mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_TX_ENCRYPTED, 1);
 	mihsec_count(mn, MIHSEC_STAT_TX_PROTECTED);
 	return NF_ACCEPT;
 }
@@ -197,12 +207,24 @@ static unsigned int mihsec_sa_drop(struct mihsec_net *mn,
 				   struct mihsec_sa *sa,
 				   enum mihsec_stat why)
 {
-	enum mihsec_sa_stat s = MIHSEC_SA_STAT_RX_OTHER;
+	enum mihsec_sa_stat s;
 
-	if (why == MIHSEC_STAT_DROP_AUTH_FAIL)
+	switch (why) {
+	case MIHSEC_STAT_DROP_AUTH_FAIL:
 		s = MIHSEC_SA_STAT_RX_AUTH_FAIL;
-	else if (why == MIHSEC_STAT_DROP_REPLAY)
+		break;
+	case MIHSEC_STAT_DROP_REPLAY:
 		s = MIHSEC_SA_STAT_RX_REPLAY;
+		break;
+	case MIHSEC_STAT_DROP_DENIED:
+		s = MIHSEC_SA_STAT_RX_DENIED;
+		break;
+	case MIHSEC_STAT_DROP_IDENTITY_MISMATCH:
+		s = MIHSEC_SA_STAT_RX_IDENTITY;
+		break;
+	default:
+		s = MIHSEC_SA_STAT_RX_OTHER;
+	}
 	mihsec_ctr_add(sa->stats, s, 1);
 	return mihsec_drop(mn, why);
 }
@@ -241,6 +263,9 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 				      MIHSEC_STAT_DROP_IDENTITY_MISMATCH);
 	if (mih_tlv_walk(pdu + p->cbody_off, body_len))
 		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_MALFORMED);
+	/* step 9: the (authenticated) MID must be on the SA's allow list */
+	if (sa->allow && !mihsec_midset_has(sa->allow, p->mid))
+		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_DENIED);
 
 	len = mihsec_unframe(pdu, p, body_len);
 	skb_trim(pkt->skb, pkt->thoff + sizeof(struct udphdr) + len);
@@ -249,6 +274,8 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 
 	mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_RX_PACKETS, 1);
 	mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_RX_OCTETS, len);
+	if (p->wflags & MIHSEC_WIRE_F_ENCRYPTED)
+		mihsec_ctr_add(sa->stats, MIHSEC_SA_STAT_RX_DECRYPTED, 1);
 	mihsec_count(mn, MIHSEC_STAT_RX_VERIFIED);
 	return NF_ACCEPT;
 }
@@ -279,7 +306,7 @@ static unsigned int mihsec_input(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_MALFORMED);
 	if (p.protected)
 		return mihsec_input_protected(mn, pkt, &p);
-	if (policy == MIHSEC_POLICY_REQUIRE && !mih_exempt(&p))
+	if (policy == MIHSEC_POLICY_REQUIRE && !mihsec_exempt(mn, &p))
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_UNPROTECTED);
 	mihsec_count(mn, MIHSEC_STAT_RX_CLEAR);
 	return NF_ACCEPT;

@@ -22,6 +22,18 @@ MODULE_PARM_DESC(port, "MIH UDP port to protect (default 4551)");
 unsigned int mihsec_net_id __read_mostly;
 __be16 mihsec_port __read_mostly;
 
+/* The exemption sets (nothing reads them any more when this runs) */
+static void mihsec_net_free_sets(struct mihsec_net *mn)
+{
+	struct mihsec_midset *e = rcu_dereference_protected(mn->exempt, 1);
+	struct mihsec_midset *u = rcu_dereference_protected(mn->exempt_uir, 1);
+
+	if (!IS_ERR(e))
+		mihsec_midset_free(e);
+	if (!IS_ERR(u))
+		mihsec_midset_free(u);
+}
+
 static int __net_init mihsec_net_init(struct net *net)
 {
 	struct mihsec_net *mn = mihsec_pernet(net);
@@ -29,9 +41,13 @@ static int __net_init mihsec_net_init(struct net *net)
 
 	mn->net = net;
 	mn->policy = MIHSEC_POLICY_OPTIONAL;
+	RCU_INIT_POINTER(mn->exempt, mihsec_default_exempt());
+	RCU_INIT_POINTER(mn->exempt_uir, mihsec_default_exempt_uir());
 	mn->stats = mihsec_ctr_alloc(__MIHSEC_STAT_MAX);
-	if (!mn->stats)
-		return -ENOMEM;
+	err = -ENOMEM;
+	if (IS_ERR(rcu_access_pointer(mn->exempt)) ||
+	    IS_ERR(rcu_access_pointer(mn->exempt_uir)) || !mn->stats)
+		goto out_stats;
 	err = mihsec_sa_table_init(mn);
 	if (err)
 		goto out_stats;
@@ -44,6 +60,7 @@ out_table:
 	mihsec_sa_table_destroy(mn);
 out_stats:
 	mihsec_ctr_free(mn->stats);
+	mihsec_net_free_sets(mn);
 	return err;
 }
 
@@ -56,6 +73,7 @@ static void __net_exit mihsec_net_exit(struct net *net)
 	mihsec_sa_flush(mn);
 	mihsec_sa_table_destroy(mn);
 	mihsec_ctr_free(mn->stats);
+	mihsec_net_free_sets(mn);
 }
 
 static struct pernet_operations mihsec_net_ops = {

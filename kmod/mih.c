@@ -211,23 +211,6 @@ int mih_parse(const u8 *buf, unsigned int len, struct mih_pdu *p)
 	return sec ? mih_parse_protected(buf, p) : 0;
 }
 
-/*
- * Messages that may travel unprotected under policy "require"
- * (PROTOCOL.md section 5 step 2): MIH_Capability_Discover request and
- * response, and an MIH_Get_Information request with UIR set.
- */
-bool mih_exempt(const struct mih_pdu *p)
-{
-	switch (p->mid) {
-	case MIH_MID(1, MIH_OP_REQUEST, 1):
-	case MIH_MID(1, MIH_OP_RESPONSE, 1):
-		return true;
-	case MIH_MID(4, MIH_OP_REQUEST, 1):
-		return p->octet0 & MIH_HDR_UIR;
-	}
-	return false;
-}
-
 static unsigned int mihsec_iv_len(u8 suite, u8 wflags)
 {
 	return suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1 &&

@@ -63,7 +63,6 @@ unsigned int mih_len_size(u32 len);
 unsigned int mih_len_encode(u8 *p, u32 len);
 int mih_tlv_walk(const u8 *p, unsigned int len);
 int mih_parse(const u8 *buf, unsigned int len, struct mih_pdu *p);
-bool mih_exempt(const struct mih_pdu *p);
 
 unsigned int mihsec_overhead(u8 suite, u8 wflags, unsigned int body_len);
 unsigned int mihsec_frame(u8 *buf, const struct mih_pdu *plain, u8 suite,

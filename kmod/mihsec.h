@@ -13,11 +13,14 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/mihsec.h>
+#include "acl.h"
 #include "stats.h"
 
 struct mihsec_net {
 	struct net *net;
 	u8 policy;			/* enum mihsec_policy, READ_ONCE */
+	struct mihsec_midset __rcu *exempt;	/* from "require" */
+	struct mihsec_midset __rcu *exempt_uir;	/* the same, if UIR set */
 	struct mutex lock;		/* serialises SA table writers */
 	struct rhashtable by_keyid;	/* receive: RX key ID -> SA */
 	struct rhltable by_peer;	/* send: peer MIHF ID -> SAs */

@@ -15,6 +15,14 @@
 #include "netlink.h"
 #include "sa.h"
 
+static const struct nla_policy mihsec_nl_mid_policy[MIHSEC_MID_MAX + 1] = {
+	[MIHSEC_MID_ENTRY]	= { .type = NLA_U16 },
+};
+
+/*
+ * Attributes of later features are refused (NLA_REJECT) until this
+ * module implements them, so nothing is silently ignored.
+ */
 static const struct nla_policy mihsec_nl_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_PAD]		= { .type = NLA_REJECT },
 	[MIHSEC_A_SA_INDEX]	= { .type = NLA_REJECT },
@@ -49,6 +57,19 @@ static const struct nla_policy mihsec_nl_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_PORT]		= { .type = NLA_REJECT },
 	[MIHSEC_A_SA_COUNT]	= { .type = NLA_REJECT },
 	[MIHSEC_A_STATS]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_ALLOW]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
+	[MIHSEC_A_SA_SOFT_SECS]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_HARD_SECS]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_SOFT_MSGS]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_HARD_MSGS]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_GRACE]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EXEMPT]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
+	[MIHSEC_A_EXEMPT_UIR]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
+	[MIHSEC_A_EVENT_RATE]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EVENT_BURST]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EVENT_TYPE]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EVENT_ADDR]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EVENT_MID]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family mihsec_genl_family;
@@ -87,7 +108,8 @@ static int mihsec_nl_fill_sa(struct sk_buff *skb, const struct mihsec_sa *sa,
 			      ktime_get_boottime_seconds() - sa->added,
 			      MIHSEC_A_PAD) ||
 	    mihsec_ctr_put(skb, MIHSEC_A_SA_STATS, sa->stats,
-			   __MIHSEC_SA_STAT_MAX)) {
+			   __MIHSEC_SA_STAT_MAX) ||
+	    (sa->allow && mihsec_midset_put(skb, MIHSEC_A_SA_ALLOW, sa->allow))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -152,10 +174,18 @@ static int mihsec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 	cfg.rx_key = nla_data(a[MIHSEC_A_SA_RX_KEY]);
 	cfg.tx_salt = nla_data(a[MIHSEC_A_SA_TX_SALT]);
 	cfg.rx_salt = nla_data(a[MIHSEC_A_SA_RX_SALT]);
+	if (a[MIHSEC_A_SA_ALLOW]) {
+		cfg.allow = mihsec_midset_from_nla(a[MIHSEC_A_SA_ALLOW],
+						   info->extack);
+		if (IS_ERR(cfg.allow))
+			return PTR_ERR(cfg.allow);
+	}
 
 	sa = mihsec_sa_create(&cfg, info->extack);
-	if (IS_ERR(sa))
+	if (IS_ERR(sa)) {
+		kfree(cfg.allow);
 		return PTR_ERR(sa);
+	}
 	err = mihsec_sa_insert(mihsec_nl_net(info), sa, info->extack);
 	if (err)
 		mihsec_sa_destroy(sa);
@@ -267,11 +297,19 @@ static int mihsec_nl_reply(struct genl_info *info, u8 cmd,
 
 static int mihsec_nl_fill_policy(struct sk_buff *msg, struct mihsec_net *mn)
 {
-	if (nla_put_u8(msg, MIHSEC_A_POLICY, READ_ONCE(mn->policy)) ||
-	    nla_put_u16(msg, MIHSEC_A_PORT, ntohs(mihsec_port)) ||
-	    nla_put_u32(msg, MIHSEC_A_SA_COUNT, READ_ONCE(mn->count)))
-		return -EMSGSIZE;
-	return 0;
+	int err = -EMSGSIZE;
+
+	rcu_read_lock();
+	if (!nla_put_u8(msg, MIHSEC_A_POLICY, READ_ONCE(mn->policy)) &&
+	    !nla_put_u16(msg, MIHSEC_A_PORT, ntohs(mihsec_port)) &&
+	    !nla_put_u32(msg, MIHSEC_A_SA_COUNT, READ_ONCE(mn->count)) &&
+	    !mihsec_midset_put(msg, MIHSEC_A_EXEMPT,
+			       rcu_dereference(mn->exempt)) &&
+	    !mihsec_midset_put(msg, MIHSEC_A_EXEMPT_UIR,
+			       rcu_dereference(mn->exempt_uir)))
+		err = 0;
+	rcu_read_unlock();
+	return err;
 }
 
 static int mihsec_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
@@ -280,12 +318,49 @@ static int mihsec_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
 			       mihsec_nl_fill_policy);
 }
 
+/* Replace the exemption set *@slot by @set */
+static void mihsec_nl_set_exempt(struct mihsec_net *mn,
+				 struct mihsec_midset __rcu **slot,
+				 struct mihsec_midset *set)
+{
+	mutex_lock(&mn->lock);
+	set = rcu_replace_pointer(*slot, set, lockdep_is_held(&mn->lock));
+	mutex_unlock(&mn->lock);
+	mihsec_midset_free(set);
+}
+
 static int mihsec_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, MIHSEC_A_POLICY))
+	struct mihsec_midset *exempt = NULL, *exempt_uir = NULL;
+	struct mihsec_net *mn = mihsec_nl_net(info);
+	struct nlattr **a = info->attrs;
+
+	if (!a[MIHSEC_A_POLICY] && !a[MIHSEC_A_EXEMPT] &&
+	    !a[MIHSEC_A_EXEMPT_UIR]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
-	WRITE_ONCE(mihsec_nl_net(info)->policy,
-		   nla_get_u8(info->attrs[MIHSEC_A_POLICY]));
+	}
+	/* build everything first: all or nothing */
+	if (a[MIHSEC_A_EXEMPT]) {
+		exempt = mihsec_midset_from_nla(a[MIHSEC_A_EXEMPT],
+						info->extack);
+		if (IS_ERR(exempt))
+			return PTR_ERR(exempt);
+	}
+	if (a[MIHSEC_A_EXEMPT_UIR]) {
+		exempt_uir = mihsec_midset_from_nla(a[MIHSEC_A_EXEMPT_UIR],
+						    info->extack);
+		if (IS_ERR(exempt_uir)) {
+			kfree(exempt);
+			return PTR_ERR(exempt_uir);
+		}
+	}
+	if (exempt)
+		mihsec_nl_set_exempt(mn, &mn->exempt, exempt);
+	if (exempt_uir)
+		mihsec_nl_set_exempt(mn, &mn->exempt_uir, exempt_uir);
+	if (a[MIHSEC_A_POLICY])
+		WRITE_ONCE(mn->policy, nla_get_u8(a[MIHSEC_A_POLICY]));
 	return 0;
 }
 

@@ -134,6 +134,7 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	memcpy(sa->rx_keyid, cfg->rx_keyid, MIHSEC_KEYID_LEN);
 	atomic64_set(&sa->tx_seq, 0);
 	sa->added = ktime_get_boottime_seconds();
+	sa->allow = cfg->allow;
 
 	sa->replay = mihsec_replay_alloc(cfg->replay_window, GFP_KERNEL_ACCOUNT);
 	sa->stats = mihsec_ctr_alloc(__MIHSEC_SA_STAT_MAX);
@@ -156,7 +157,7 @@ fail_key:
 fail:
 	mihsec_ctr_free(sa->stats);
 	kfree(sa->replay);
-	kfree_sensitive(sa);
+	kfree_sensitive(sa);	/* the caller still owns cfg->allow */
 	return ERR_PTR(err);
 }
 
@@ -165,6 +166,7 @@ void mihsec_sa_destroy(struct mihsec_sa *sa)
 	mihsec_key_free(&sa->tx);
 	mihsec_key_free(&sa->rx);
 	mihsec_ctr_free(sa->stats);
+	kfree(sa->allow);		/* already past a grace period */
 	kfree(sa->replay);
 	kfree_sensitive(sa);
 }

@@ -10,6 +10,7 @@
 #include <linux/atomic.h>
 #include <linux/rhashtable.h>
 #include <linux/mihsec.h>
+#include "acl.h"
 #include "crypto.h"
 #include "replay.h"
 #include "stats.h"
@@ -43,6 +44,7 @@ struct mihsec_sa {
 	struct mihsec_key rx;
 	struct mihsec_replay *replay;
 	struct mihsec_ctr __percpu *stats; /* enum mihsec_sa_stat */
+	struct mihsec_midset *allow;	/* NULL: every message allowed */
 	u8 local_id[MIHSEC_MIHF_ID_MAX];
 	u8 peer_id[MIHSEC_MIHF_ID_MAX];
 };
@@ -64,6 +66,7 @@ struct mihsec_sa_cfg {
 	unsigned int key_len;
 	const u8 *tx_salt;
 	const u8 *rx_salt;
+	struct mihsec_midset *allow;	/* handed over to the SA */
 };
 
 int mihsec_sa_table_init(struct mihsec_net *mn);

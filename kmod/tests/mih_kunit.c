@@ -114,7 +114,6 @@ static void mih_parse_capdisc(struct kunit *test)
 	MIHSEC_EXPECT_MEMEQ(test, capdisc_req + p.dst_off, "pyoracle", 8);
 	KUNIT_EXPECT_EQ(test, p.body_off, 28);
 	KUNIT_EXPECT_FALSE(test, p.protected);
-	KUNIT_EXPECT_TRUE(test, mih_exempt(&p));
 }
 
 /* Cut the PDU at every octet (payload length kept consistent) */
@@ -241,24 +240,6 @@ static void mih_parse_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mih_parse(buf, len, &p), -EBADMSG);
 	len = build_pdu(buf, 4, 254);
 	KUNIT_EXPECT_EQ(test, mih_parse(buf, len, &p), -EBADMSG);
-}
-
-static void mih_exemptions(struct kunit *test)
-{
-	struct mih_pdu p = {};
-
-	p.mid = MIH_MID(1, MIH_OP_RESPONSE, 1);
-	KUNIT_EXPECT_TRUE(test, mih_exempt(&p));
-	p.mid = MIH_MID(4, MIH_OP_REQUEST, 1);
-	KUNIT_EXPECT_FALSE(test, mih_exempt(&p));
-	p.octet0 = 0x10 | MIH_HDR_UIR;
-	KUNIT_EXPECT_TRUE(test, mih_exempt(&p));
-	p.mid = MIH_MID(4, MIH_OP_RESPONSE, 1);		/* only the request */
-	KUNIT_EXPECT_FALSE(test, mih_exempt(&p));
-	p.mid = MIH_MID(1, MIH_OP_REQUEST, 4);		/* Event_Subscribe */
-	KUNIT_EXPECT_FALSE(test, mih_exempt(&p));
-	p.mid = MIH_MID(3, MIH_OP_REQUEST, 7);		/* MN_HO_Commit */
-	KUNIT_EXPECT_FALSE(test, mih_exempt(&p));
 }
 
 static const u8 test_keyid[MIHSEC_KEYID_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -418,7 +399,6 @@ static struct kunit_case mih_cases[] = {
 	KUNIT_CASE(mih_parse_header_defects),
 	KUNIT_CASE(mih_parse_tlv_defects),
 	KUNIT_CASE(mih_parse_ids),
-	KUNIT_CASE(mih_exemptions),
 	KUNIT_CASE(mihsec_frame_layout),
 	KUNIT_CASE(mihsec_frame_long_body),
 	KUNIT_CASE(mihsec_parse_hostile),
