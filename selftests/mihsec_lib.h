@@ -109,9 +109,12 @@ struct mh_stats {
 	uint64_t v[MIHSEC_STAT_MAX + 1];
 };
 const char *mh_stat_name(int stat);
+bool mh_stat_is_drop(int stat);		/* MIHSEC_STAT_DROP_* */
+bool mh_stat_is_traffic(int stat);	/* TX_*, RX_* and DROP_* */
 int mh_stats_get(const struct mh_pair *p, int side, struct mh_stats *st);
 uint64_t mh_stats_drops(const struct mh_stats *st);
-/* poll until any counter differs from *before (or timeout); 0 if changed */
+/* poll until a traffic counter differs from *before (or timeout); 0 if
+ * changed */
 int mh_stats_wait_change(const struct mh_pair *p, int side,
 			 const struct mh_stats *before, struct mh_stats *after,
 			 int timeout_ms);
