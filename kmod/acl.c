@@ -20,8 +20,7 @@ static int mihsec_mid_cmp(const void *a, const void *b)
 }
 
 /* A set of @n MIDs (any order, duplicates allowed) */
-struct mihsec_midset *mihsec_midset_new(const u16 *mids, unsigned int n,
-					 gfp_t gfp)
+struct mihsec_midset *mihsec_midset_new(const u16 *mids, unsigned int n, gfp_t gfp)
 {
 	struct mihsec_midset *s;
 	unsigned int i, j;

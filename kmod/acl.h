@@ -21,8 +21,7 @@ struct mihsec_midset {
 	u16 mid[];
 };
 
-struct mihsec_midset *mihsec_midset_new(const u16 *mids, unsigned int n,
-					 gfp_t gfp);
+struct mihsec_midset *mihsec_midset_new(const u16 *mids, unsigned int n, gfp_t gfp);
 struct mihsec_midset *mihsec_midset_from_nla(const struct nlattr *nest,
 					     struct netlink_ext_ack *extack);
 bool mihsec_midset_has(const struct mihsec_midset *s, u16 mid);

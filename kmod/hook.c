@@ -120,6 +120,42 @@ static bool mihsec_exempt(struct mihsec_net *mn, const struct mih_pdu *p)
 		mihsec_midset_has(rcu_dereference(mn->exempt_uir), p->mid));
 }
 
+/*
+ * Raise @type about the datagram in @pkt (parsed into @p when known): the
+ * peer is the destination of what we send (@out) and the source of what we
+ * receive.  Unauthenticated IDs are reported as the datagram states them;
+ * with an SA, its own IDs.
+ */
+static void mihsec_raise(struct mihsec_net *mn, enum mihsec_event type,
+			 const struct mihsec_pkt *pkt, bool out,
+			 const struct mih_pdu *p, const struct mihsec_sa *sa)
+{
+	const u8 *pdu = mihsec_payload(pkt);
+	struct mihsec_event_info ei = {
+		.family = pkt->family,
+		.sa = sa,
+		.has_mid = true,
+		.mid = p->mid,
+	};
+
+	if (pkt->family == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(pkt->skb);
+
+		ei.addr.s6_addr32[0] = out ? iph->daddr : iph->saddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(pkt->skb);
+
+		ei.addr = out ? ip6h->daddr : ip6h->saddr;
+	}
+	ei.peer_id = pdu + (out ? p->dst_off : p->src_off);
+	ei.peer_len = out ? p->dst_len : p->src_len;
+	ei.local_id = pdu + (out ? p->src_off : p->dst_off);
+	ei.local_len = out ? p->src_len : p->dst_len;
+	if (p->protected)
+		ei.keyid = pdu + p->keyid_off;
+	mihsec_event(mn, type, &ei);
+}
+
 static unsigned int mihsec_drop(struct mihsec_net *mn, enum mihsec_stat why)
 {
 	mihsec_count(mn, why);
@@ -159,8 +195,10 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	pdu = mihsec_payload(pkt);
 	sa = mihsec_sa_find_tx(mn, pdu + plain.dst_off, plain.dst_len);
 	if (!sa) {
-		if (policy == MIHSEC_POLICY_REQUIRE && !mihsec_exempt(mn, &plain))
+		if (policy == MIHSEC_POLICY_REQUIRE && !mihsec_exempt(mn, &plain)) {
+			mihsec_raise(mn, MIHSEC_EV_NO_SA, pkt, true, &plain, NULL);
 			return mihsec_drop(mn, MIHSEC_STAT_DROP_NO_SA);
+		}
 		mihsec_count(mn, MIHSEC_STAT_TX_CLEAR);
 		return NF_ACCEPT;
 	}
@@ -184,6 +222,7 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	seq = atomic64_inc_return(&sa->tx_seq);
 	if (seq > MIHSEC_SEQ_MAX) {
 		atomic64_set(&sa->tx_seq, MIHSEC_SEQ_MAX + 1);
+		mihsec_raise(mn, MIHSEC_EV_SEQ_EXHAUSTED, pkt, true, &plain, sa);
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_SEQ_EXHAUSTED);
 	}
 
@@ -203,21 +242,26 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	return NF_ACCEPT;
 }
 
+/* A received PDU whose SA was found is dropped: count it there too */
 static unsigned int mihsec_sa_drop(struct mihsec_net *mn,
-				   struct mihsec_sa *sa,
-				   enum mihsec_stat why)
+				   const struct mihsec_pkt *pkt,
+				   const struct mih_pdu *p,
+				   struct mihsec_sa *sa, enum mihsec_stat why)
 {
 	enum mihsec_sa_stat s;
 
 	switch (why) {
 	case MIHSEC_STAT_DROP_AUTH_FAIL:
 		s = MIHSEC_SA_STAT_RX_AUTH_FAIL;
+		mihsec_raise(mn, MIHSEC_EV_AUTH_FAIL, pkt, false, p, sa);
 		break;
 	case MIHSEC_STAT_DROP_REPLAY:
 		s = MIHSEC_SA_STAT_RX_REPLAY;
+		mihsec_raise(mn, MIHSEC_EV_REPLAY, pkt, false, p, sa);
 		break;
 	case MIHSEC_STAT_DROP_DENIED:
 		s = MIHSEC_SA_STAT_RX_DENIED;
+		mihsec_raise(mn, MIHSEC_EV_DENIED, pkt, false, p, sa);
 		break;
 	case MIHSEC_STAT_DROP_IDENTITY_MISMATCH:
 		s = MIHSEC_SA_STAT_RX_IDENTITY;
@@ -239,33 +283,35 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 	struct mihsec_sa *sa;
 
 	sa = mihsec_sa_find_keyid(mn, pdu + p->keyid_off);
-	if (!sa)
+	if (!sa) {
+		mihsec_raise(mn, MIHSEC_EV_UNKNOWN_KEY, pkt, false, p, NULL);
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_UNKNOWN_KEY);
+	}
 	if (p->suite != sa->suite)
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_SUITE_MISMATCH);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_SUITE_MISMATCH);
 	if ((sa->flags & MIHSEC_SA_F_ENCRYPT) &&
 	    !(p->wflags & MIHSEC_WIRE_F_ENCRYPTED))
-		return mihsec_sa_drop(mn, sa,
+		return mihsec_sa_drop(mn, pkt, p, sa,
 				      MIHSEC_STAT_DROP_ENCRYPTION_REQUIRED);
 	if ((p->wflags & MIHSEC_WIRE_F_NET2MMT) != mihsec_sa_rx_dir(sa))
-		return mihsec_sa_drop(mn, sa,
+		return mihsec_sa_drop(mn, pkt, p, sa,
 				      MIHSEC_STAT_DROP_DIRECTION_MISMATCH);
 	if (!mihsec_replay_check(sa->replay, p->seq))
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_REPLAY);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
 	if (mihsec_open(&sa->rx, pdu, p, &body_len))
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_AUTH_FAIL);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_AUTH_FAIL);
 	if (!mihsec_replay_update(sa->replay, p->seq))
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_REPLAY);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
 	if (p->src_len != sa->peer_len || p->dst_len != sa->local_len ||
 	    memcmp(pdu + p->src_off, sa->peer_id, sa->peer_len) ||
 	    memcmp(pdu + p->dst_off, sa->local_id, sa->local_len))
-		return mihsec_sa_drop(mn, sa,
+		return mihsec_sa_drop(mn, pkt, p, sa,
 				      MIHSEC_STAT_DROP_IDENTITY_MISMATCH);
 	if (mih_tlv_walk(pdu + p->cbody_off, body_len))
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_MALFORMED);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_MALFORMED);
 	/* step 9: the (authenticated) MID must be on the SA's allow list */
 	if (sa->allow && !mihsec_midset_has(sa->allow, p->mid))
-		return mihsec_sa_drop(mn, sa, MIHSEC_STAT_DROP_DENIED);
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_DENIED);
 
 	len = mihsec_unframe(pdu, p, body_len);
 	skb_trim(pkt->skb, pkt->thoff + sizeof(struct udphdr) + len);

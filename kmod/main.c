@@ -41,6 +41,8 @@ static int __net_init mihsec_net_init(struct net *net)
 
 	mn->net = net;
 	mn->policy = MIHSEC_POLICY_OPTIONAL;
+	mihsec_ratelimit_init(&mn->events, MIHSEC_EVENT_RATE_DEFAULT,
+			      MIHSEC_EVENT_BURST_DEFAULT);
 	RCU_INIT_POINTER(mn->exempt, mihsec_default_exempt());
 	RCU_INIT_POINTER(mn->exempt_uir, mihsec_default_exempt_uir());
 	mn->stats = mihsec_ctr_alloc(__MIHSEC_STAT_MAX);

@@ -14,6 +14,7 @@
 #include <net/netns/generic.h>
 #include <linux/mihsec.h>
 #include "acl.h"
+#include "events.h"
 #include "stats.h"
 
 struct mihsec_net {
@@ -31,6 +32,7 @@ struct mihsec_net {
 	u32 count;
 	u32 gen;			/* bumped on every change (dumps) */
 	struct mihsec_ctr __percpu *stats; /* enum mihsec_stat */
+	struct mihsec_ratelimit events;
 };
 
 extern unsigned int mihsec_net_id;

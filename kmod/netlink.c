@@ -11,6 +11,8 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <linux/mihsec.h>
+#include <linux/netfilter.h>
+#include "events.h"
 #include "mihsec.h"
 #include "netlink.h"
 #include "sa.h"
@@ -65,14 +67,21 @@ static const struct nla_policy mihsec_nl_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_SA_GRACE]	= { .type = NLA_REJECT },
 	[MIHSEC_A_EXEMPT]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
 	[MIHSEC_A_EXEMPT_UIR]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
-	[MIHSEC_A_EVENT_RATE]	= { .type = NLA_REJECT },
-	[MIHSEC_A_EVENT_BURST]	= { .type = NLA_REJECT },
+	[MIHSEC_A_EVENT_RATE]	= NLA_POLICY_MAX(NLA_U32, MIHSEC_EVENT_RATE_MAX),
+	[MIHSEC_A_EVENT_BURST]	= NLA_POLICY_RANGE(NLA_U32, 1,
+						   MIHSEC_EVENT_BURST_MAX),
 	[MIHSEC_A_EVENT_TYPE]	= { .type = NLA_REJECT },
 	[MIHSEC_A_EVENT_ADDR]	= { .type = NLA_REJECT },
 	[MIHSEC_A_EVENT_MID]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family mihsec_genl_family;
+
+enum mihsec_mcgrp { MIHSEC_MCGRP_EVENTS };
+
+static const struct genl_multicast_group mihsec_nl_mcgrps[] = {
+	[MIHSEC_MCGRP_EVENTS] = { .name = MIHSEC_GENL_MCGRP_EVENTS },
+};
 
 static struct mihsec_net *mihsec_nl_net(struct genl_info *info)
 {
@@ -306,7 +315,9 @@ static int mihsec_nl_fill_policy(struct sk_buff *msg, struct mihsec_net *mn)
 	    !mihsec_midset_put(msg, MIHSEC_A_EXEMPT,
 			       rcu_dereference(mn->exempt)) &&
 	    !mihsec_midset_put(msg, MIHSEC_A_EXEMPT_UIR,
-			       rcu_dereference(mn->exempt_uir)))
+			       rcu_dereference(mn->exempt_uir)) &&
+	    !nla_put_u32(msg, MIHSEC_A_EVENT_RATE, READ_ONCE(mn->events.rate)) &&
+	    !nla_put_u32(msg, MIHSEC_A_EVENT_BURST, READ_ONCE(mn->events.burst)))
 		err = 0;
 	rcu_read_unlock();
 	return err;
@@ -336,7 +347,8 @@ static int mihsec_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 
 	if (!a[MIHSEC_A_POLICY] && !a[MIHSEC_A_EXEMPT] &&
-	    !a[MIHSEC_A_EXEMPT_UIR]) {
+	    !a[MIHSEC_A_EXEMPT_UIR] && !a[MIHSEC_A_EVENT_RATE] &&
+	    !a[MIHSEC_A_EVENT_BURST]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -361,6 +373,14 @@ static int mihsec_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 		mihsec_nl_set_exempt(mn, &mn->exempt_uir, exempt_uir);
 	if (a[MIHSEC_A_POLICY])
 		WRITE_ONCE(mn->policy, nla_get_u8(a[MIHSEC_A_POLICY]));
+	if (a[MIHSEC_A_EVENT_RATE] || a[MIHSEC_A_EVENT_BURST])
+		mihsec_ratelimit_set(&mn->events,
+				     a[MIHSEC_A_EVENT_RATE] ?
+				     nla_get_u32(a[MIHSEC_A_EVENT_RATE]) :
+				     READ_ONCE(mn->events.rate),
+				     a[MIHSEC_A_EVENT_BURST] ?
+				     nla_get_u32(a[MIHSEC_A_EVENT_BURST]) :
+				     READ_ONCE(mn->events.burst));
 	return 0;
 }
 
@@ -372,6 +392,58 @@ static int mihsec_nl_fill_stats(struct sk_buff *msg, struct mihsec_net *mn)
 static int mihsec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	return mihsec_nl_reply(info, MIHSEC_CMD_STATS_GET, mihsec_nl_fill_stats);
+}
+
+bool mihsec_nl_event_listeners(struct net *net)
+{
+	return genl_has_listeners(&mihsec_genl_family, net,
+				  MIHSEC_MCGRP_EVENTS);
+}
+
+/* Atomic context: build and multicast one MIHSEC_CMD_EVENT */
+int mihsec_nl_event_send(struct net *net, enum mihsec_event type,
+			 const struct mihsec_event_info *ei)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &mihsec_genl_family, 0, MIHSEC_CMD_EVENT);
+	if (!hdr || nla_put_u8(msg, MIHSEC_A_EVENT_TYPE, type))
+		goto fail;
+	if (ei->family == NFPROTO_IPV4 &&
+	    nla_put_in_addr(msg, MIHSEC_A_EVENT_ADDR, ei->addr.s6_addr32[0]))
+		goto fail;
+	if (ei->family == NFPROTO_IPV6 &&
+	    nla_put_in6_addr(msg, MIHSEC_A_EVENT_ADDR, &ei->addr))
+		goto fail;
+	if (ei->sa && (nla_put_u32(msg, MIHSEC_A_SA_INDEX, ei->sa->index) ||
+		       nla_put(msg, MIHSEC_A_SA_PEER_ID, ei->sa->peer_len,
+			       ei->sa->peer_id) ||
+		       nla_put(msg, MIHSEC_A_SA_LOCAL_ID, ei->sa->local_len,
+			       ei->sa->local_id) ||
+		       nla_put(msg, MIHSEC_A_SA_RX_KEYID, MIHSEC_KEYID_LEN,
+			       ei->sa->rx_keyid)))
+		goto fail;
+	if (!ei->sa && ei->peer_len &&
+	    nla_put(msg, MIHSEC_A_SA_PEER_ID, ei->peer_len, ei->peer_id))
+		goto fail;
+	if (!ei->sa && ei->local_len &&
+	    nla_put(msg, MIHSEC_A_SA_LOCAL_ID, ei->local_len, ei->local_id))
+		goto fail;
+	if (!ei->sa && ei->keyid &&
+	    nla_put(msg, MIHSEC_A_SA_RX_KEYID, MIHSEC_KEYID_LEN, ei->keyid))
+		goto fail;
+	if (ei->has_mid && nla_put_u16(msg, MIHSEC_A_EVENT_MID, ei->mid))
+		goto fail;
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast_netns(&mihsec_genl_family, net, msg, 0,
+				       MIHSEC_MCGRP_EVENTS, GFP_ATOMIC);
+fail:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
 }
 
 static const struct genl_small_ops mihsec_nl_ops[] = {
@@ -414,6 +486,8 @@ static struct genl_family mihsec_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = mihsec_nl_ops,
 	.n_small_ops = ARRAY_SIZE(mihsec_nl_ops),
+	.mcgrps = mihsec_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mihsec_nl_mcgrps),
 	.resv_start_op = MIHSEC_CMD_UNSPEC,
 };
 

@@ -142,7 +142,7 @@
  *				may travel unprotected under "require".
  * MIHSEC_A_EXEMPT_UIR		nested, MIHSEC_MID_ENTRY repeated: exempt only
  *				when the header's UIR bit is set.
- * MIHSEC_A_EVENT_RATE		u32, events per second (0: no events).
+ * MIHSEC_A_EVENT_RATE		u32, events per second, 0-10000 (0: no events).
  * MIHSEC_A_EVENT_BURST		u32, events at once, 1-10000.
  * MIHSEC_A_EVENT_TYPE		u8, enum mihsec_event.
  * MIHSEC_A_EVENT_ADDR		binary, 4 (IPv4) or 16 (IPv6) octets: the
