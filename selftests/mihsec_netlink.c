@@ -9,9 +9,12 @@
  *     bad flags, unsupported suites, duplicates, missing attributes
  *   - per-namespace state; deleting a namespace with SAs is clean
  *   - delete by RX key ID and by peer
+ *   - events reach the multicast group, rate-limited per namespace
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +411,111 @@ TEST_F(api, per_namespace)
 	EXPECT_EQ(MIHSEC_POLICY_OFF, pi.policy);
 	/* and the second dies with 50 SAs in it */
 	EXPECT_EQ(0, run("ip netns del %s", ns2));
+}
+
+/* An MIH_Link_Up indication from "me" to @dst (not exempt) */
+static size_t link_up_pdu(uint8_t *b, const char *dst)
+{
+	size_t n = 0, dl = strlen(dst);
+
+	memcpy(b, "\x10\x00\x2c\x02\x00\x01\x00\x00", 8);
+	n = 8;
+	memcpy(b + n, "\x01\x03\x02me", 5);
+	n += 5;
+	b[n++] = 2;
+	b[n++] = dl + 1;
+	b[n++] = dl;
+	memcpy(b + n, dst, dl);
+	n += dl;
+	b[6] = (n - 8) >> 8;
+	b[7] = (n - 8) & 0xff;
+	return n;
+}
+
+/* Count MIHSEC_CMD_EVENT messages of @type waiting on @sk */
+static int read_events(struct nl_sock *sk, int want_type, int timeout_ms,
+		       char *peer, size_t peerlen)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+	int n = 0;
+
+	while (poll(&pfd, 1, timeout_ms) == 1) {
+		struct sockaddr_nl who;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *h;
+		int len = nl_recv(sk, &who, &buf, NULL);
+
+		for (h = (struct nlmsghdr *)buf; len > 0 && nlmsg_ok(h, len);
+		     h = nlmsg_next(h, &len)) {
+			struct nlattr *tb[MIHSEC_A_MAX + 1];
+
+			if (genlmsg_parse(h, 0, tb, MIHSEC_A_MAX, NULL) ||
+			    !tb[MIHSEC_A_EVENT_TYPE] ||
+			    nla_get_u8(tb[MIHSEC_A_EVENT_TYPE]) != want_type)
+				continue;
+			n++;
+			if (peer && tb[MIHSEC_A_SA_PEER_ID] &&
+			    (size_t)nla_len(tb[MIHSEC_A_SA_PEER_ID]) < peerlen) {
+				memcpy(peer, nla_data(tb[MIHSEC_A_SA_PEER_ID]),
+				       nla_len(tb[MIHSEC_A_SA_PEER_ID]));
+				peer[nla_len(tb[MIHSEC_A_SA_PEER_ID])] = 0;
+			}
+		}
+		free(buf);
+		timeout_ms = 200;
+	}
+	return n;
+}
+
+/* no-sa under require: multicast to listeners, at most the burst at once */
+TEST_F(api, events_rate_limited)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(MIHSEC_DEFAULT_PORT) };
+	uint64_t st0[MIHSEC_STAT_MAX + 1], st1[MIHSEC_STAT_MAX + 1];
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg;
+	uint8_t pdu[64];
+	char peer[64] = "";
+	int grp, fd, i, n;
+	size_t len;
+
+	ASSERT_EQ(0, run("ip link set lo up%s", ""));
+	ASSERT_NE(NULL, sk);
+	nl_socket_disable_seq_check(sk);
+	ASSERT_EQ(0, genl_connect(sk));
+	grp = genl_ctrl_resolve_grp(sk, MIHSEC_GENL_NAME,
+				    MIHSEC_GENL_MCGRP_EVENTS);
+	ASSERT_GT(grp, 0);
+	ASSERT_EQ(0, nl_socket_add_membership(sk, grp));
+
+	/* require, at most 3 events at once, 1 per second afterwards */
+	msg = mihsec_nl_msg_new(mihsec_nl_family(self->nl),
+				MIHSEC_CMD_POLICY_SET, 0);
+	ASSERT_NE(NULL, msg);
+	nla_put_u8(msg, MIHSEC_A_POLICY, MIHSEC_POLICY_REQUIRE);
+	nla_put_u32(msg, MIHSEC_A_EVENT_RATE, 1);
+	nla_put_u32(msg, MIHSEC_A_EVENT_BURST, 3);
+	ASSERT_EQ(0, mihsec_nl_transact(self->nl, msg, NULL, NULL));
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st0));
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_GE(fd, 0);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	len = link_up_pdu(pdu, "nobody.example");
+	for (i = 0; i < 10; i++)	/* dropped by the sender: no SA */
+		EXPECT_EQ(-1, sendto(fd, pdu, len, 0, (void *)&to, sizeof(to)));
+	close(fd);
+
+	n = read_events(sk, MIHSEC_EV_NO_SA, 1000, peer, sizeof(peer));
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st1));
+	EXPECT_EQ(3, n);
+	EXPECT_STREQ("nobody.example", peer);
+	EXPECT_EQ(10U, st1[MIHSEC_STAT_DROP_NO_SA] - st0[MIHSEC_STAT_DROP_NO_SA]);
+	EXPECT_EQ(3U, st1[MIHSEC_STAT_EVENTS_SENT] - st0[MIHSEC_STAT_EVENTS_SENT]);
+	EXPECT_EQ(7U, st1[MIHSEC_STAT_EVENTS_SUPPRESSED] -
+		      st0[MIHSEC_STAT_EVENTS_SUPPRESSED]);
+	nl_socket_free(sk);
 }
 
 TEST_HARNESS_MAIN
