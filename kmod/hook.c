@@ -218,6 +218,9 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	    pskb_expand_head(skb, 0, grow - skb_tailroom(skb), GFP_ATOMIC))
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_ERROR);
 
+	if (!mihsec_sa_alive(sa) || !mihsec_sa_use(mn, sa))
+		return mihsec_drop(mn, MIHSEC_STAT_DROP_EXPIRED);
+
 	/* never reuse a (key, nonce): the SA dies before the counter wraps */
 	seq = atomic64_inc_return(&sa->tx_seq);
 	if (seq > MIHSEC_SEQ_MAX) {
@@ -287,6 +290,8 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 		mihsec_raise(mn, MIHSEC_EV_UNKNOWN_KEY, pkt, false, p, NULL);
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_UNKNOWN_KEY);
 	}
+	if (!mihsec_sa_alive(sa))
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_EXPIRED);
 	if (p->suite != sa->suite)
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_SUITE_MISMATCH);
 	if ((sa->flags & MIHSEC_SA_F_ENCRYPT) &&
@@ -302,6 +307,8 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_AUTH_FAIL);
 	if (!mihsec_replay_update(sa->replay, p->seq))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
+	if (!mihsec_sa_use(mn, sa))
+		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_EXPIRED);
 	if (p->src_len != sa->peer_len || p->dst_len != sa->local_len ||
 	    memcmp(pdu + p->src_off, sa->peer_id, sa->peer_len) ||
 	    memcmp(pdu + p->dst_off, sa->local_id, sa->local_len))

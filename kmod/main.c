@@ -50,6 +50,7 @@ static int __net_init mihsec_net_init(struct net *net)
 	if (IS_ERR(rcu_access_pointer(mn->exempt)) ||
 	    IS_ERR(rcu_access_pointer(mn->exempt_uir)) || !mn->stats)
 		goto out_stats;
+	mihsec_sa_gc_start(mn);
 	err = mihsec_sa_table_init(mn);
 	if (err)
 		goto out_stats;
@@ -72,6 +73,7 @@ static void __net_exit mihsec_net_exit(struct net *net)
 
 	/* no hook runs once this returns (it waits for a grace period) */
 	mihsec_hooks_unregister(net);
+	mihsec_sa_gc_stop(mn);
 	mihsec_sa_flush(mn);
 	mihsec_sa_table_destroy(mn);
 	mihsec_ctr_free(mn->stats);

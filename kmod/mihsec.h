@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -31,6 +32,8 @@ struct mihsec_net {
 	u64 serial;			/* creation order of SAs */
 	u32 count;
 	u32 gen;			/* bumped on every change (dumps) */
+	u32 n_timed;			/* SAs with a lifetime or retiring */
+	struct delayed_work gc;		/* expires SAs, raises their events */
 	struct mihsec_ctr __percpu *stats; /* enum mihsec_stat */
 	struct mihsec_ratelimit events;
 };

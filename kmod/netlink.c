@@ -60,11 +60,11 @@ static const struct nla_policy mihsec_nl_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_SA_COUNT]	= { .type = NLA_REJECT },
 	[MIHSEC_A_STATS]	= { .type = NLA_REJECT },
 	[MIHSEC_A_SA_ALLOW]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
-	[MIHSEC_A_SA_SOFT_SECS]	= { .type = NLA_REJECT },
-	[MIHSEC_A_SA_HARD_SECS]	= { .type = NLA_REJECT },
-	[MIHSEC_A_SA_SOFT_MSGS]	= { .type = NLA_REJECT },
-	[MIHSEC_A_SA_HARD_MSGS]	= { .type = NLA_REJECT },
-	[MIHSEC_A_SA_GRACE]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_SOFT_SECS]	= { .type = NLA_U32 },
+	[MIHSEC_A_SA_HARD_SECS]	= { .type = NLA_U32 },
+	[MIHSEC_A_SA_SOFT_MSGS]	= { .type = NLA_U64 },
+	[MIHSEC_A_SA_HARD_MSGS]	= { .type = NLA_U64 },
+	[MIHSEC_A_SA_GRACE]	= NLA_POLICY_MAX(NLA_U32, MIHSEC_GRACE_MAX),
 	[MIHSEC_A_EXEMPT]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
 	[MIHSEC_A_EXEMPT_UIR]	= NLA_POLICY_NESTED(mihsec_nl_mid_policy),
 	[MIHSEC_A_EVENT_RATE]	= NLA_POLICY_MAX(NLA_U32, MIHSEC_EVENT_RATE_MAX),
@@ -118,7 +118,14 @@ static int mihsec_nl_fill_sa(struct sk_buff *skb, const struct mihsec_sa *sa,
 			      MIHSEC_A_PAD) ||
 	    mihsec_ctr_put(skb, MIHSEC_A_SA_STATS, sa->stats,
 			   __MIHSEC_SA_STAT_MAX) ||
-	    (sa->allow && mihsec_midset_put(skb, MIHSEC_A_SA_ALLOW, sa->allow))) {
+	    (sa->allow && mihsec_midset_put(skb, MIHSEC_A_SA_ALLOW, sa->allow)) ||
+	    nla_put_u32(skb, MIHSEC_A_SA_SOFT_SECS, sa->soft_secs) ||
+	    nla_put_u32(skb, MIHSEC_A_SA_HARD_SECS, sa->hard_secs) ||
+	    nla_put_u64_64bit(skb, MIHSEC_A_SA_SOFT_MSGS, sa->soft_msgs,
+			      MIHSEC_A_PAD) ||
+	    nla_put_u64_64bit(skb, MIHSEC_A_SA_HARD_MSGS, sa->hard_msgs,
+			      MIHSEC_A_PAD) ||
+	    nla_put_u32(skb, MIHSEC_A_SA_GRACE, sa->grace)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -183,6 +190,21 @@ static int mihsec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 	cfg.rx_key = nla_data(a[MIHSEC_A_SA_RX_KEY]);
 	cfg.tx_salt = nla_data(a[MIHSEC_A_SA_TX_SALT]);
 	cfg.rx_salt = nla_data(a[MIHSEC_A_SA_RX_SALT]);
+	cfg.soft_secs = a[MIHSEC_A_SA_SOFT_SECS] ?
+			nla_get_u32(a[MIHSEC_A_SA_SOFT_SECS]) : 0;
+	cfg.hard_secs = a[MIHSEC_A_SA_HARD_SECS] ?
+			nla_get_u32(a[MIHSEC_A_SA_HARD_SECS]) : 0;
+	cfg.soft_msgs = a[MIHSEC_A_SA_SOFT_MSGS] ?
+			nla_get_u64(a[MIHSEC_A_SA_SOFT_MSGS]) : 0;
+	cfg.hard_msgs = a[MIHSEC_A_SA_HARD_MSGS] ?
+			nla_get_u64(a[MIHSEC_A_SA_HARD_MSGS]) : 0;
+	cfg.grace = a[MIHSEC_A_SA_GRACE] ? nla_get_u32(a[MIHSEC_A_SA_GRACE]) :
+					   MIHSEC_GRACE_DEFAULT;
+	if ((cfg.soft_secs && cfg.hard_secs && cfg.soft_secs > cfg.hard_secs) ||
+	    (cfg.soft_msgs && cfg.hard_msgs && cfg.soft_msgs > cfg.hard_msgs)) {
+		NL_SET_ERR_MSG(info->extack, "soft lifetime beyond the hard one");
+		return -EINVAL;
+	}
 	if (a[MIHSEC_A_SA_ALLOW]) {
 		cfg.allow = mihsec_midset_from_nla(a[MIHSEC_A_SA_ALLOW],
 						   info->extack);

@@ -7,7 +7,7 @@
 
 /* Token bucket: tokens are nanoseconds of credit, an event costs 1/rate s */
 struct mihsec_ratelimit {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards the fields below */
 	u32 rate;		/* events per second, 0: none */
 	u32 burst;		/* events at once */
 	u64 tokens;

@@ -9,6 +9,7 @@
  * freed, the rest of the SA goes through kfree_sensitive).
  */
 #include <linux/jhash.h>
+#include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ktime.h>
@@ -135,6 +136,15 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	atomic64_set(&sa->tx_seq, 0);
 	sa->added = ktime_get_boottime_seconds();
 	sa->allow = cfg->allow;
+	if (cfg->soft_secs)
+		sa->soft_at = jiffies + cfg->soft_secs * HZ;
+	if (cfg->hard_secs)
+		sa->hard_at = jiffies + cfg->hard_secs * HZ;
+	sa->soft_secs = cfg->soft_secs;
+	sa->hard_secs = cfg->hard_secs;
+	sa->soft_msgs = cfg->soft_msgs;
+	sa->hard_msgs = cfg->hard_msgs;
+	sa->grace = cfg->grace;
 
 	sa->replay = mihsec_replay_alloc(cfg->replay_window, GFP_KERNEL_ACCOUNT);
 	sa->stats = mihsec_ctr_alloc(__MIHSEC_SA_STAT_MAX);
@@ -195,6 +205,35 @@ static bool mihsec_keyid_was_used(struct mihsec_net *mn,
 				      mihsec_used_params);
 }
 
+static void mihsec_sa_set_timed(struct mihsec_net *mn, struct mihsec_sa *sa)
+{
+	lockdep_assert_held(&mn->lock);
+	if (!test_and_set_bit(MIHSEC_SA_S_TIMED, &sa->state) &&
+	    !mn->n_timed++)
+		mod_delayed_work(system_wq, &mn->gc, HZ);
+}
+
+/*
+ * Rekey (PROTOCOL.md section 7): the new SA sends at once (it is the
+ * newest); the peer's older SAs keep receiving for their grace period.
+ */
+static void mihsec_sa_supersede(struct mihsec_net *mn, struct mihsec_sa *new)
+{
+	struct mihsec_idref ref = { .id = new->peer_id, .len = new->peer_len };
+	struct rhlist_head *list, *pos;
+	struct mihsec_sa *sa;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&mn->by_peer, &ref, mihsec_peer_params);
+	rhl_for_each_entry_rcu(sa, pos, list, peer_node) {
+		if (sa == new || sa->retire_at)
+			continue;
+		WRITE_ONCE(sa->retire_at, jiffies + sa->grace * HZ ?: 1);
+		mihsec_sa_set_timed(mn, sa);
+	}
+	rcu_read_unlock();
+}
+
 int mihsec_sa_insert(struct mihsec_net *mn, struct mihsec_sa *sa,
 		     struct netlink_ext_ack *extack)
 {
@@ -245,6 +284,9 @@ int mihsec_sa_insert(struct mihsec_net *mn, struct mihsec_sa *sa,
 	err = rhltable_insert(&mn->by_peer, &sa->peer_node, mihsec_peer_params);
 	if (err)
 		goto out_keyid;
+	mihsec_sa_supersede(mn, sa);
+	if (sa->soft_at || sa->hard_at || sa->soft_msgs || sa->hard_msgs)
+		mihsec_sa_set_timed(mn, sa);
 	mn->serial++;
 	mn->count++;
 	mn->gen++;
@@ -270,6 +312,8 @@ static void __mihsec_sa_remove(struct mihsec_net *mn, struct mihsec_sa *sa)
 	rhashtable_remove_fast(&mn->by_keyid, &sa->keyid_node,
 			       mihsec_keyid_params);
 	xa_erase(&mn->by_index, sa->index);
+	if (test_bit(MIHSEC_SA_S_TIMED, &sa->state))
+		mn->n_timed--;
 	mn->count--;
 	mn->gen++;
 	call_rcu(&sa->rcu, mihsec_sa_free_rcu);
@@ -341,4 +385,77 @@ struct mihsec_sa *mihsec_sa_find_tx(struct mihsec_net *mn, const u8 *id, u8 len)
 			best = sa;
 	}
 	return best;
+}
+
+static bool mihsec_sa_past(unsigned long at)
+{
+	return at && time_after_eq(jiffies, at);
+}
+
+/* Within its lifetime?  (Under rcu_read_lock(); nothing is counted) */
+bool mihsec_sa_alive(const struct mihsec_sa *sa)
+{
+	return !mihsec_sa_past(sa->hard_at) &&
+	       !mihsec_sa_past(READ_ONCE(sa->retire_at)) &&
+	       !(sa->hard_msgs && atomic64_read(&sa->msgs) >= sa->hard_msgs);
+}
+
+/*
+ * Count one PDU sealed, or received and verified (never one that did not
+ * verify: a forger must not spend an SA's budget).  False past the hard
+ * message limit; raises the soft event once.  Under rcu_read_lock().
+ */
+bool mihsec_sa_use(struct mihsec_net *mn, struct mihsec_sa *sa)
+{
+	u64 n = atomic64_inc_return(&sa->msgs);
+
+	if (sa->hard_msgs && n > sa->hard_msgs)
+		return false;
+	if (((sa->soft_msgs && n >= sa->soft_msgs) ||
+	     mihsec_sa_past(sa->soft_at)) &&
+	    !test_and_set_bit(MIHSEC_SA_S_SOFT_FIRED, &sa->state)) {
+		struct mihsec_event_info ei = { .sa = sa };
+
+		mihsec_event(mn, MIHSEC_EV_SA_SOFT_EXPIRED, &ei);
+	}
+	return true;
+}
+
+/* Once a second while some SA has a lifetime or is retiring */
+static void mihsec_sa_gc(struct work_struct *work)
+{
+	struct mihsec_net *mn = container_of(to_delayed_work(work),
+					     struct mihsec_net, gc);
+	struct mihsec_event_info ei = {};
+	struct mihsec_sa *sa;
+	unsigned long index;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->by_index, index, sa) {
+		if (!test_bit(MIHSEC_SA_S_TIMED, &sa->state))
+			continue;
+		ei.sa = sa;
+		if (!mihsec_sa_alive(sa)) {
+			mihsec_event(mn, MIHSEC_EV_SA_EXPIRED, &ei);
+			__mihsec_sa_remove(mn, sa);
+		} else if (mihsec_sa_past(sa->soft_at) &&
+			   !test_and_set_bit(MIHSEC_SA_S_SOFT_FIRED,
+					     &sa->state)) {
+			mihsec_event(mn, MIHSEC_EV_SA_SOFT_EXPIRED, &ei);
+		}
+		cond_resched();
+	}
+	if (mn->n_timed)
+		schedule_delayed_work(&mn->gc, HZ);
+	mutex_unlock(&mn->lock);
+}
+
+void mihsec_sa_gc_start(struct mihsec_net *mn)
+{
+	INIT_DELAYED_WORK(&mn->gc, mihsec_sa_gc);
+}
+
+void mihsec_sa_gc_stop(struct mihsec_net *mn)
+{
+	cancel_delayed_work_sync(&mn->gc);
 }

@@ -45,8 +45,24 @@ struct mihsec_sa {
 	struct mihsec_replay *replay;
 	struct mihsec_ctr __percpu *stats; /* enum mihsec_sa_stat */
 	struct mihsec_midset *allow;	/* NULL: every message allowed */
+	/* lifetime (PROTOCOL.md section 7); 0: no such limit */
+	unsigned long soft_at;		/* jiffies */
+	unsigned long hard_at;		/* jiffies */
+	u64 soft_msgs;
+	u64 hard_msgs;
+	u32 soft_secs;			/* as configured, for dumps */
+	u32 hard_secs;
+	u32 grace;			/* seconds, once superseded */
+	unsigned long retire_at;	/* jiffies; 0: not superseded */
+	atomic64_t msgs;		/* PDUs sealed or accepted */
+	unsigned long state;		/* MIHSEC_SA_S_* bits */
 	u8 local_id[MIHSEC_MIHF_ID_MAX];
 	u8 peer_id[MIHSEC_MIHF_ID_MAX];
+};
+
+enum {
+	MIHSEC_SA_S_SOFT_FIRED,		/* soft event raised */
+	MIHSEC_SA_S_TIMED,		/* counted in mihsec_net.n_timed */
 };
 
 /* What SA_ADD carries; key pointers reference the netlink message */
@@ -67,6 +83,11 @@ struct mihsec_sa_cfg {
 	const u8 *tx_salt;
 	const u8 *rx_salt;
 	struct mihsec_midset *allow;	/* handed over to the SA */
+	u32 soft_secs;
+	u32 hard_secs;
+	u64 soft_msgs;
+	u64 hard_msgs;
+	u32 grace;
 };
 
 int mihsec_sa_table_init(struct mihsec_net *mn);
@@ -83,6 +104,10 @@ unsigned int mihsec_sa_remove_peer(struct mihsec_net *mn, const u8 *id,
 void mihsec_sa_flush(struct mihsec_net *mn);
 
 struct mihsec_sa *mihsec_sa_find_keyid(struct mihsec_net *mn, const u8 *keyid);
+bool mihsec_sa_alive(const struct mihsec_sa *sa);
+bool mihsec_sa_use(struct mihsec_net *mn, struct mihsec_sa *sa);
+void mihsec_sa_gc_start(struct mihsec_net *mn);
+void mihsec_sa_gc_stop(struct mihsec_net *mn);
 struct mihsec_sa *mihsec_sa_find_tx(struct mihsec_net *mn, const u8 *id,
 				    u8 len);
 

@@ -10,6 +10,9 @@
  *   - per-namespace state; deleting a namespace with SAs is clean
  *   - delete by RX key ID and by peer
  *   - events reach the multicast group, rate-limited per namespace
+ *   - SA lifecycle over loopback (a mirrored SA pair in one namespace):
+ *     allow lists, message and time lifetimes with their events, rekey
+ *     with a grace period
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -516,6 +519,257 @@ TEST_F(api, events_rate_limited)
 	EXPECT_EQ(7U, st1[MIHSEC_STAT_EVENTS_SUPPRESSED] -
 		      st0[MIHSEC_STAT_EVENTS_SUPPRESSED]);
 	nl_socket_free(sk);
+}
+
+/* Loopback pair: "a" (MMT side) sends to "b" (network side) and back */
+static void pair_cfg(struct mihsec_sa_cfg *c, int side, unsigned int gen)
+{
+	memset(c, 0, sizeof(*c));
+	c->local_id_len = snprintf((char *)c->local_id, 8, side ? "b" : "a");
+	c->peer_id_len = snprintf((char *)c->peer_id, 8, side ? "a" : "b");
+	c->role = side ? MIHSEC_ROLE_NETWORK : MIHSEC_ROLE_MMT;
+	memset(c->tx_keyid, (side ? 0xb0 : 0xa0) + gen, 8);
+	memset(c->rx_keyid, (side ? 0xa0 : 0xb0) + gen, 8);
+	c->tx_key_len = c->rx_key_len = 16;
+	memset(c->tx_key, (side ? 0x22 : 0x11) + gen, 16);
+	memset(c->rx_key, (side ? 0x11 : 0x22) + gen, 16);
+	memset(c->tx_salt, side ? 2 : 1, 4);
+	memset(c->rx_salt, side ? 1 : 2, 4);
+}
+
+static size_t mih_pdu(uint8_t *b, const char *src, const char *dst,
+		      uint16_t mid)
+{
+	size_t n = 8, sl = strlen(src), dl = strlen(dst);
+
+	memcpy(b, "\x10\x00\x00\x00\x00\x01\x00\x00", 8);
+	b[2] = mid >> 8;
+	b[3] = mid & 0xff;
+	b[n++] = 1;
+	b[n++] = sl + 1;
+	b[n++] = sl;
+	memcpy(b + n, src, sl);
+	n += sl;
+	b[n++] = 2;
+	b[n++] = dl + 1;
+	b[n++] = dl;
+	memcpy(b + n, dst, dl);
+	n += dl;
+	memcpy(b + n, "\x03\x01\x00", 3);	/* Status */
+	n += 3;
+	b[6] = (n - 8) >> 8;
+	b[7] = (n - 8) & 0xff;
+	return n;
+}
+
+FIXTURE(lo) {
+	char ns[64];
+	struct mihsec_nl *nl;
+	struct nl_sock *ev;
+	int tx, rx;
+};
+
+FIXTURE_SETUP(lo)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET,
+				  .sin_port = htons(MIHSEC_DEFAULT_PORT),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval tv = { .tv_usec = 300000 };
+	int grp;
+
+	ns_name(self->ns, sizeof(self->ns), "lo");
+	ASSERT_EQ(0, ns_enter(self->ns));
+	ASSERT_EQ(0, run("ip link set lo up%s", ""));
+	self->nl = nl_open(_metadata);
+	self->ev = nl_socket_alloc();
+	ASSERT_NE(NULL, self->ev);
+	nl_socket_disable_seq_check(self->ev);
+	ASSERT_EQ(0, genl_connect(self->ev));
+	grp = genl_ctrl_resolve_grp(self->ev, MIHSEC_GENL_NAME,
+				    MIHSEC_GENL_MCGRP_EVENTS);
+	ASSERT_GT(grp, 0);
+	ASSERT_EQ(0, nl_socket_add_membership(self->ev, grp));
+	self->rx = socket(AF_INET, SOCK_DGRAM, 0);
+	self->tx = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_GE(self->rx, 0);
+	ASSERT_GE(self->tx, 0);
+	ASSERT_EQ(0, bind(self->rx, (void *)&me, sizeof(me)));
+	ASSERT_EQ(0, setsockopt(self->rx, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				sizeof(tv)));
+	ASSERT_EQ(0, mihsec_nl_policy_set(self->nl, MIHSEC_POLICY_REQUIRE));
+}
+
+FIXTURE_TEARDOWN(lo)
+{
+	close(self->tx);
+	close(self->rx);
+	if (self->ev)
+		nl_socket_free(self->ev);
+	if (self->nl)
+		mihsec_nl_close(self->nl);
+	run("ip netns del %s 2>/dev/null", self->ns);
+}
+
+/* Send @mid from "a" to "b"; true if "b"'s socket got the plain PDU back */
+static bool lo_send(FIXTURE_DATA(lo) *self, uint16_t mid)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(MIHSEC_DEFAULT_PORT),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	uint8_t pdu[64], got[256];
+	size_t len = mih_pdu(pdu, "a", "b", mid);
+	ssize_t n;
+
+	if (sendto(self->tx, pdu, len, 0, (void *)&to, sizeof(to)) != (ssize_t)len)
+		return false;
+	n = recv(self->rx, got, sizeof(got), 0);
+	return n == (ssize_t)len && !memcmp(got, pdu, len);
+}
+
+/* Extra SA_ADD attributes for one side of a pair */
+typedef void (*pair_extra)(struct nl_msg *msg, int side);
+
+static int add_pair(struct mihsec_nl *nl, unsigned int gen, pair_extra extra)
+{
+	struct mihsec_sa_cfg c;
+	struct nl_msg *msg;
+	int side, err;
+
+	for (side = 0; side < 2; side++) {
+		pair_cfg(&c, side, gen);
+		msg = mihsec_nl_msg_new(mihsec_nl_family(nl),
+					MIHSEC_CMD_SA_ADD, 0);
+		if (!msg || mihsec_nl_put_sa_cfg(msg, &c))
+			return -ENOMEM;
+		if (extra)
+			extra(msg, side);
+		err = mihsec_nl_transact(nl, msg, NULL, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static uint64_t stat_delta(struct mihsec_nl *nl, const uint64_t *before,
+			   int stat)
+{
+	uint64_t now[MIHSEC_STAT_MAX + 1];
+
+	if (mihsec_nl_stats_get(nl, now))
+		return ~0ULL;
+	return now[stat] - before[stat];
+}
+
+TEST_F(lo, protected_exchange)
+{
+	uint64_t st[MIHSEC_STAT_MAX + 1];
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, NULL));
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
+	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_TX_PROTECTED));
+	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_RX_VERIFIED));
+}
+
+/* "b" accepts only MIH_Link_Up from "a" (PROTOCOL.md section 5 step 9) */
+static void allow_link_up(struct nl_msg *msg, int side)
+{
+	struct nlattr *nest;
+
+	if (!side)
+		return;
+	nest = nla_nest_start(msg, MIHSEC_A_SA_ALLOW);
+	nla_put_u16(msg, MIHSEC_MID_ENTRY, 0x2c02);
+	nla_nest_end(msg, nest);
+}
+
+TEST_F(lo, allow_list)
+{
+	uint64_t st[MIHSEC_STAT_MAX + 1];
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, allow_link_up));
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st));
+	EXPECT_TRUE(lo_send(self, 0x2c02));	/* Link_Up: allowed */
+	EXPECT_FALSE(lo_send(self, 0x2c03));	/* Link_Down: denied */
+	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_DROP_DENIED));
+	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_RX_VERIFIED));
+	EXPECT_EQ(1, read_events(self->ev, MIHSEC_EV_DENIED, 500, NULL, 0));
+}
+
+static void msg_limits(struct nl_msg *msg, int side)
+{
+	if (side)
+		return;
+	nla_put_u64(msg, MIHSEC_A_SA_SOFT_MSGS, 2);
+	nla_put_u64(msg, MIHSEC_A_SA_HARD_MSGS, 3);
+}
+
+TEST_F(lo, message_lifetime)
+{
+	uint64_t st[MIHSEC_STAT_MAX + 1];
+	struct mihsec_policy_info pi;
+	int i, ok = 0, t;
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, msg_limits));
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st));
+	for (i = 0; i < 5; i++)
+		ok += lo_send(self, 0x2c02);
+	EXPECT_EQ(3, ok);
+	EXPECT_EQ(2U, stat_delta(self->nl, st, MIHSEC_STAT_DROP_EXPIRED));
+	EXPECT_EQ(1, read_events(self->ev, MIHSEC_EV_SA_SOFT_EXPIRED, 500,
+				 NULL, 0));
+	/* the worker deletes it within a few seconds and says so */
+	EXPECT_EQ(1, read_events(self->ev, MIHSEC_EV_SA_EXPIRED, 4000, NULL, 0));
+	for (t = 0; t < 40; t++) {
+		ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+		if (pi.sa_count == 1)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(1U, pi.sa_count);
+}
+
+static void secs_limit(struct nl_msg *msg, int side)
+{
+	nla_put_u32(msg, MIHSEC_A_SA_HARD_SECS, 1);
+}
+
+TEST_F(lo, time_lifetime)
+{
+	struct mihsec_policy_info pi;
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, secs_limit));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
+	EXPECT_EQ(2, read_events(self->ev, MIHSEC_EV_SA_EXPIRED, 4000, NULL, 0));
+	ASSERT_EQ(0, mihsec_nl_policy_get(self->nl, &pi));
+	EXPECT_EQ(0U, pi.sa_count);
+	EXPECT_FALSE(lo_send(self, 0x2c02));	/* require, no SA any more */
+}
+
+static void grace_1s(struct nl_msg *msg, int side)
+{
+	nla_put_u32(msg, MIHSEC_A_SA_GRACE, 1);
+}
+
+/* A newer SA sends at once; the older one retires after its grace */
+TEST_F(lo, rekey_grace)
+{
+	struct mihsec_sa_info info;
+	struct mihsec_sa_cfg old;
+	int i;
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, grace_1s));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
+	ASSERT_EQ(0, add_pair(self->nl, 1, NULL));
+	for (i = 0; i < 3; i++)
+		EXPECT_TRUE(lo_send(self, 0x2c02));
+	pair_cfg(&old, 1, 0);
+	/* the new pair carried them; the old pair is still there */
+	ASSERT_EQ(0, mihsec_nl_sa_get(self->nl, old.rx_keyid, &info));
+	EXPECT_EQ(1U, info.stats[MIHSEC_SA_STAT_RX_PACKETS]);
+	EXPECT_EQ(2, read_events(self->ev, MIHSEC_EV_SA_EXPIRED, 4000, NULL, 0));
+	EXPECT_EQ(-ENOENT, mihsec_nl_sa_get(self->nl, old.rx_keyid, &info));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
 }
 
 TEST_HARNESS_MAIN

@@ -137,7 +137,8 @@
  * MIHSEC_A_SA_HARD_MSGS	u64, PDUs before the SA stops (expired).
  * MIHSEC_A_SA_GRACE		u32, seconds an SA keeps receiving once a newer
  *				SA for the same peer was added, then it is
- *				deleted (MIHSEC_EV_SA_EXPIRED); default 30.
+ *				deleted (MIHSEC_EV_SA_EXPIRED); default 30,
+ *				at most MIHSEC_GRACE_MAX.
  * MIHSEC_A_EXEMPT		nested, MIHSEC_MID_ENTRY repeated: messages that
  *				may travel unprotected under "require".
  * MIHSEC_A_EXEMPT_UIR		nested, MIHSEC_MID_ENTRY repeated: exempt only
@@ -171,6 +172,7 @@
 
 #define MIHSEC_ALLOW_MAX	256	/* MIDs in an allow or exempt list */
 #define MIHSEC_GRACE_DEFAULT	30	/* seconds */
+#define MIHSEC_GRACE_MAX	3600
 
 #define MIHSEC_REPLAY_WINDOW_MIN	64
 #define MIHSEC_REPLAY_WINDOW_MAX	8192
