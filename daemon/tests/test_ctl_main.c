@@ -90,7 +90,9 @@ TEST(sa_text)
 		     "\tstats: tx-packets 4294967297 tx-octets 4294967298"
 		     " rx-packets 4294967299 rx-octets 4294967300"
 		     " rx-auth-fail 4294967301 rx-replay 4294967302"
-		     " rx-other 4294967303\n", s);
+		     " rx-other 4294967303 tx-encrypted 4294967304"
+		     " rx-decrypted 4294967305 rx-denied 4294967306"
+		     " rx-identity-mismatch 4294967307\n", s);
 	free(s);
 }
 
@@ -107,7 +109,8 @@ TEST(stats_text_every_counter)
 		"drop suite-mismatch", "drop encryption-required",
 		"drop direction-mismatch", "drop replay", "drop auth-fail",
 		"drop identity-mismatch", "drop denied", "drop unprotected",
-		"drop seq-exhausted", "drop error",
+		"drop seq-exhausted", "drop error", "drop expired",
+		"events sent", "events suppressed",
 	};
 	uint64_t st[MIHSEC_STAT_MAX + 1] = { 0 };
 	char *s, *line, *save = NULL;
