@@ -232,7 +232,7 @@ static unsigned int mihsec_output(struct mihsec_net *mn, struct mihsec_pkt *pkt,
 	__skb_put(skb, grow);
 	pdu = mihsec_payload(pkt);
 	mihsec_frame(pdu, &plain, sa->suite, wflags, sa->tx_keyid, seq, &out);
-	if (mihsec_seal(&sa->tx, pdu, &out))
+	if (mihsec_seal(&sa->tx, pdu, &out, NULL))
 		return mihsec_drop(mn, MIHSEC_STAT_DROP_ERROR);
 	mihsec_fix_lengths(pkt, ulen);
 	skb->ip_summed = CHECKSUM_NONE;
@@ -284,6 +284,7 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 	u8 *pdu = mihsec_payload(pkt);
 	unsigned int body_len, len;
 	struct mihsec_sa *sa;
+	int err;
 
 	sa = mihsec_sa_find_keyid(mn, pdu + p->keyid_off);
 	if (!sa) {
@@ -303,8 +304,10 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 				      MIHSEC_STAT_DROP_DIRECTION_MISMATCH);
 	if (!mihsec_replay_check(sa->replay, p->seq))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
-	if (mihsec_open(&sa->rx, pdu, p, &body_len))
+	err = mihsec_open(&sa->rx, pdu, p, &body_len);
+	if (err && err != -EPROTO)
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_AUTH_FAIL);
+	/* authenticated from here on (a bad padding is the sender's fault) */
 	if (!mihsec_replay_update(sa->replay, p->seq))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
 	if (!mihsec_sa_use(mn, sa))
@@ -314,7 +317,7 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 	    memcmp(pdu + p->dst_off, sa->local_id, sa->local_len))
 		return mihsec_sa_drop(mn, pkt, p, sa,
 				      MIHSEC_STAT_DROP_IDENTITY_MISMATCH);
-	if (mih_tlv_walk(pdu + p->cbody_off, body_len))
+	if (err || mih_tlv_walk(pdu + p->cbody_off, body_len))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_MALFORMED);
 	/* step 9: the (authenticated) MID must be on the SA's allow list */
 	if (sa->allow && !mihsec_midset_has(sa->allow, p->mid))

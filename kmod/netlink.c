@@ -168,7 +168,13 @@ static int mihsec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 				    "key length does not match the suite");
 		return -EINVAL;
 	}
-	if (a[MIHSEC_A_SA_TX_IKEY] || a[MIHSEC_A_SA_RX_IKEY]) {
+	if (cfg.suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1) {
+		if (GENL_REQ_ATTR_CHECK(info, MIHSEC_A_SA_TX_IKEY) ||
+		    GENL_REQ_ATTR_CHECK(info, MIHSEC_A_SA_RX_IKEY))
+			return -EINVAL;
+		cfg.tx_ikey = nla_data(a[MIHSEC_A_SA_TX_IKEY]);
+		cfg.rx_ikey = nla_data(a[MIHSEC_A_SA_RX_IKEY]);
+	} else if (a[MIHSEC_A_SA_TX_IKEY] || a[MIHSEC_A_SA_RX_IKEY]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "integrity keys belong to suite 4 only");
 		return -EINVAL;

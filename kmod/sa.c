@@ -151,11 +151,11 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	if (!sa->replay || !sa->stats)
 		goto fail;
 	err = mihsec_key_init(&sa->tx, cfg->suite, cfg->tx_key, cfg->key_len,
-			      cfg->tx_salt);
+			      cfg->tx_ikey, cfg->tx_salt);
 	if (err)
 		goto fail_key;
 	err = mihsec_key_init(&sa->rx, cfg->suite, cfg->rx_key, cfg->key_len,
-			      cfg->rx_salt);
+			      cfg->rx_ikey, cfg->rx_salt);
 	if (err) {
 		mihsec_key_free(&sa->tx);
 		goto fail_key;

@@ -80,6 +80,8 @@ struct mihsec_sa_cfg {
 	const u8 *tx_key;
 	const u8 *rx_key;
 	unsigned int key_len;
+	const u8 *tx_ikey;		/* suite 4 only */
+	const u8 *rx_ikey;
 	const u8 *tx_salt;
 	const u8 *rx_salt;
 	struct mihsec_midset *allow;	/* handed over to the SA */

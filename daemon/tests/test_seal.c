@@ -1172,14 +1172,20 @@ TEST(kat_vectors_seal_and_open)
 		struct mihsec_seal_params sp = {
 			.seq = v->seq, .flags = v->wire_flags,
 		};
-		struct mihsec_sec sec;
+		const bool s4 = v->suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1;
+		struct mihsec_sec sec, vsec;
 		struct mihsec_key k;
 		struct mih_pdu p;
 		size_t n = 0;
 
+		/* suite 4: the vector's integrity key, and its IV */
 		ASSERT_EQ(0, mihsec_key_set(&k, v->suite, v->key, v->key_len,
-					    NULL, 0, v->salt, v->keyid))
+					    s4 ? v->ikey : NULL,
+					    s4 ? sizeof(v->ikey) : 0,
+					    v->salt, v->keyid))
 			TH_LOG("%s", v->name);
+		ASSERT_EQ(0, mihsec_parse(v->sealed, v->sealed_len, &vsec));
+		sp.iv = vsec.iv;
 		ASSERT_EQ(0, mihsec_seal(&k, &sp, v->plain, v->plain_len, out,
 					 sizeof(out), &n)) TH_LOG("%s", v->name);
 		ASSERT_EQ(v->sealed_len, n);

@@ -565,6 +565,15 @@ static const struct kat_def kat_defs[] = {
 	  P_GETINFO_RSP_7, "suite 3: Body > 383 octets" },
 	{ "s3-ack-empty-e1-d1", 3, KAT_E | KAT_D, 9, P_ACK,
 	  "suite 3: pure ACK, empty Body" },
+	{ "s4-capdisc-req-e1-d0", 4, KAT_E, 1, P_CAPDISC_REQ,
+	  "suite 4: WIRE.md 12 Capability_Discover.request" },
+	{ "s4-evtsub-rsp-e0-d1", 4, KAT_D, 3, P_EVTSUB_RSP,
+	  "suite 4: Event_Subscribe.response, integrity only" },
+	{ "s4-getinfo-rsp-body214-e1-d1-seq2p63", 4, KAT_E | KAT_D,
+	  MIHSEC_SEQ_MAX, P_GETINFO_RSP_2,
+	  "suite 4: Body > 128 octets, seq 2^63" },
+	{ "s4-ack-empty-e1-d1", 4, KAT_E | KAT_D, 11, P_ACK,
+	  "suite 4: pure ACK, empty Body: one block of padding" },
 };
 
 static void derive(const char *label, const char *name, uint8_t *out,
@@ -590,6 +599,8 @@ struct kat {
 	const struct kat_def *def;
 	uint8_t key[32];
 	size_t key_len;
+	uint8_t ikey[32];	/* suite 4 */
+	uint8_t iv[16];		/* suite 4, E = 1 */
 	uint8_t salt[4];
 	uint8_t keyid[8];
 	struct plain plain;
@@ -628,14 +639,24 @@ static int make_kat(const struct kat_def *def, struct kat *k)
 	derive("mihsec kat key ", def->name, k->key, k->key_len);
 	derive("mihsec kat salt ", def->name, k->salt, sizeof(k->salt));
 	derive("mihsec kat keyid ", def->name, k->keyid, sizeof(k->keyid));
+	if (def->suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1) {
+		derive("mihsec kat ikey ", def->name, k->ikey, sizeof(k->ikey));
+		derive("mihsec kat iv ", def->name, k->iv, sizeof(k->iv));
+		sp.iv = k->iv;
+	}
 	err = make_plain(def->plain, &k->plain);
 	if (err) {
 		fprintf(stderr, "mkvectors: %s: plain PDU: %s\n", def->name,
 			mih_strerror(err));
 		return -1;
 	}
-	err = mihsec_key_set(&key, def->suite, k->key, k->key_len, NULL, 0,
-			     k->salt, k->keyid);
+	if (def->suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
+		err = mihsec_key_set(&key, def->suite, k->key, k->key_len,
+				     k->ikey, sizeof(k->ikey), k->salt,
+				     k->keyid);
+	else
+		err = mihsec_key_set(&key, def->suite, k->key, k->key_len,
+				     NULL, 0, k->salt, k->keyid);
 	if (!err)
 		err = mihsec_seal(&key, &sp, k->plain.d, k->plain.len,
 				  k->sealed, sizeof(k->sealed),
@@ -729,6 +750,9 @@ static const char header[] =
 	" *   key   = SHA-256(\"mihsec kat key \" || name)[0 .. key_len)\n"
 	" *   salt  = SHA-256(\"mihsec kat salt \" || name)[0 .. 4)\n"
 	" *   keyid = SHA-256(\"mihsec kat keyid \" || name)[0 .. 8)\n"
+	" *   ikey  = SHA-256(\"mihsec kat ikey \" || name)  (suite 4)\n"
+	" *   IV    = SHA-256(\"mihsec kat iv \" || name)[0 .. 16)  (suite 4, E = 1;\n"
+	" *           it is in the sealed PDU, after the sequence number)\n"
 	" * Names: s<suite>-<message>-e<E>-d<D>[-seq...]; wire_flags holds E\n"
 	" * (MIHSEC_WIRE_F_ENCRYPTED) and D (MIHSEC_WIRE_F_NET2MMT) as sent.\n"
 	" */\n"
@@ -743,6 +767,7 @@ static const char header[] =
 	"\tu8 wire_flags;\t\t/* MIHSEC_WIRE_F_* as sent */\n"
 	"\tu8 key[32];\n"
 	"\tu8 key_len;\n"
+	"\tu8 ikey[32];\t\t/* suite 4 only */\n"
 	"\tu8 salt[4];\n"
 	"\tu8 keyid[8];\n"
 	"\tu64 seq;\n"
@@ -766,6 +791,8 @@ static void emit_kat_entry(FILE *f, const struct kat *k)
 	fprintf(f, "\t\t.wire_flags = 0x%02x,\n", d->flags);
 	emit_field_octets(f, "key", k->key, k->key_len);
 	fprintf(f, "\t\t.key_len = %zu,\n", k->key_len);
+	if (d->suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
+		emit_field_octets(f, "ikey", k->ikey, sizeof(k->ikey));
 	emit_field_octets(f, "salt", k->salt, sizeof(k->salt));
 	emit_field_octets(f, "keyid", k->keyid, sizeof(k->keyid));
 	if (d->seq > UINT32_MAX)

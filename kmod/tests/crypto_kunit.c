@@ -26,10 +26,16 @@ static u8 *kdup(struct kunit *test, const u8 *src, unsigned int len,
 	return buf;
 }
 
-static void key_init(struct kunit *test, struct mihsec_key *k, u8 suite,
-		     const u8 *key, unsigned int key_len, const u8 *salt)
+static const u8 rt_ikey[MIHSEC_IKEY_LEN] = { 0x1c, 0xe5 };
+
+/* @ikey: suite 4's integrity key (NULL: a fixed one) */
+static void key_init_ikey(struct kunit *test, struct mihsec_key *k, u8 suite,
+			  const u8 *key, unsigned int key_len, const u8 *ikey,
+			  const u8 *salt)
 {
-	int err = mihsec_key_init(k, suite, key, key_len, salt);
+	int err = mihsec_key_init(k, suite, key, key_len,
+				  suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1 ?
+				  (ikey ?: rt_ikey) : NULL, salt);
 
 	if (err == -ENOENT)
 		kunit_skip(test, "suite %u: no crypto driver in this kernel",
@@ -37,23 +43,40 @@ static void key_init(struct kunit *test, struct mihsec_key *k, u8 suite,
 	KUNIT_ASSERT_EQ(test, err, 0);
 }
 
+static void key_init(struct kunit *test, struct mihsec_key *k, u8 suite,
+		     const u8 *key, unsigned int key_len, const u8 *salt)
+{
+	key_init_ikey(test, k, suite, key, key_len, NULL, salt);
+}
+
+static void kat_key_init(struct kunit *test, struct mihsec_key *k,
+			 const struct mihsec_kat *v)
+{
+	key_init_ikey(test, k, v->suite, v->key, v->key_len, v->ikey, v->salt);
+}
+
 /* Seal the vector's plain PDU; the result must equal its sealed PDU */
 static void kat_seal(struct kunit *test, const struct mihsec_kat *v)
 {
 	unsigned int room = mihsec_overhead(v->suite, v->wire_flags,
 					    v->plain_len);
-	struct mih_pdu plain, prot;
+	struct mih_pdu plain, prot, sealed;
+	const u8 *iv = NULL;
 	struct mihsec_key k;
 	unsigned int n;
 	u8 *buf;
 
+	/* suite 4: the vector's IV (random in real use) */
+	KUNIT_ASSERT_EQ(test, mih_parse(v->sealed, v->sealed_len, &sealed), 0);
+	if (sealed.iv_off)
+		iv = v->sealed + sealed.iv_off;
 	buf = kdup(test, v->plain, v->plain_len, room);
 	KUNIT_ASSERT_EQ(test, mih_parse(buf, v->plain_len, &plain), 0);
 	n = mihsec_frame(buf, &plain, v->suite, v->wire_flags, v->keyid,
 			 v->seq, &prot);
 	KUNIT_ASSERT_EQ_MSG(test, n, v->sealed_len, "%s", v->name);
-	key_init(test, &k, v->suite, v->key, v->key_len, v->salt);
-	KUNIT_EXPECT_EQ(test, mihsec_seal(&k, buf, &prot), 0);
+	kat_key_init(test, &k, v);
+	KUNIT_EXPECT_EQ(test, mihsec_seal(&k, buf, &prot, iv), 0);
 	MIHSEC_EXPECT_MEMEQ_MSG(test, buf, v->sealed, n, "%s", v->name);
 	mihsec_key_free(&k);
 }
@@ -71,7 +94,7 @@ static void kat_open(struct kunit *test, const struct mihsec_kat *v)
 	KUNIT_ASSERT_TRUE(test, p.protected);
 	KUNIT_EXPECT_EQ(test, p.wflags, v->wire_flags);
 	KUNIT_EXPECT_EQ(test, p.seq, v->seq);
-	key_init(test, &k, v->suite, v->key, v->key_len, v->salt);
+	kat_key_init(test, &k, v);
 	KUNIT_ASSERT_EQ_MSG(test, mihsec_open(&k, buf, &p, &body_len), 0,
 			    "%s", v->name);
 	n = mihsec_unframe(buf, &p, body_len);
@@ -109,7 +132,7 @@ static void crypto_kat_tamper(struct kunit *test)
 
 	if (v->sealed_len > 256)	/* bounded run time */
 		kunit_skip(test, "long vector");
-	key_init(test, &k, v->suite, v->key, v->key_len, v->salt);
+	kat_key_init(test, &k, v);
 	buf = kdup(test, v->sealed, v->sealed_len, 0);
 	for (i = 0; i < v->sealed_len; i++) {
 		for (bit = 0; bit < 8; bit++) {
@@ -140,6 +163,10 @@ static const struct rt_case rt_cases[] = {
 	{ MIHSEC_SUITE_AES256_GCM, MIHSEC_WIRE_F_ENCRYPTED },
 	{ MIHSEC_SUITE_CHACHA20_POLY1305, 0 },
 	{ MIHSEC_SUITE_CHACHA20_POLY1305, MIHSEC_WIRE_F_ENCRYPTED },
+	{ MIHSEC_SUITE_AES128_CBC_HMAC_SHA1, 0 },
+	{ MIHSEC_SUITE_AES128_CBC_HMAC_SHA1, MIHSEC_WIRE_F_ENCRYPTED },
+	{ MIHSEC_SUITE_AES128_CBC_HMAC_SHA1, MIHSEC_WIRE_F_ENCRYPTED |
+					     MIHSEC_WIRE_F_NET2MMT },
 };
 
 static void rt_param_desc(const struct rt_case *c, char *desc)
@@ -190,7 +217,7 @@ static void crypto_round_trip(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, mih_parse(buf, len, &plain), 0);
 		n = mihsec_frame(buf, &plain, c->suite, c->wflags, keyid,
 				 i + 1, &prot);
-		KUNIT_ASSERT_EQ(test, mihsec_seal(&k, buf, &prot), 0);
+		KUNIT_ASSERT_EQ(test, mihsec_seal(&k, buf, &prot, NULL), 0);
 		if ((c->wflags & MIHSEC_WIRE_F_ENCRYPTED) && bodies[i] > 16)
 			KUNIT_EXPECT_NE(test, memcmp(buf + prot.cbody_off,
 						     orig + plain.body_off,
@@ -245,9 +272,15 @@ static void crypto_key_checks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mihsec_suite_keylen(0), 0);
 	KUNIT_EXPECT_EQ(test, mihsec_suite_keylen(200), 0);
 	KUNIT_EXPECT_EQ(test, mihsec_key_init(&k, MIHSEC_SUITE_AES128_GCM, key,
-					      32, salt), -EINVAL);
-	KUNIT_EXPECT_EQ(test, mihsec_key_init(&k, 0, key, 16, salt),
+					      32, NULL, salt), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mihsec_key_init(&k, 0, key, 16, NULL, salt),
 			-EOPNOTSUPP);
+	/* suite 4 needs an integrity key; the others take none */
+	KUNIT_EXPECT_EQ(test, mihsec_key_init(&k,
+					      MIHSEC_SUITE_AES128_CBC_HMAC_SHA1,
+					      key, 16, NULL, salt), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mihsec_key_init(&k, MIHSEC_SUITE_AES128_GCM, key,
+					      16, key, salt), -EINVAL);
 }
 
 static struct kunit_case crypto_cases[] = {
