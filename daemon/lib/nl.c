@@ -4,11 +4,13 @@
  * See nl.h for the API contract.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <linux/netlink.h>
 #include <netlink/attr.h>
@@ -494,6 +496,42 @@ void mihsec_nl_msg_free_wipe(struct nl_msg *msg)
 	nlmsg_free(msg);
 }
 
+int mihsec_nl_put_mids(struct nl_msg *msg, int type,
+		       const struct mihsec_mid_list *list)
+{
+	struct nlattr *nest;
+
+	if (list->n > MIHSEC_ALLOW_MAX)
+		return -EINVAL;
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (int i = 0; i < list->n; i++) {
+		if (nla_put_u16(msg, MIHSEC_MID_ENTRY, list->mids[i])) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	/* an empty list is meaningful ("allow none"): keep the empty nest */
+	nla_nest_end_keep_empty(msg, nest);
+	return 0;
+}
+
+static int put_life(struct nl_msg *msg, const struct mihsec_sa_life *l)
+{
+	if ((l->has_soft_secs &&
+	     nla_put_u32(msg, MIHSEC_A_SA_SOFT_SECS, l->soft_secs)) ||
+	    (l->has_hard_secs &&
+	     nla_put_u32(msg, MIHSEC_A_SA_HARD_SECS, l->hard_secs)) ||
+	    (l->has_soft_msgs &&
+	     nla_put_u64(msg, MIHSEC_A_SA_SOFT_MSGS, l->soft_msgs)) ||
+	    (l->has_hard_msgs &&
+	     nla_put_u64(msg, MIHSEC_A_SA_HARD_MSGS, l->hard_msgs)) ||
+	    (l->has_grace && nla_put_u32(msg, MIHSEC_A_SA_GRACE, l->grace)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int mihsec_nl_put_sa_cfg(struct nl_msg *msg, const struct mihsec_sa_cfg *cfg)
 {
 	if (cfg->local_id_len < 1 || cfg->local_id_len > MIHSEC_MIHF_ID_MAX ||
@@ -526,6 +564,41 @@ int mihsec_nl_put_sa_cfg(struct nl_msg *msg, const struct mihsec_sa_cfg *cfg)
 		      cfg->rx_ikey))) ||
 	    (cfg->has_replay_window &&
 	     nla_put_u32(msg, MIHSEC_A_SA_REPLAY_WINDOW, cfg->replay_window)))
+		return -EMSGSIZE;
+	if (cfg->has_allow) {
+		int rc = mihsec_nl_put_mids(msg, MIHSEC_A_SA_ALLOW, &cfg->allow);
+
+		if (rc)
+			return rc;
+	}
+	return put_life(msg, &cfg->life);
+}
+
+int mihsec_nl_put_policy_cfg(struct nl_msg *msg,
+			     const struct mihsec_policy_cfg *pc)
+{
+	int rc;
+
+	if (!pc->has_policy && !pc->has_exempt && !pc->has_exempt_uir &&
+	    !pc->has_event_rate && !pc->has_event_burst)
+		return -EINVAL;
+	if (pc->has_policy && nla_put_u8(msg, MIHSEC_A_POLICY, pc->policy))
+		return -EMSGSIZE;
+	if (pc->has_exempt) {
+		rc = mihsec_nl_put_mids(msg, MIHSEC_A_EXEMPT, &pc->exempt);
+		if (rc)
+			return rc;
+	}
+	if (pc->has_exempt_uir) {
+		rc = mihsec_nl_put_mids(msg, MIHSEC_A_EXEMPT_UIR,
+					&pc->exempt_uir);
+		if (rc)
+			return rc;
+	}
+	if ((pc->has_event_rate &&
+	     nla_put_u32(msg, MIHSEC_A_EVENT_RATE, pc->event_rate)) ||
+	    (pc->has_event_burst &&
+	     nla_put_u32(msg, MIHSEC_A_EVENT_BURST, pc->event_burst)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -623,7 +696,63 @@ static const struct nla_policy reply_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_PORT]		= EXACT(NLA_U16, 2),
 	[MIHSEC_A_SA_COUNT]	= EXACT(NLA_U32, 4),
 	[MIHSEC_A_STATS]	= { .type = NLA_NESTED },
+	[MIHSEC_A_SA_ALLOW]	= { .type = NLA_NESTED },
+	[MIHSEC_A_SA_SOFT_SECS]	= EXACT(NLA_U32, 4),
+	[MIHSEC_A_SA_HARD_SECS]	= EXACT(NLA_U32, 4),
+	[MIHSEC_A_SA_SOFT_MSGS]	= EXACT(NLA_U64, 8),
+	[MIHSEC_A_SA_HARD_MSGS]	= EXACT(NLA_U64, 8),
+	[MIHSEC_A_SA_GRACE]	= EXACT(NLA_U32, 4),
+	[MIHSEC_A_EXEMPT]	= { .type = NLA_NESTED },
+	[MIHSEC_A_EXEMPT_UIR]	= { .type = NLA_NESTED },
+	[MIHSEC_A_EVENT_RATE]	= EXACT(NLA_U32, 4),
+	[MIHSEC_A_EVENT_BURST]	= EXACT(NLA_U32, 4),
+	[MIHSEC_A_EVENT_TYPE]	= EXACT(NLA_U8, 1),
+	[MIHSEC_A_EVENT_ADDR]	= { .type = NLA_UNSPEC, .minlen = 4,
+				    .maxlen = 16 },
+	[MIHSEC_A_EVENT_MID]	= EXACT(NLA_U16, 2),
 };
+
+/* A nest of MIHSEC_MID_ENTRY u16 (anything else in it is malformed) */
+static int parse_mids(struct nlattr *nest, struct mihsec_mid_list *list,
+		      const char *what, char *why, size_t whylen)
+{
+	struct nlattr *a;
+	int rem;
+
+	list->n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != MIHSEC_MID_ENTRY || nla_len(a) != 2) {
+			set_msg(why, whylen,
+				"malformed %s in a kernel message", what);
+			return -EPROTO;
+		}
+		if (list->n == MIHSEC_ALLOW_MAX) {
+			set_msg(why, whylen, "%s in a kernel message holds "
+				"more than %d entries", what, MIHSEC_ALLOW_MAX);
+			return -EPROTO;
+		}
+		list->mids[list->n++] = nla_get_u16(a);
+	}
+	if (rem) {
+		set_msg(why, whylen, "malformed %s in a kernel message", what);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static void get_life(struct nlattr **tb, struct mihsec_sa_life *l)
+{
+	if ((l->has_soft_secs = tb[MIHSEC_A_SA_SOFT_SECS]))
+		l->soft_secs = nla_get_u32(tb[MIHSEC_A_SA_SOFT_SECS]);
+	if ((l->has_hard_secs = tb[MIHSEC_A_SA_HARD_SECS]))
+		l->hard_secs = nla_get_u32(tb[MIHSEC_A_SA_HARD_SECS]);
+	if ((l->has_soft_msgs = tb[MIHSEC_A_SA_SOFT_MSGS]))
+		l->soft_msgs = nla_get_u64(tb[MIHSEC_A_SA_SOFT_MSGS]);
+	if ((l->has_hard_msgs = tb[MIHSEC_A_SA_HARD_MSGS]))
+		l->hard_msgs = nla_get_u64(tb[MIHSEC_A_SA_HARD_MSGS]);
+	if ((l->has_grace = tb[MIHSEC_A_SA_GRACE]))
+		l->grace = nla_get_u32(tb[MIHSEC_A_SA_GRACE]);
+}
 
 static int parse_reply(struct nlmsghdr *nlh, struct nlattr **tb,
 		       const int *required, char *why, size_t whylen)
@@ -703,6 +832,14 @@ int mihsec_nl_parse_sa(struct nlmsghdr *nlh, struct mihsec_sa_info *sa,
 	sa->tx_seq = nla_get_u64(tb[MIHSEC_A_SA_TX_SEQ]);
 	sa->rx_seq = nla_get_u64(tb[MIHSEC_A_SA_RX_SEQ]);
 	sa->age = nla_get_u64(tb[MIHSEC_A_SA_AGE]);
+	get_life(tb, &sa->life);
+	if (tb[MIHSEC_A_SA_ALLOW]) {
+		sa->has_allow = true;
+		rc = parse_mids(tb[MIHSEC_A_SA_ALLOW], &sa->allow,
+				"MIHSEC_A_SA_ALLOW", why, whylen);
+		if (rc)
+			return rc;
+	}
 	return parse_counters(tb[MIHSEC_A_SA_STATS], sa->stats,
 			      MIHSEC_SA_STAT_MAX, "MIHSEC_A_SA_STATS",
 			      why, whylen);
@@ -724,6 +861,72 @@ int mihsec_nl_parse_policy(struct nlmsghdr *nlh, struct mihsec_policy_info *pi,
 	pi->policy = nla_get_u8(tb[MIHSEC_A_POLICY]);
 	pi->port = nla_get_u16(tb[MIHSEC_A_PORT]);
 	pi->sa_count = nla_get_u32(tb[MIHSEC_A_SA_COUNT]);
+	if ((pi->has_event_rate = tb[MIHSEC_A_EVENT_RATE]))
+		pi->event_rate = nla_get_u32(tb[MIHSEC_A_EVENT_RATE]);
+	if ((pi->has_event_burst = tb[MIHSEC_A_EVENT_BURST]))
+		pi->event_burst = nla_get_u32(tb[MIHSEC_A_EVENT_BURST]);
+	if (tb[MIHSEC_A_EXEMPT]) {
+		pi->has_exempt = true;
+		rc = parse_mids(tb[MIHSEC_A_EXEMPT], &pi->exempt,
+				"MIHSEC_A_EXEMPT", why, whylen);
+		if (rc)
+			return rc;
+	}
+	if (tb[MIHSEC_A_EXEMPT_UIR]) {
+		pi->has_exempt_uir = true;
+		rc = parse_mids(tb[MIHSEC_A_EXEMPT_UIR], &pi->exempt_uir,
+				"MIHSEC_A_EXEMPT_UIR", why, whylen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int mihsec_nl_parse_event(struct nlmsghdr *nlh, struct mihsec_event_info *ev,
+			  char *why, size_t whylen)
+{
+	static const int required[] = { MIHSEC_A_EVENT_TYPE, 0 };
+	struct nlattr *tb[MIHSEC_A_MAX + 1];
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = parse_reply(nlh, tb, required, why, whylen);
+	if (rc)
+		return rc;
+	ev->type = nla_get_u8(tb[MIHSEC_A_EVENT_TYPE]);
+	if (tb[MIHSEC_A_EVENT_ADDR]) {
+		int len = nla_len(tb[MIHSEC_A_EVENT_ADDR]);
+
+		if (len != 4 && len != 16) {
+			set_msg(why, whylen, "MIHSEC_A_EVENT_ADDR of %d "
+				"octets in a kernel message", len);
+			return -EPROTO;
+		}
+		ev->has_addr = true;
+		ev->addr_len = (uint8_t)len;
+		memcpy(ev->addr, nla_data(tb[MIHSEC_A_EVENT_ADDR]), len);
+	}
+	if (tb[MIHSEC_A_SA_PEER_ID]) {
+		ev->has_peer_id = true;
+		ev->peer_id_len = (size_t)nla_len(tb[MIHSEC_A_SA_PEER_ID]);
+		memcpy(ev->peer_id, nla_data(tb[MIHSEC_A_SA_PEER_ID]),
+		       ev->peer_id_len);
+	}
+	if (tb[MIHSEC_A_SA_LOCAL_ID]) {
+		ev->has_local_id = true;
+		ev->local_id_len = (size_t)nla_len(tb[MIHSEC_A_SA_LOCAL_ID]);
+		memcpy(ev->local_id, nla_data(tb[MIHSEC_A_SA_LOCAL_ID]),
+		       ev->local_id_len);
+	}
+	if (tb[MIHSEC_A_SA_RX_KEYID]) {
+		ev->has_keyid = true;
+		memcpy(ev->keyid, nla_data(tb[MIHSEC_A_SA_RX_KEYID]),
+		       MIHSEC_KEYID_LEN);
+	}
+	if ((ev->has_index = tb[MIHSEC_A_SA_INDEX]))
+		ev->index = nla_get_u32(tb[MIHSEC_A_SA_INDEX]);
+	if ((ev->has_mid = tb[MIHSEC_A_EVENT_MID]))
+		ev->mid = nla_get_u16(tb[MIHSEC_A_EVENT_MID]);
 	return 0;
 }
 
@@ -822,17 +1025,29 @@ int mihsec_nl_sa_flush(struct mihsec_nl *nl)
 	return simple_req(nl, msg);
 }
 
-int mihsec_nl_policy_set(struct mihsec_nl *nl, uint8_t policy)
+int mihsec_nl_policy_set_cfg(struct mihsec_nl *nl,
+			     const struct mihsec_policy_cfg *pc)
 {
 	struct nl_msg *msg = new_req(nl, MIHSEC_CMD_POLICY_SET, 0);
+	int rc;
 
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_u8(msg, MIHSEC_A_POLICY, policy)) {
+	rc = mihsec_nl_put_policy_cfg(msg, pc);
+	if (rc) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		set_err(nl, rc == -EINVAL ? "invalid policy settings" :
+			"request too large");
+		return rc;
 	}
 	return simple_req(nl, msg);
+}
+
+int mihsec_nl_policy_set(struct mihsec_nl *nl, uint8_t policy)
+{
+	struct mihsec_policy_cfg pc = { .has_policy = true, .policy = policy };
+
+	return mihsec_nl_policy_set_cfg(nl, &pc);
 }
 
 /* A doit request answered by exactly one data message */
@@ -946,4 +1161,127 @@ int mihsec_nl_sa_dump(struct mihsec_nl *nl, mihsec_sa_cb cb, void *arg)
 	if (!msg)
 		return -ENOMEM;
 	return mihsec_nl_transact(nl, msg, dump_cb, &d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+static int seq_ok(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int mihsec_nl_subscribe_events(struct mihsec_nl *nl)
+{
+	int grp, rc;
+
+	nl->errmsg[0] = '\0';
+	if (nl->io) {
+		if (!nl->io->join)
+			return -EOPNOTSUPP;
+		rc = nl->io->join(nl->io->arg, MIHSEC_GENL_MCGRP_EVENTS);
+		if (rc < 0)
+			return rc;
+	} else {
+		grp = genl_ctrl_resolve_grp(nl->sk, MIHSEC_GENL_NAME,
+					    MIHSEC_GENL_MCGRP_EVENTS);
+		if (grp < 0) {
+			rc = -nle_to_errno(grp);
+			set_err(nl, "cannot resolve the multicast group "
+				"\"%s\": %s", MIHSEC_GENL_MCGRP_EVENTS,
+				nl_geterror(grp));
+			return rc;
+		}
+		rc = nl_socket_add_membership(nl->sk, grp);
+		if (rc < 0) {
+			set_err(nl, "cannot join the multicast group \"%s\": "
+				"%s", MIHSEC_GENL_MCGRP_EVENTS,
+				nl_geterror(rc));
+			return -nle_to_errno(rc);
+		}
+	}
+	/* events carry sequence number 0 */
+	nl_socket_disable_seq_check(nl->sk);
+	nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_ok, NULL);
+	return 0;
+}
+
+int mihsec_nl_fd(const struct mihsec_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+int mihsec_nl_wait(struct mihsec_nl *nl, int timeout_ms,
+		   const sigset_t *sigmask)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct timespec ts, *tsp = NULL;
+	int rc;
+
+	if (nl->io)
+		return nl->io->poll ? nl->io->poll(nl->io->arg, timeout_ms) : 1;
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tsp = &ts;
+	}
+	rc = ppoll(&pfd, 1, tsp, sigmask);
+	if (rc < 0)
+		return -errno;
+	return rc > 0 ? 1 : 0;
+}
+
+struct event_ctx {
+	mihsec_event_cb cb;
+	void *arg;
+	int count;
+};
+
+static int event_valid(struct mihsec_nl *nl, struct nlmsghdr *nlh, void *arg)
+{
+	struct event_ctx *e = arg;
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct mihsec_event_info ev;
+	int rc;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    g->cmd != MIHSEC_CMD_EVENT)
+		return 0;
+	rc = mihsec_nl_parse_event(nlh, &ev, nl->errmsg, sizeof(nl->errmsg));
+	if (rc)
+		return rc;
+	e->count++;
+	return e->cb(&ev, e->arg);
+}
+
+int mihsec_nl_recv_events(struct mihsec_nl *nl, mihsec_event_cb cb,
+			  void *arg)
+{
+	struct event_ctx e = { .cb = cb, .arg = arg };
+	int rc;
+
+	nl->errmsg[0] = '\0';
+	nl->valid = event_valid;
+	nl->valid_arg = &e;
+	nl->valid_err = 0;
+	nl->nmsgs = 0;
+	nl->kerr = 0;
+	nl->done = false;
+	nl->intr = false;
+	nl->io_err = 0;
+	rc = nl_recvmsgs_report(nl->sk, nl->cb);
+	nl->valid = NULL;
+	if (nl->valid_err)
+		return nl->valid_err;
+	if (rc < 0) {
+		rc = nl->io_err ? nl->io_err : -nle_to_errno(rc);
+		if (!nl->errmsg[0])
+			set_err(nl, "reading events: %s", strerror(-rc));
+		return rc;
+	}
+	if (nl->kerr)
+		return nl->kerr;
+	return e.count;
 }

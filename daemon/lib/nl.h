@@ -20,6 +20,7 @@
 #ifndef MIHSEC_LIB_NL_H
 #define MIHSEC_LIB_NL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,23 @@ struct nlmsghdr;
 struct mihsec_nl;
 
 #define MIHSEC_NL_ERRMSG_LEN	256
+
+/* A list of 802.21 MIDs (MIHSEC_A_SA_ALLOW, MIHSEC_A_EXEMPT[_UIR]) */
+struct mihsec_mid_list {
+	uint16_t n;				/* 0..MIHSEC_ALLOW_MAX */
+	uint16_t mids[MIHSEC_ALLOW_MAX];
+};
+
+/* The optional lifetime attributes of an SA; has_* marks each present */
+struct mihsec_sa_life {
+	bool has_soft_secs, has_hard_secs, has_soft_msgs, has_hard_msgs;
+	bool has_grace;
+	uint32_t soft_secs;
+	uint32_t hard_secs;
+	uint64_t soft_msgs;
+	uint64_t hard_msgs;
+	uint32_t grace;
+};
 
 /* Everything MIHSEC_CMD_SA_ADD takes.  Optional fields have a has_* flag. */
 struct mihsec_sa_cfg {
@@ -56,6 +74,9 @@ struct mihsec_sa_cfg {
 	bool has_ikeys;				/* suite 4 integrity keys */
 	uint8_t tx_ikey[MIHSEC_IKEY_LEN];
 	uint8_t rx_ikey[MIHSEC_IKEY_LEN];
+	bool has_allow;				/* absent: the peer may send all */
+	struct mihsec_mid_list allow;		/* n == 0: nothing allowed */
+	struct mihsec_sa_life life;
 };
 
 /* One SA as MIHSEC_CMD_SA_GET reports it (no keys, no salts) */
@@ -75,6 +96,10 @@ struct mihsec_sa_info {
 	uint64_t rx_seq;
 	uint64_t age;				/* seconds */
 	uint64_t stats[MIHSEC_SA_STAT_MAX + 1];	/* MIHSEC_SA_STAT_*; [0] unused */
+	/* optional: present if the kernel reported them */
+	bool has_allow;
+	struct mihsec_mid_list allow;
+	struct mihsec_sa_life life;
 };
 
 /* MIHSEC_CMD_POLICY_GET */
@@ -82,6 +107,39 @@ struct mihsec_policy_info {
 	uint8_t policy;				/* enum mihsec_policy */
 	uint16_t port;
 	uint32_t sa_count;
+	/* optional: present if the kernel reported them */
+	bool has_exempt, has_exempt_uir, has_event_rate, has_event_burst;
+	struct mihsec_mid_list exempt;
+	struct mihsec_mid_list exempt_uir;
+	uint32_t event_rate;
+	uint32_t event_burst;
+};
+
+/* MIHSEC_CMD_POLICY_SET: each has_* item is sent (at least one) */
+struct mihsec_policy_cfg {
+	bool has_policy, has_exempt, has_exempt_uir, has_event_rate,
+	     has_event_burst;
+	uint8_t policy;
+	struct mihsec_mid_list exempt;
+	struct mihsec_mid_list exempt_uir;
+	uint32_t event_rate;
+	uint32_t event_burst;
+};
+
+/* MIHSEC_CMD_EVENT; has_* marks the attributes the kernel included */
+struct mihsec_event_info {
+	uint8_t type;				/* enum mihsec_event */
+	bool has_addr, has_peer_id, has_local_id, has_keyid, has_index,
+	     has_mid;
+	uint8_t addr_len;			/* 4 or 16 */
+	uint8_t addr[16];			/* network order */
+	uint8_t peer_id[MIHSEC_MIHF_ID_MAX];
+	size_t peer_id_len;
+	uint8_t local_id[MIHSEC_MIHF_ID_MAX];
+	size_t local_id_len;
+	uint8_t keyid[MIHSEC_KEYID_LEN];
+	uint32_t index;
+	uint16_t mid;
 };
 
 /* Zero every octet of @cfg (keys included) in a way the compiler keeps */
@@ -119,6 +177,8 @@ int mihsec_nl_sa_get(struct mihsec_nl *nl,
 int mihsec_nl_sa_flush(struct mihsec_nl *nl);
 int mihsec_nl_policy_get(struct mihsec_nl *nl, struct mihsec_policy_info *pi);
 int mihsec_nl_policy_set(struct mihsec_nl *nl, uint8_t policy);
+int mihsec_nl_policy_set_cfg(struct mihsec_nl *nl,
+			     const struct mihsec_policy_cfg *pc);
 int mihsec_nl_stats_get(struct mihsec_nl *nl,
 			uint64_t stats[MIHSEC_STAT_MAX + 1]);
 
@@ -149,6 +209,15 @@ void mihsec_nl_msg_free_wipe(struct nl_msg *msg);
 /* Append the MIHSEC_CMD_SA_ADD attributes for @cfg; -EMSGSIZE if full */
 int mihsec_nl_put_sa_cfg(struct nl_msg *msg, const struct mihsec_sa_cfg *cfg);
 
+/* Append the MIHSEC_CMD_POLICY_SET attributes for @pc; -EINVAL if it sets
+ * nothing or a list is too long, -EMSGSIZE if full */
+int mihsec_nl_put_policy_cfg(struct nl_msg *msg,
+			     const struct mihsec_policy_cfg *pc);
+
+/* Append @list as the nest @type of MIHSEC_MID_ENTRY attributes */
+int mihsec_nl_put_mids(struct nl_msg *msg, int type,
+		       const struct mihsec_mid_list *list);
+
 /*
  * Send @msg (always consumed: wiped and freed) and read until the kernel's
  * ACK, error or NLMSG_DONE.  Every data message is passed to @valid (may be
@@ -175,6 +244,36 @@ int mihsec_nl_parse_stats(struct nlmsghdr *nlh,
 			  uint64_t stats[MIHSEC_STAT_MAX + 1],
 			  char *why, size_t whylen);
 
+int mihsec_nl_parse_event(struct nlmsghdr *nlh, struct mihsec_event_info *ev,
+			  char *why, size_t whylen);
+
+/*
+ * Events (MIHSEC_CMD_EVENT on the "events" multicast group).
+ * mihsec_nl_subscribe_events() joins the group on @nl (resolved through
+ * the generic netlink controller) and turns off sequence checks; the
+ * handle should then be used for nothing else.  mihsec_nl_recv_events()
+ * reads one datagram and calls @cb for each event in it (messages of
+ * other families or commands are skipped); @cb returns 0 to go on or a
+ * negative errno, which stops and is returned.  Returns the number of
+ * events handled, or a negative errno (-EPROTO for a malformed event,
+ * with the reason in mihsec_nl_errmsg(); -EINTR if a signal interrupted
+ * the read).  mihsec_nl_fd() gives the socket, to poll() for readability.
+ */
+typedef int (*mihsec_event_cb)(const struct mihsec_event_info *ev, void *arg);
+int mihsec_nl_subscribe_events(struct mihsec_nl *nl);
+int mihsec_nl_recv_events(struct mihsec_nl *nl, mihsec_event_cb cb,
+			  void *arg);
+int mihsec_nl_fd(const struct mihsec_nl *nl);
+
+/*
+ * Wait up to @timeout_ms (-1: for ever) for @nl to become readable, with
+ * the signal mask @sigmask (may be NULL) in force meanwhile (ppoll()).
+ * Returns 1 (readable), 0 (timed out), -EINTR (a signal arrived) or
+ * another negative errno.
+ */
+int mihsec_nl_wait(struct mihsec_nl *nl, int timeout_ms,
+		   const sigset_t *sigmask);
+
 /* "MIHSEC_A_SA_TX_KEY" style name of an attribute, or NULL */
 const char *mihsec_nl_attr_name(int type);
 
@@ -189,6 +288,10 @@ struct mihsec_nl_io {
 	int (*send)(void *arg, const struct nlmsghdr *req);
 	int (*recv)(void *arg, unsigned char **buf);
 	void *arg;
+	/* optional: mihsec_nl_subscribe_events() (else -EOPNOTSUPP) and
+	 * mihsec_nl_wait() (else "readable") */
+	int (*join)(void *arg, const char *group);
+	int (*poll)(void *arg, int timeout_ms);
 };
 struct mihsec_nl *mihsec_nl_open_io(const struct mihsec_nl_io *io, int family);
 

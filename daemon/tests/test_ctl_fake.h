@@ -10,6 +10,7 @@
 #define MIHSEC_TEST_CTL_FAKE_H
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,9 @@ struct fake {
 
 	unsigned char cur[FAKE_DGRAM];	/* datagram being built */
 	int curlen;
+	char joined[32];		/* multicast group joined */
+	int join_err;
+	int npolls, last_timeout;
 };
 
 static inline struct nlmsghdr *fake_req(struct fake *f, int i)
@@ -182,7 +186,36 @@ static inline struct nl_msg *fake_sa(struct nlmsghdr *req, int flags,
 		nla_nest_end(m, nest);
 	}
 #undef PUT
+	if (sa->has_allow)
+		mihsec_nl_put_mids(m, MIHSEC_A_SA_ALLOW, &sa->allow);
+	if (sa->life.has_soft_secs)
+		nla_put_u32(m, MIHSEC_A_SA_SOFT_SECS, sa->life.soft_secs);
+	if (sa->life.has_hard_secs)
+		nla_put_u32(m, MIHSEC_A_SA_HARD_SECS, sa->life.hard_secs);
+	if (sa->life.has_soft_msgs)
+		nla_put_u64(m, MIHSEC_A_SA_SOFT_MSGS, sa->life.soft_msgs);
+	if (sa->life.has_hard_msgs)
+		nla_put_u64(m, MIHSEC_A_SA_HARD_MSGS, sa->life.hard_msgs);
+	if (sa->life.has_grace)
+		nla_put_u32(m, MIHSEC_A_SA_GRACE, sa->life.grace);
 	return m;
+}
+
+/* Give @sa the issue-3 optional attributes, as the kernel reports them */
+static inline void fake_sa_life(struct mihsec_sa_info *sa)
+{
+	sa->has_allow = true;
+	sa->allow.n = 3;
+	sa->allow.mids[0] = 0x4401;
+	sa->allow.mids[1] = 0x4801;
+	sa->allow.mids[2] = 0x2c02;
+	sa->life = (struct mihsec_sa_life){
+		.has_soft_secs = true, .has_hard_secs = true,
+		.has_soft_msgs = true, .has_hard_msgs = true,
+		.has_grace = true, .soft_secs = 3000, .hard_secs = 3600,
+		.soft_msgs = 1ULL << 40, .hard_msgs = (1ULL << 40) + 5,
+		.grace = 30,
+	};
 }
 
 /* A test SA whose fields all derive from @n */
@@ -220,6 +253,95 @@ static inline struct nl_msg *fake_policy(struct nlmsghdr *req,
 	nla_put_u16(m, MIHSEC_A_PORT, port);
 	nla_put_u32(m, MIHSEC_A_SA_COUNT, count);
 	return m;
+}
+
+/* POLICY_GET reply with everything of @pi (present ones) */
+static inline struct nl_msg *fake_policy_info(struct nlmsghdr *req,
+					      const struct mihsec_policy_info *pi)
+{
+	struct nl_msg *m = fake_policy(req, pi->policy, pi->port,
+				       pi->sa_count);
+
+	if (pi->has_exempt)
+		mihsec_nl_put_mids(m, MIHSEC_A_EXEMPT, &pi->exempt);
+	if (pi->has_exempt_uir)
+		mihsec_nl_put_mids(m, MIHSEC_A_EXEMPT_UIR, &pi->exempt_uir);
+	if (pi->has_event_rate)
+		nla_put_u32(m, MIHSEC_A_EVENT_RATE, pi->event_rate);
+	if (pi->has_event_burst)
+		nla_put_u32(m, MIHSEC_A_EVENT_BURST, pi->event_burst);
+	return m;
+}
+
+/* The kernel's default policy settings (uapi: MIHSEC_CMD_POLICY_SET) */
+static inline void fake_policy_defaults(struct mihsec_policy_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->policy = MIHSEC_POLICY_OPTIONAL;
+	pi->port = 4551;
+	pi->sa_count = 2;
+	pi->has_exempt = pi->has_exempt_uir = true;
+	pi->has_event_rate = pi->has_event_burst = true;
+	pi->exempt.n = 2;
+	pi->exempt.mids[0] = 0x1401;
+	pi->exempt.mids[1] = 0x1801;
+	pi->exempt_uir.n = 1;
+	pi->exempt_uir.mids[0] = 0x4401;
+	pi->event_rate = 100;
+	pi->event_burst = 100;
+}
+
+/* A MIHSEC_CMD_EVENT multicast (sequence 0, port 0) from @ev */
+static inline struct nl_msg *fake_event(const struct mihsec_event_info *ev)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 0, FAKE_FAMILY, 0, 0, MIHSEC_CMD_EVENT,
+		    MIHSEC_GENL_VERSION);
+	nla_put_u8(m, MIHSEC_A_EVENT_TYPE, ev->type);
+	if (ev->has_addr)
+		nla_put(m, MIHSEC_A_EVENT_ADDR, ev->addr_len, ev->addr);
+	if (ev->has_peer_id)
+		nla_put(m, MIHSEC_A_SA_PEER_ID, (int)ev->peer_id_len,
+			ev->peer_id);
+	if (ev->has_local_id)
+		nla_put(m, MIHSEC_A_SA_LOCAL_ID, (int)ev->local_id_len,
+			ev->local_id);
+	if (ev->has_keyid)
+		nla_put(m, MIHSEC_A_SA_RX_KEYID, MIHSEC_KEYID_LEN, ev->keyid);
+	if (ev->has_index)
+		nla_put_u32(m, MIHSEC_A_SA_INDEX, ev->index);
+	if (ev->has_mid)
+		nla_put_u16(m, MIHSEC_A_EVENT_MID, ev->mid);
+	return m;
+}
+
+/* An event with every attribute: @n picks the type and the values */
+static inline void fake_event_info(struct mihsec_event_info *ev, int n)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint8_t)n;
+	ev->has_addr = ev->has_peer_id = ev->has_local_id = true;
+	ev->has_keyid = ev->has_index = ev->has_mid = true;
+	if (n % 2) {
+		ev->addr_len = 4;
+		memcpy(ev->addr, "\xc0\x00\x02\x01", 4);	/* 192.0.2.1 */
+	} else {
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8,
+						[15] = 0x07 };
+
+		ev->addr_len = 16;
+		memcpy(ev->addr, a6, 16);		/* 2001:db8::7 */
+	}
+	ev->peer_id_len = (size_t)snprintf((char *)ev->peer_id,
+					   sizeof(ev->peer_id), "peer-%d", n);
+	ev->local_id_len = (size_t)snprintf((char *)ev->local_id,
+					    sizeof(ev->local_id), "local-%d",
+					    n);
+	for (int i = 0; i < 8; i++)
+		ev->keyid[i] = (uint8_t)(0x10 * n + i);
+	ev->index = 100 + (uint32_t)n;
+	ev->mid = 0x4401;
 }
 
 /* Stats reply with counter i = base + i; @omit (0: none) left out */
@@ -267,11 +389,34 @@ static inline int fake_io_recv(void *arg, unsigned char **buf)
 	return len;
 }
 
+/* Multicast groups joined (mihsec_nl_subscribe_events) */
+static inline int fake_io_join(void *arg, const char *group)
+{
+	struct fake *f = arg;
+
+	if (f->join_err)
+		return f->join_err;
+	snprintf(f->joined, sizeof(f->joined), "%s", group);
+	return 0;
+}
+
+/* Readable while something is queued; else "timed out" at once */
+static inline int fake_io_poll(void *arg, int timeout_ms)
+{
+	struct fake *f = arg;
+
+	f->last_timeout = timeout_ms;
+	f->npolls++;
+	return f->qhead < f->qtail;
+}
+
 static inline void fake_init(struct fake *f, fake_handler h, void *priv)
 {
 	memset(f, 0, sizeof(*f));
 	f->io.send = fake_io_send;
 	f->io.recv = fake_io_recv;
+	f->io.join = fake_io_join;
+	f->io.poll = fake_io_poll;
 	f->io.arg = f;
 	f->on_req = h;
 	f->priv = priv;

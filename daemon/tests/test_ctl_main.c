@@ -140,7 +140,9 @@ static void print_policy(FILE *f, const void *arg)
 
 TEST(policy_text)
 {
-	struct mihsec_policy_info pi = { MIHSEC_POLICY_REQUIRE, 4551, 2 };
+	struct mihsec_policy_info pi = {
+		.policy = MIHSEC_POLICY_REQUIRE, .port = 4551, .sa_count = 2
+	};
 	char *s = capture(print_policy, &pi);
 
 	EXPECT_STREQ("policy require\nport 4551\nsa-count 2\n", s);
@@ -261,7 +263,9 @@ TEST(stats_json_every_counter)
 
 TEST(policy_json)
 {
-	struct mihsec_policy_info pi = { MIHSEC_POLICY_OFF, 4551, 0 };
+	struct mihsec_policy_info pi = {
+		.policy = MIHSEC_POLICY_OFF, .port = 4551
+	};
 	struct json_object *o = reparse(ctl_json_policy(&pi));
 
 	ASSERT_NE(NULL, o);

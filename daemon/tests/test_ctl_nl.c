@@ -45,7 +45,43 @@ static const struct nla_policy kernel_sa_add_policy[MIHSEC_A_MAX + 1] = {
 				    .maxlen = 32 },
 	[MIHSEC_A_SA_REPLAY_WINDOW] = { .type = NLA_U32, .minlen = 4,
 					.maxlen = 4 },
+	[MIHSEC_A_SA_ALLOW]	= { .type = NLA_NESTED },
+	[MIHSEC_A_SA_SOFT_SECS]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[MIHSEC_A_SA_HARD_SECS]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[MIHSEC_A_SA_SOFT_MSGS]	= { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[MIHSEC_A_SA_HARD_MSGS]	= { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[MIHSEC_A_SA_GRACE]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[MIHSEC_A_POLICY]	= { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[MIHSEC_A_EXEMPT]	= { .type = NLA_NESTED },
+	[MIHSEC_A_EXEMPT_UIR]	= { .type = NLA_NESTED },
+	[MIHSEC_A_EVENT_RATE]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[MIHSEC_A_EVENT_BURST]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 };
+
+/* The kernel's nested MID policy: MIHSEC_MID_ENTRY u16 only */
+static const struct nla_policy kernel_mid_policy[MIHSEC_MID_MAX + 1] = {
+	[MIHSEC_MID_ENTRY]	= { .type = NLA_U16, .minlen = 2, .maxlen = 2 },
+};
+
+/* The MIDs of nest @nest as the kernel reads them; -1 if malformed */
+static int kernel_mids(struct nlattr *nest, uint16_t *out, int max)
+{
+	struct nlattr *tb[MIHSEC_MID_MAX + 1], *a;
+	int rem, n = 0;
+
+	/* strict validation (genl default) wants the nested flag */
+	if (!(nest->nla_type & NLA_F_NESTED))
+		return -1;
+	if (nla_parse_nested(tb, MIHSEC_MID_MAX, nest,
+			     (struct nla_policy *)kernel_mid_policy) < 0)
+		return -1;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != MIHSEC_MID_ENTRY || n == max)
+			return -1;
+		out[n++] = nla_get_u16(a);
+	}
+	return n;
+}
 
 static void sample_cfg(struct mihsec_sa_cfg *c)
 {
@@ -184,6 +220,141 @@ TEST(build_sa_add_all_optional)
 	mihsec_nl_msg_free_wipe(msg);
 }
 
+TEST(build_sa_add_allow_and_lifetimes)
+{
+	struct nlattr *tb[MIHSEC_A_MAX + 1];
+	struct mihsec_sa_cfg c;
+	struct nl_msg *msg;
+	uint16_t mids[8];
+
+	sample_cfg(&c);
+	c.has_allow = true;
+	c.allow.n = 3;
+	c.allow.mids[0] = 0x4401;
+	c.allow.mids[1] = 0x4801;
+	c.allow.mids[2] = 0x2c02;
+	c.life = (struct mihsec_sa_life){
+		.has_soft_secs = true, .soft_secs = 100,
+		.has_hard_secs = true, .hard_secs = 4294967295U,
+		.has_soft_msgs = true, .soft_msgs = 1ULL << 40,
+		.has_hard_msgs = true, .hard_msgs = 18446744073709551615ULL,
+		.has_grace = true, .grace = 3600,
+	};
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_SA_ADD, 0);
+	ASSERT_EQ(0, mihsec_nl_put_sa_cfg(msg, &c));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	ASSERT_EQ(3, kernel_mids(tb[MIHSEC_A_SA_ALLOW], mids, 8));
+	EXPECT_EQ(0x4401, mids[0]);
+	EXPECT_EQ(0x4801, mids[1]);
+	EXPECT_EQ(0x2c02, mids[2]);
+	EXPECT_EQ(100, (int)nla_get_u32(tb[MIHSEC_A_SA_SOFT_SECS]));
+	EXPECT_EQ(4294967295U, nla_get_u32(tb[MIHSEC_A_SA_HARD_SECS]));
+	EXPECT_EQ(1ULL << 40, nla_get_u64(tb[MIHSEC_A_SA_SOFT_MSGS]));
+	EXPECT_EQ(18446744073709551615ULL,
+		  nla_get_u64(tb[MIHSEC_A_SA_HARD_MSGS]));
+	EXPECT_EQ(3600, (int)nla_get_u32(tb[MIHSEC_A_SA_GRACE]));
+	mihsec_nl_msg_free_wipe(msg);
+
+	/* allow none: an empty nest; each lifetime alone */
+	sample_cfg(&c);
+	c.has_allow = true;
+	c.life.has_grace = true;
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_SA_ADD, 0);
+	ASSERT_EQ(0, mihsec_nl_put_sa_cfg(msg, &c));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	ASSERT_NE(NULL, tb[MIHSEC_A_SA_ALLOW]);
+	EXPECT_EQ(0, nla_len(tb[MIHSEC_A_SA_ALLOW]));
+	EXPECT_EQ(0, kernel_mids(tb[MIHSEC_A_SA_ALLOW], mids, 8));
+	ASSERT_NE(NULL, tb[MIHSEC_A_SA_GRACE]);
+	EXPECT_EQ(0, (int)nla_get_u32(tb[MIHSEC_A_SA_GRACE]));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_SOFT_SECS]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_HARD_SECS]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_SOFT_MSGS]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_HARD_MSGS]);
+	mihsec_nl_msg_free_wipe(msg);
+
+	/* a full list (MIHSEC_ALLOW_MAX) fits; one more is refused */
+	sample_cfg(&c);
+	c.has_allow = true;
+	c.allow.n = MIHSEC_ALLOW_MAX;
+	for (int i = 0; i < MIHSEC_ALLOW_MAX; i++)
+		c.allow.mids[i] = (uint16_t)(0x4000 + i);
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_SA_ADD, 0);
+	ASSERT_EQ(0, mihsec_nl_put_sa_cfg(msg, &c));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	{
+		uint16_t all[MIHSEC_ALLOW_MAX];
+
+		ASSERT_EQ(MIHSEC_ALLOW_MAX,
+			  kernel_mids(tb[MIHSEC_A_SA_ALLOW], all,
+				      MIHSEC_ALLOW_MAX));
+		EXPECT_EQ(0x40ff, all[255]);
+	}
+	nlmsg_free(msg);
+	c.allow.n = MIHSEC_ALLOW_MAX + 1;
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_SA_ADD, 0);
+	EXPECT_EQ(-EINVAL, mihsec_nl_put_sa_cfg(msg, &c));
+	nlmsg_free(msg);
+	mihsec_sa_cfg_wipe(&c);
+}
+
+TEST(build_policy_set)
+{
+	struct nlattr *tb[MIHSEC_A_MAX + 1];
+	struct mihsec_policy_cfg pc;
+	struct nl_msg *msg;
+	uint16_t mids[4];
+
+	memset(&pc, 0, sizeof(pc));
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_POLICY_SET, 0);
+	EXPECT_EQ(-EINVAL, mihsec_nl_put_policy_cfg(msg, &pc));
+	EXPECT_EQ((int)(NLMSG_HDRLEN + GENL_HDRLEN),
+		  (int)nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+
+	pc.has_policy = true;
+	pc.policy = MIHSEC_POLICY_REQUIRE;
+	pc.has_exempt = true;		/* empty: exempt nothing */
+	pc.has_exempt_uir = true;
+	pc.exempt_uir.n = 2;
+	pc.exempt_uir.mids[0] = 0x4401;
+	pc.exempt_uir.mids[1] = 0x1401;
+	pc.has_event_rate = true;
+	pc.event_rate = 0;
+	pc.has_event_burst = true;
+	pc.event_burst = 10000;
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_POLICY_SET, 0);
+	ASSERT_EQ(0, mihsec_nl_put_policy_cfg(msg, &pc));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	EXPECT_EQ(MIHSEC_POLICY_REQUIRE, nla_get_u8(tb[MIHSEC_A_POLICY]));
+	EXPECT_EQ(0, kernel_mids(tb[MIHSEC_A_EXEMPT], mids, 4));
+	ASSERT_EQ(2, kernel_mids(tb[MIHSEC_A_EXEMPT_UIR], mids, 4));
+	EXPECT_EQ(0x4401, mids[0]);
+	EXPECT_EQ(0x1401, mids[1]);
+	ASSERT_NE(NULL, tb[MIHSEC_A_EVENT_RATE]);
+	EXPECT_EQ(0, (int)nla_get_u32(tb[MIHSEC_A_EVENT_RATE]));
+	EXPECT_EQ(10000, (int)nla_get_u32(tb[MIHSEC_A_EVENT_BURST]));
+	nlmsg_free(msg);
+
+	/* only the burst */
+	memset(&pc, 0, sizeof(pc));
+	pc.has_event_burst = true;
+	pc.event_burst = 5;
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_POLICY_SET, 0);
+	ASSERT_EQ(0, mihsec_nl_put_policy_cfg(msg, &pc));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_POLICY]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_EXEMPT]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_EVENT_RATE]);
+	EXPECT_EQ(5, (int)nla_get_u32(tb[MIHSEC_A_EVENT_BURST]));
+	nlmsg_free(msg);
+}
+
 TEST(build_sa_add_rejects_bad_lengths)
 {
 	struct mihsec_sa_cfg c;
@@ -254,6 +425,142 @@ TEST(parse_sa_all_fields)
 	m = fake_sa(&get_req.h, 0, &in, -1);
 	ASSERT_EQ(0, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why, sizeof(why)));
 	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+	nlmsg_free(m);
+}
+
+TEST(parse_sa_optional_fields)
+{
+	struct mihsec_sa_info in, out;
+	struct nl_msg *m;
+	char why[128];
+
+	fake_sa_info(&in, 2);
+	fake_sa_life(&in);
+	m = fake_sa(&get_req.h, 0, &in, -1);
+	ASSERT_EQ(0, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why, sizeof(why)));
+	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+	EXPECT_TRUE(out.has_allow);
+	EXPECT_EQ(3, out.allow.n);
+	nlmsg_free(m);
+
+	/* an empty allow list is not an absent one */
+	in.allow.n = 0;
+	m = fake_sa(&get_req.h, 0, &in, -1);
+	ASSERT_EQ(0, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why, sizeof(why)));
+	EXPECT_TRUE(out.has_allow);
+	EXPECT_EQ(0, out.allow.n);
+	nlmsg_free(m);
+
+	/* malformed entries in the nest */
+	fake_sa_info(&in, 2);
+	m = fake_sa(&get_req.h, 0, &in, -1);
+	{
+		struct nlattr *nest = nla_nest_start(m, MIHSEC_A_SA_ALLOW);
+
+		nla_put_u32(m, MIHSEC_MID_ENTRY, 0x4401);
+		nla_nest_end(m, nest);
+	}
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why,
+					      sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "MIHSEC_A_SA_ALLOW"));
+	nlmsg_free(m);
+	m = fake_sa(&get_req.h, 0, &in, -1);
+	{
+		struct nlattr *nest = nla_nest_start(m, MIHSEC_A_SA_ALLOW);
+
+		nla_put_u16(m, MIHSEC_MID_ENTRY + 1, 0x4401);
+		nla_nest_end(m, nest);
+	}
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why,
+					      sizeof(why)));
+	nlmsg_free(m);
+	/* a lifetime of the wrong size */
+	m = fake_sa(&get_req.h, 0, &in, -1);
+	nla_put_u32(m, MIHSEC_A_SA_SOFT_MSGS, 5);
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_sa(nlmsg_hdr(m), &out, why,
+					      sizeof(why)));
+	nlmsg_free(m);
+}
+
+TEST(parse_policy_optional)
+{
+	struct mihsec_policy_info in, out;
+	struct nl_msg *m;
+	char why[128];
+
+	fake_policy_defaults(&in);
+	m = fake_policy_info(&get_req.h, &in);
+	ASSERT_EQ(0, mihsec_nl_parse_policy(nlmsg_hdr(m), &out, why,
+					    sizeof(why)));
+	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+	nlmsg_free(m);
+
+	/* absent ones stay absent */
+	m = fake_policy(&get_req.h, 1, 4551, 0);
+	ASSERT_EQ(0, mihsec_nl_parse_policy(nlmsg_hdr(m), &out, why,
+					    sizeof(why)));
+	EXPECT_FALSE(out.has_exempt);
+	EXPECT_FALSE(out.has_exempt_uir);
+	EXPECT_FALSE(out.has_event_rate);
+	EXPECT_FALSE(out.has_event_burst);
+	nlmsg_free(m);
+
+	m = fake_policy(&get_req.h, 1, 4551, 0);
+	nla_put_u16(m, MIHSEC_A_EVENT_RATE, 100);
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_policy(nlmsg_hdr(m), &out, why,
+						  sizeof(why)));
+	nlmsg_free(m);
+}
+
+TEST(parse_event)
+{
+	struct mihsec_event_info in, out;
+	struct nl_msg *m;
+	char why[128];
+
+	for (int t = 1; t <= MIHSEC_EV_MAX; t++) {
+		fake_event_info(&in, t);
+		m = fake_event(&in);
+		ASSERT_EQ(0, mihsec_nl_parse_event(nlmsg_hdr(m), &out, why,
+						   sizeof(why)));
+		EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+		nlmsg_free(m);
+	}
+
+	/* only the type */
+	memset(&in, 0, sizeof(in));
+	in.type = MIHSEC_EV_NO_SA;
+	m = fake_event(&in);
+	ASSERT_EQ(0, mihsec_nl_parse_event(nlmsg_hdr(m), &out, why,
+					   sizeof(why)));
+	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+	nlmsg_free(m);
+
+	/* an address of neither 4 nor 16 octets */
+	in.has_addr = true;
+	in.addr_len = 6;
+	m = fake_event(&in);
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_event(nlmsg_hdr(m), &out, why,
+						 sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "MIHSEC_A_EVENT_ADDR"));
+	nlmsg_free(m);
+
+	/* no type */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAKE_FAMILY, 0, 0, MIHSEC_CMD_EVENT, 1);
+	nla_put_u16(m, MIHSEC_A_EVENT_MID, 0x4401);
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_event(nlmsg_hdr(m), &out, why,
+						 sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "lacks MIHSEC_A_EVENT_TYPE"));
+	nlmsg_free(m);
+
+	/* a key ID that is not 8 octets */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAKE_FAMILY, 0, 0, MIHSEC_CMD_EVENT, 1);
+	nla_put_u8(m, MIHSEC_A_EVENT_TYPE, 2);
+	nla_put(m, MIHSEC_A_SA_RX_KEYID, 7, "1234567");
+	EXPECT_EQ(-EPROTO, mihsec_nl_parse_event(nlmsg_hdr(m), &out, why,
+						 sizeof(why)));
 	nlmsg_free(m);
 }
 
@@ -883,6 +1190,79 @@ static int count_family(struct mihsec_nl *nl, struct nlmsghdr *nlh, void *arg)
 	    !strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]), "nlctrl"))
 		(*found)++;
 	return 0;
+}
+
+struct ev_log {
+	int n;
+	struct mihsec_event_info ev[8];
+	int stop_at;		/* return -ECANCELED on this event (1-based) */
+};
+
+static int log_event(const struct mihsec_event_info *ev, void *arg)
+{
+	struct ev_log *l = arg;
+
+	if (l->n < 8)
+		l->ev[l->n] = *ev;
+	l->n++;
+	return l->n == l->stop_at ? -ECANCELED : 0;
+}
+
+TEST_F(xch, events)
+{
+	struct mihsec_event_info e1, e2;
+	struct ev_log log = { 0 };
+	struct nl_msg *other;
+
+	ASSERT_EQ(0, mihsec_nl_subscribe_events(self->nl));
+	EXPECT_STREQ("events", self->f.joined);
+
+	/* one datagram: event, a non-event message, event */
+	fake_event_info(&e1, MIHSEC_EV_AUTH_FAIL);
+	fake_event_info(&e2, MIHSEC_EV_DENIED);
+	fake_add(&self->f, fake_event(&e1));
+	other = nlmsg_alloc();
+	genlmsg_put(other, 0, 0, FAKE_FAMILY, 0, 0, MIHSEC_CMD_SA_GET, 1);
+	fake_add(&self->f, other);
+	fake_add(&self->f, fake_event(&e2));
+	fake_flush(&self->f);
+	/* a second datagram */
+	fake_send1(&self->f, fake_event(&e1));
+
+	EXPECT_EQ(1, mihsec_nl_wait(self->nl, 250, NULL));
+	EXPECT_EQ(250, self->f.last_timeout);
+	EXPECT_EQ(2, mihsec_nl_recv_events(self->nl, log_event, &log));
+	ASSERT_EQ(2, log.n);
+	EXPECT_EQ(0, memcmp(&e1, &log.ev[0], sizeof(e1)));
+	EXPECT_EQ(0, memcmp(&e2, &log.ev[1], sizeof(e2)));
+	EXPECT_EQ(1, mihsec_nl_recv_events(self->nl, log_event, &log));
+	EXPECT_EQ(3, log.n);
+	/* nothing queued: the fake's poll times out, its recv fails */
+	EXPECT_EQ(0, mihsec_nl_wait(self->nl, 0, NULL));
+	EXPECT_EQ(-EAGAIN, mihsec_nl_recv_events(self->nl, log_event, &log));
+
+	/* the callback stops the batch */
+	log = (struct ev_log){ .stop_at = 1 };
+	fake_add(&self->f, fake_event(&e1));
+	fake_add(&self->f, fake_event(&e2));
+	fake_flush(&self->f);
+	EXPECT_EQ(-ECANCELED, mihsec_nl_recv_events(self->nl, log_event,
+						    &log));
+	EXPECT_EQ(1, log.n);
+
+	/* a malformed event */
+	e1.has_addr = true;
+	e1.addr_len = 5;
+	fake_send1(&self->f, fake_event(&e1));
+	EXPECT_EQ(-EPROTO, mihsec_nl_recv_events(self->nl, log_event, &log));
+	EXPECT_NE(NULL, strstr(mihsec_nl_errmsg(self->nl),
+			       "MIHSEC_A_EVENT_ADDR"));
+}
+
+TEST_F(xch, subscribe_fails)
+{
+	self->f.join_err = -EPERM;
+	EXPECT_EQ(-EPERM, mihsec_nl_subscribe_events(self->nl));
 }
 
 TEST(nlctrl_real_socket)
