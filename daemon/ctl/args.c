@@ -10,6 +10,7 @@
 #include "ctl/args.h"
 #include "ctl/keyfile.h"
 #include "lib/hex.h"
+#include "lib/mihmsg.h"
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
@@ -67,6 +68,8 @@ static const char help_sa[] =
 "                (tx-key HEX | tx-key-file PATH|-) (rx-key HEX | rx-key-file PATH|-)\n"
 "                tx-salt HEX8 rx-salt HEX8 [replay-window N]\n"
 "                [tx-ikey HEX64 | tx-ikey-file PATH|-] [rx-ikey HEX64 | rx-ikey-file PATH|-]\n"
+"                [allow MSGS|none] [soft-secs N] [hard-secs N]\n"
+"                [soft-msgs N] [hard-msgs N] [grace SECS]\n"
 "  mihsecctl sa del rx-keyid HEX16\n"
 "  mihsecctl sa del peer ID\n"
 "  mihsecctl [-j] [-s] sa show [rx-keyid HEX16] [-s]\n"
@@ -74,14 +77,24 @@ static const char help_sa[] =
 
 static const char help_policy[] =
 "  mihsecctl [-j] policy [show]\n"
-"  mihsecctl policy set off|optional|require\n";
+"  mihsecctl policy set [off|optional|require] [exempt MSGS|none]\n"
+"                [exempt-uir MSGS|none] [event-rate N] [event-burst N]\n";
+
+static const char help_monitor[] =
+"  mihsecctl [-j] monitor [count N] [timeout SECS]\n";
+
+static const char help_msgs[] =
+"MSGS: comma-separated 802.21 messages: a name as in IEEE 802.21\n"
+"(MIH_Get_Information: every opcode it has on the wire), a name with\n"
+".request, .response or .indication (one message ID), or a raw message\n"
+"ID in hex (0x4401).  Names are case-sensitive.\n";
 
 static const char help_stats[] =
 "  mihsecctl [-j] stats [show]\n";
 
 static const char help_options[] =
 "Options:\n"
-"  -j, --json     JSON output (sa show, policy, stats)\n"
+"  -j, --json     JSON output (sa show, policy, stats, monitor)\n"
 "  -s, --stats    sa show: add each SA's counters\n"
 "  -h, --help     this help; 'mihsecctl OBJECT help' for one object\n"
 "  -V, --version  print the version\n";
@@ -99,7 +112,11 @@ static const char help_sa_details[] =
 "from '-' are read one line each, in command-line order).  Keys are never\n"
 "printed.  SUITE: 1 aes128-gcm (default), 2 aes256-gcm, 3 chacha20-poly1305,\n"
 "4 aes128-cbc-hmac-sha1 (needs tx-ikey and rx-ikey).  encrypt defaults to\n"
-"on, replay-window to 1024 (64-8192 packets).\n";
+"on, replay-window to 1024 (64-8192 packets).  allow: the messages the\n"
+"peer may send on this SA (default: all; none: nothing).  soft-secs,\n"
+"hard-secs (seconds), soft-msgs, hard-msgs (PDUs): lifetimes, 0 = never.\n"
+"grace: seconds an SA keeps receiving after a newer SA for its peer is\n"
+"added (default 30, at most 3600).\n";
 
 void ctl_help(FILE *f, enum ctl_topic topic)
 {
@@ -113,7 +130,18 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 	case CTL_TOPIC_POLICY:
 		fputs(help_policy, f);
 		fputs("\noff: pass all MIH traffic untouched; optional: protect where an SA\n"
-		      "exists (default); require: also drop unprotected MIH PDUs.\n", f);
+		      "exists (default); require: also drop unprotected MIH PDUs, except\n"
+		      "the exempt messages (exempt-uir: only with the UIR bit set).\n"
+		      "event-rate: events per second (0-10000, 0 = none), event-burst:\n"
+		      "at once (1-10000).  Each item given replaces that setting.\n\n", f);
+		fputs(help_msgs, f);
+		break;
+	case CTL_TOPIC_MONITOR:
+		fputs(help_monitor, f);
+		fputs("\nPrints the kernel's events (no-sa, unknown-key, auth-fail, replay,\n"
+		      "denied, sa-soft-expired, sa-expired, seq-exhausted), one line each,\n"
+		      "until count events were printed, timeout seconds passed, or\n"
+		      "SIGINT/SIGTERM.\n", f);
 		break;
 	case CTL_TOPIC_STATS:
 		fputs(help_stats, f);
@@ -126,10 +154,12 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs(help_sa, f);
 		fputs(help_policy, f);
 		fputs(help_stats, f);
+		fputs(help_monitor, f);
 		fputs("\n", f);
 		fputs(help_options, f);
 		fputs("\n", f);
 		fputs(help_sa_details, f);
+		fputs(help_msgs, f);
 		break;
 	}
 	fputs("\n", f);
@@ -258,6 +288,55 @@ static int parse_uint(struct parser *p, const char *kw, const char *s,
 	return 0;
 }
 
+/* Decimal unsigned 64-bit */
+static int parse_u64(struct parser *p, const char *kw, const char *s,
+		     uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return usage(p, "%s: '%s' is not a number", kw, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return usage(p, "%s: '%s' is not a number", kw, s);
+	if (errno == ERANGE)
+		return usage(p, "%s: %s is out of range (0 to %llu)", kw, s,
+			     (unsigned long long)UINT64_MAX);
+	*out = v;
+	return 0;
+}
+
+/* "none" (empty) or a comma-separated list of 802.21 messages */
+static int parse_mid_list(struct parser *p, const char *kw, const char *s,
+			  struct mihsec_mid_list *list)
+{
+	const char *bad;
+	int n;
+
+	if (!strcmp(s, "none")) {
+		list->n = 0;
+		return 0;
+	}
+	n = mihmsg_parse_list(s, list->mids, MIHSEC_ALLOW_MAX, &bad);
+	if (n == -ENOSPC)
+		return usage(p, "%s: more than %d messages", kw,
+			     MIHSEC_ALLOW_MAX);
+	if (n < 0) {
+		size_t len = strcspn(bad, ",");
+
+		if (!len)
+			return usage(p, "%s: empty item in '%s'", kw, s);
+		return usage(p, "%s: '%.*s' is not an 802.21 message "
+			     "(a name such as MIH_Link_Up, optionally with "
+			     ".request/.response/.indication, or a MID "
+			     "such as 0x4401)", kw, (int)len, bad);
+	}
+	list->n = (uint16_t)n;
+	return 0;
+}
+
 static int parse_suite(struct parser *p, const char *s, uint8_t *suite)
 {
 	int i = name_index(suite_names, ARRAY_SIZE(suite_names), s);
@@ -278,7 +357,8 @@ static int parse_suite(struct parser *p, const char *s, uint8_t *suite)
 enum sa_slot {
 	S_LOCAL, S_PEER, S_ROLE, S_SUITE, S_ENCRYPT, S_TX_KEYID, S_RX_KEYID,
 	S_TX_KEY, S_RX_KEY, S_TX_SALT, S_RX_SALT, S_REPLAY, S_TX_IKEY,
-	S_RX_IKEY, S_COUNT
+	S_RX_IKEY, S_ALLOW, S_SOFT_SECS, S_HARD_SECS, S_SOFT_MSGS, S_HARD_MSGS,
+	S_GRACE, S_COUNT
 };
 
 struct sa_kw {
@@ -305,6 +385,12 @@ static const struct sa_kw sa_kws[] = {
 	{ "tx-ikey-file", S_TX_IKEY },
 	{ "rx-ikey", S_RX_IKEY },
 	{ "rx-ikey-file", S_RX_IKEY },
+	{ "allow", S_ALLOW },
+	{ "soft-secs", S_SOFT_SECS },
+	{ "hard-secs", S_HARD_SECS },
+	{ "soft-msgs", S_SOFT_MSGS },
+	{ "hard-msgs", S_HARD_MSGS },
+	{ "grace", S_GRACE },
 };
 
 /* Required keywords, in the order they are reported missing */
@@ -439,6 +525,33 @@ static int parse_sa_add(struct parser *p, struct ctl_args *a)
 		case S_RX_IKEY:
 			rc = key_arg(p, a, CTL_KEY_RX_IKEY, kw, val,
 				     c->rx_ikey, MIHSEC_IKEY_LEN, NULL);
+			break;
+		case S_ALLOW:
+			c->has_allow = true;
+			rc = parse_mid_list(p, kw, val, &c->allow);
+			break;
+		case S_SOFT_SECS:
+			c->life.has_soft_secs = true;
+			rc = parse_uint(p, kw, val, 0, UINT32_MAX,
+					&c->life.soft_secs);
+			break;
+		case S_HARD_SECS:
+			c->life.has_hard_secs = true;
+			rc = parse_uint(p, kw, val, 0, UINT32_MAX,
+					&c->life.hard_secs);
+			break;
+		case S_SOFT_MSGS:
+			c->life.has_soft_msgs = true;
+			rc = parse_u64(p, kw, val, &c->life.soft_msgs);
+			break;
+		case S_HARD_MSGS:
+			c->life.has_hard_msgs = true;
+			rc = parse_u64(p, kw, val, &c->life.hard_msgs);
+			break;
+		case S_GRACE:
+			c->life.has_grace = true;
+			rc = parse_uint(p, kw, val, 0, MIHSEC_GRACE_MAX,
+					&c->life.grace);
 			break;
 		case S_COUNT:
 			break;
@@ -618,15 +731,104 @@ static int parse_policy(struct parser *p, struct ctl_args *a)
 	p->what = "policy set";
 	a->op = CTL_OP_POLICY_SET;
 	if (!more(p))
-		return usage(p, "missing policy (off, optional, require)");
-	rc = value(p, "set", &val);
-	if (rc)
-		return rc;
-	i = name_index(policy_names, ARRAY_SIZE(policy_names), val);
-	if (i < 0)
-		return usage(p, "'%s' is not off, optional or require", val);
-	a->policy = (uint8_t)i;
-	return no_more(p);
+		return usage(p, "missing policy, exempt, exempt-uir, event-rate "
+			     "or event-burst");
+	while (more(p)) {
+		struct mihsec_policy_cfg *pc = &a->pol;
+		char *kw = p->argv[p->i++];
+
+		i = name_index(policy_names, ARRAY_SIZE(policy_names), kw);
+		if (i >= 0) {
+			if (pc->has_policy)
+				return usage(p, "policy given twice");
+			pc->has_policy = true;
+			pc->policy = (uint8_t)i;
+			continue;
+		}
+		if (!strcmp(kw, "exempt")) {
+			if (pc->has_exempt)
+				return usage(p, "'%s' given twice", kw);
+			pc->has_exempt = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_mid_list(p, kw, val, &pc->exempt);
+		} else if (!strcmp(kw, "exempt-uir")) {
+			if (pc->has_exempt_uir)
+				return usage(p, "'%s' given twice", kw);
+			pc->has_exempt_uir = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_mid_list(p, kw, val,
+						    &pc->exempt_uir);
+		} else if (!strcmp(kw, "event-rate")) {
+			if (pc->has_event_rate)
+				return usage(p, "'%s' given twice", kw);
+			pc->has_event_rate = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_uint(p, kw, val, 0,
+						CTL_EVENT_RATE_MAX,
+						&pc->event_rate);
+		} else if (!strcmp(kw, "event-burst")) {
+			if (pc->has_event_burst)
+				return usage(p, "'%s' given twice", kw);
+			pc->has_event_burst = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_uint(p, kw, val, 1,
+						CTL_EVENT_BURST_MAX,
+						&pc->event_burst);
+		} else {
+			return usage(p, "'%s' is not off, optional, require, "
+				     "exempt, exempt-uir, event-rate or "
+				     "event-burst", kw);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_monitor(struct parser *p, struct ctl_args *a)
+{
+	bool seen_count = false;
+	char *kw, *val = NULL;
+	int rc;
+
+	a->topic = CTL_TOPIC_MONITOR;
+	a->op = CTL_OP_MONITOR;
+	if (is_help(peek(p))) {
+		p->i++;
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	while (more(p)) {
+		kw = p->argv[p->i++];
+		if (!strcmp(kw, "count")) {
+			if (seen_count)
+				return usage(p, "'%s' given twice", kw);
+			seen_count = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_uint(p, kw, val, 1, UINT32_MAX,
+						&a->mon_count);
+		} else if (!strcmp(kw, "timeout")) {
+			if (a->has_mon_timeout)
+				return usage(p, "'%s' given twice", kw);
+			a->has_mon_timeout = true;
+			rc = value(p, kw, &val);
+			if (!rc)
+				rc = parse_uint(p, kw, val, 0,
+						CTL_MONITOR_TIMEOUT_MAX,
+						&a->mon_timeout);
+		} else {
+			return usage(p, "unknown keyword '%s' (count, timeout)",
+				     kw);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int parse_stats(struct parser *p, struct ctl_args *a)
@@ -710,7 +912,7 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 
 	obj = peek(&p);
 	if (!obj)
-		return usage(&p, "missing object (sa, policy, stats, help)");
+		return usage(&p, "missing object (sa, policy, stats, monitor, help)");
 	p.i++;
 	if (!strcmp(obj, "sa")) {
 		p.what = "sa";
@@ -723,6 +925,10 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 	if (!strcmp(obj, "stats")) {
 		p.what = "stats";
 		return parse_stats(&p, a);
+	}
+	if (!strcmp(obj, "monitor")) {
+		p.what = "monitor";
+		return parse_monitor(&p, a);
 	}
 	if (!strcmp(obj, "help")) {
 		const char *t = peek(&p);
@@ -738,11 +944,13 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 			a->topic = CTL_TOPIC_POLICY;
 		else if (!strcmp(t, "stats"))
 			a->topic = CTL_TOPIC_STATS;
+		else if (!strcmp(t, "monitor"))
+			a->topic = CTL_TOPIC_MONITOR;
 		else
 			return usage(&p, "help: unknown object '%s'", t);
 		return no_more(&p);
 	}
-	return usage(&p, "unknown object '%s' (sa, policy, stats, help)", obj);
+	return usage(&p, "unknown object '%s' (sa, policy, stats, monitor, help)", obj);
 }
 
 /* ------------------------------------------------------------------ */

@@ -32,6 +32,7 @@ enum ctl_op {
 	CTL_OP_POLICY_SHOW,
 	CTL_OP_POLICY_SET,
 	CTL_OP_STATS,
+	CTL_OP_MONITOR,
 };
 
 enum ctl_topic {
@@ -39,6 +40,7 @@ enum ctl_topic {
 	CTL_TOPIC_SA,
 	CTL_TOPIC_POLICY,
 	CTL_TOPIC_STATS,
+	CTL_TOPIC_MONITOR,
 };
 
 /* Keys of "sa add" that may come from a file or stdin */
@@ -81,8 +83,21 @@ struct ctl_args {
 	size_t peer_id_len;
 
 	/* policy set */
-	uint8_t policy;
+	struct mihsec_policy_cfg pol;
+
+	/* monitor: stop after @mon_count events (0: never) or @mon_timeout
+	 * seconds (if has_mon_timeout) */
+	uint32_t mon_count;
+	bool has_mon_timeout;
+	uint32_t mon_timeout;
 };
+
+/* Largest monitor timeout, seconds (fits poll()'s milliseconds) */
+#define CTL_MONITOR_TIMEOUT_MAX	2000000
+
+/* Event limits of MIHSEC_A_EVENT_RATE / _BURST (uapi comment) */
+#define CTL_EVENT_RATE_MAX	10000
+#define CTL_EVENT_BURST_MAX	10000
 
 /*
  * Parse argv (argv[0] is the program name).  Returns CTL_EXIT_OK, or

@@ -3,8 +3,10 @@
  * mihsecctl: running a parsed command against the kernel.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl/cmd.h"
 #include "ctl/output.h"
@@ -22,6 +24,7 @@ static const char *op_name(enum ctl_op op)
 	case CTL_OP_POLICY_SHOW: return "policy";
 	case CTL_OP_POLICY_SET:	 return "policy set";
 	case CTL_OP_STATS:	 return "stats";
+	case CTL_OP_MONITOR:	 return "monitor";
 	default:		 return "mihsecctl";
 	}
 }
@@ -153,6 +156,143 @@ static int json_out(FILE *out, FILE *errf, struct json_object *o)
 	return rc ? nomem(errf) : CTL_EXIT_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* monitor                                                             */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct mon {
+	struct ctl_args *a;
+	FILE *out;
+	uint32_t seen;
+};
+
+static int mon_event(const struct mihsec_event_info *ev, void *arg)
+{
+	struct mon *m = arg;
+	struct timespec ts;
+
+	/* the rest of a datagram past "count" is not printed */
+	if (m->a->mon_count && m->seen >= m->a->mon_count)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (m->a->json) {
+		struct json_object *o = ctl_json_event(ev, ts.tv_sec,
+						       ts.tv_nsec / 1000);
+		int rc = ctl_json_print(m->out, o);
+
+		json_object_put(o);
+		if (rc)
+			return -ENOMEM;
+	} else {
+		ctl_print_event(m->out, ev, ts.tv_sec, ts.tv_nsec / 1000);
+	}
+	if (fflush(m->out) || ferror(m->out))
+		return -EIO;
+	m->seen++;
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int monitor_loop(struct ctl_args *a, struct mihsec_nl *nl,
+			struct mon *m, const sigset_t *waitmask, FILE *errf)
+{
+	long long deadline = now_ms() + 1000LL * a->mon_timeout;
+	int rc;
+
+	for (;;) {
+		int timeout = -1;
+
+		if (stop_signal)
+			return CTL_EXIT_OK;
+		if (a->mon_count && m->seen >= a->mon_count)
+			return CTL_EXIT_OK;
+		if (a->has_mon_timeout) {
+			long long left = deadline - now_ms();
+
+			if (left <= 0)
+				return CTL_EXIT_OK;
+			timeout = (int)left;
+		}
+		rc = mihsec_nl_wait(nl, timeout, waitmask);
+		if (rc == -EINTR || rc == 0)
+			continue;
+		if (rc < 0) {
+			fprintf(errf, "mihsecctl: monitor: waiting for events: %s\n",
+				strerror(-rc));
+			return CTL_EXIT_ERROR;
+		}
+		rc = mihsec_nl_recv_events(nl, mon_event, m);
+		if (rc == -EIO) {
+			fprintf(errf, "mihsecctl: write error: %s\n",
+				strerror(errno));
+			return CTL_EXIT_ERROR;
+		}
+		if (rc == -ENOMEM)
+			return nomem(errf);
+		if (rc == -ENOBUFS) {
+			/* the socket overflowed: say so, go on */
+			fprintf(errf, "mihsecctl: monitor: events were lost "
+				"(receive buffer overrun)\n");
+			continue;
+		}
+		if (rc == -EINTR && stop_signal)
+			return CTL_EXIT_OK;
+		if (rc < 0)
+			return kernel_error(errf, a, nl, rc);
+	}
+}
+
+static int monitor(struct ctl_args *a, struct mihsec_nl *nl, FILE *out,
+		   FILE *errf)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old_int,
+			 old_term;
+	struct mon m = { .a = a, .out = out };
+	sigset_t block, saved, waitmask;
+	int rc;
+
+	rc = mihsec_nl_subscribe_events(nl);
+	if (rc < 0)
+		return kernel_error(errf, a, nl, rc);
+
+	/*
+	 * SIGINT and SIGTERM end the monitor (exit 0).  They are blocked
+	 * except inside the wait (ppoll), so none is lost between the
+	 * check of stop_signal and the wait.
+	 */
+	stop_signal = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	waitmask = saved;
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	rc = monitor_loop(a, nl, &m, &waitmask, errf);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return rc;
+}
+
 int ctl_run(struct ctl_args *a, struct mihsec_nl *nl, FILE *out, FILE *errf)
 {
 	struct mihsec_policy_info pi;
@@ -177,8 +317,10 @@ int ctl_run(struct ctl_args *a, struct mihsec_nl *nl, FILE *out, FILE *errf)
 		rc = mihsec_nl_sa_flush(nl);
 		break;
 	case CTL_OP_POLICY_SET:
-		rc = mihsec_nl_policy_set(nl, a->policy);
+		rc = mihsec_nl_policy_set_cfg(nl, &a->pol);
 		break;
+	case CTL_OP_MONITOR:
+		return monitor(a, nl, out, errf);
 	case CTL_OP_POLICY_SHOW:
 		rc = mihsec_nl_policy_get(nl, &pi);
 		if (rc < 0)
@@ -223,7 +365,8 @@ int ctl_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf,
 		fprintf(errf, "Try 'mihsecctl %s--help'.\n",
 			a->topic == CTL_TOPIC_SA ? "sa " :
 			a->topic == CTL_TOPIC_POLICY ? "policy " :
-			a->topic == CTL_TOPIC_STATS ? "stats " : "");
+			a->topic == CTL_TOPIC_STATS ? "stats " :
+			a->topic == CTL_TOPIC_MONITOR ? "monitor " : "");
 		goto out;
 	}
 	if (a->op == CTL_OP_HELP) {

@@ -2,12 +2,16 @@
 /*
  * mihsecctl output: human-readable text and JSON (json-c).
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "ctl/args.h"
 #include "ctl/output.h"
 #include "lib/hex.h"
+#include "lib/mihmsg.h"
 
 /* Names as in the comments of enum mihsec_stat (uapi) */
 static const char *const stat_names[MIHSEC_STAT_MAX + 1] = {
@@ -84,6 +88,22 @@ static const char *const sa_stat_json_names[MIHSEC_SA_STAT_MAX + 1] = {
 	[MIHSEC_SA_STAT_RX_IDENTITY]	= "rx_identity_mismatch",
 };
 
+static const char *const event_names[MIHSEC_EV_MAX + 1] = {
+	[MIHSEC_EV_NO_SA]		= "no-sa",
+	[MIHSEC_EV_UNKNOWN_KEY]		= "unknown-key",
+	[MIHSEC_EV_AUTH_FAIL]		= "auth-fail",
+	[MIHSEC_EV_REPLAY]		= "replay",
+	[MIHSEC_EV_DENIED]		= "denied",
+	[MIHSEC_EV_SA_SOFT_EXPIRED]	= "sa-soft-expired",
+	[MIHSEC_EV_SA_EXPIRED]		= "sa-expired",
+	[MIHSEC_EV_SEQ_EXHAUSTED]	= "seq-exhausted",
+};
+
+const char *ctl_event_name(uint8_t type)
+{
+	return type > 0 && type <= MIHSEC_EV_MAX ? event_names[type] : NULL;
+}
+
 const char *ctl_stat_name(int stat)
 {
 	return stat > 0 && stat <= MIHSEC_STAT_MAX ? stat_names[stat] : NULL;
@@ -140,6 +160,37 @@ static void print_name_or_number(FILE *f, const char *name, unsigned int v)
 		fprintf(f, "%u", v);
 }
 
+/* "MIH_Get_Information.request,MIH_Link_Up.indication" or "none" */
+static void print_mids(FILE *f, const struct mihsec_mid_list *l)
+{
+	char name[MIHMSG_NAME_LEN];
+
+	if (!l->n)
+		fputs("none", f);
+	for (int i = 0; i < l->n; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			mihmsg_name(l->mids[i], name, sizeof(name)));
+}
+
+static void print_life(FILE *f, const struct mihsec_sa_life *l)
+{
+	if (!l->has_soft_secs && !l->has_hard_secs && !l->has_soft_msgs &&
+	    !l->has_hard_msgs && !l->has_grace)
+		return;
+	fputs("\tlifetime", f);
+	if (l->has_soft_secs)
+		fprintf(f, " soft-secs %" PRIu32, l->soft_secs);
+	if (l->has_hard_secs)
+		fprintf(f, " hard-secs %" PRIu32, l->hard_secs);
+	if (l->has_soft_msgs)
+		fprintf(f, " soft-msgs %" PRIu64, l->soft_msgs);
+	if (l->has_hard_msgs)
+		fprintf(f, " hard-msgs %" PRIu64, l->hard_msgs);
+	if (l->has_grace)
+		fprintf(f, " grace %" PRIu32, l->grace);
+	fputs("\n", f);
+}
+
 void ctl_print_sa(FILE *f, const struct mihsec_sa_info *sa, bool stats)
 {
 	char local[CTL_ID_ESC_LEN(MIHSEC_MIHF_ID_MAX)];
@@ -165,6 +216,12 @@ void ctl_print_sa(FILE *f, const struct mihsec_sa_info *sa, bool stats)
 	fprintf(f, "\ttx-keyid %s rx-keyid %s\n", txk, rxk);
 	fprintf(f, "\ttx-seq %" PRIu64 " rx-seq %" PRIu64 " age %" PRIu64
 		"s\n", sa->tx_seq, sa->rx_seq, sa->age);
+	if (sa->has_allow) {
+		fputs("\tallow ", f);
+		print_mids(f, &sa->allow);
+		fputs("\n", f);
+	}
+	print_life(f, &sa->life);
 	if (stats) {
 		fputs("\tstats:", f);
 		for (int i = 1; i <= MIHSEC_SA_STAT_MAX; i++)
@@ -180,6 +237,75 @@ void ctl_print_policy(FILE *f, const struct mihsec_policy_info *pi)
 	print_name_or_number(f, ctl_policy_name(pi->policy), pi->policy);
 	fprintf(f, "\nport %u\nsa-count %" PRIu32 "\n", pi->port,
 		pi->sa_count);
+	if (pi->has_exempt) {
+		fputs("exempt ", f);
+		print_mids(f, &pi->exempt);
+		fputs("\n", f);
+	}
+	if (pi->has_exempt_uir) {
+		fputs("exempt-uir ", f);
+		print_mids(f, &pi->exempt_uir);
+		fputs("\n", f);
+	}
+	if (pi->has_event_rate)
+		fprintf(f, "event-rate %" PRIu32 "\n", pi->event_rate);
+	if (pi->has_event_burst)
+		fprintf(f, "event-burst %" PRIu32 "\n", pi->event_burst);
+}
+
+/* "192.0.2.1" / "2001:db8::7" */
+static void addr_str(const struct mihsec_event_info *ev, char *buf,
+		     size_t len)
+{
+	if (!inet_ntop(ev->addr_len == 4 ? AF_INET : AF_INET6, ev->addr,
+		       buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+/* Local time, "2026-11-24T18:20:01.123456" */
+static void time_str(long long when, long usec, char *buf, size_t len)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	size_t n = 0;
+
+	if (localtime_r(&t, &tm))
+		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n)
+		n = (size_t)snprintf(buf, len, "%lld", when);
+	if (n < len)
+		snprintf(buf + n, len - n, ".%06ld", usec);
+}
+
+void ctl_print_event(FILE *f, const struct mihsec_event_info *ev,
+		     long long when, long usec)
+{
+	char buf[CTL_ID_ESC_LEN(MIHSEC_MIHF_ID_MAX)];
+
+	time_str(when, usec, buf, sizeof(buf));
+	fprintf(f, "%s ", buf);
+	print_name_or_number(f, ctl_event_name(ev->type), ev->type);
+	if (ev->has_addr) {
+		addr_str(ev, buf, sizeof(buf));
+		fprintf(f, " addr %s", buf);
+	}
+	if (ev->has_peer_id) {
+		ctl_escape_id(ev->peer_id, ev->peer_id_len, true, buf);
+		fprintf(f, " peer %s", buf);
+	}
+	if (ev->has_local_id) {
+		ctl_escape_id(ev->local_id, ev->local_id_len, true, buf);
+		fprintf(f, " local %s", buf);
+	}
+	if (ev->has_keyid) {
+		mihsec_hex_encode(ev->keyid, MIHSEC_KEYID_LEN, buf);
+		fprintf(f, " keyid %s", buf);
+	}
+	if (ev->has_index)
+		fprintf(f, " sa %" PRIu32, ev->index);
+	if (ev->has_mid)
+		fprintf(f, " msg %s", mihmsg_name(ev->mid, buf, sizeof(buf)));
+	fputs("\n", f);
 }
 
 void ctl_print_stats(FILE *f, const uint64_t stats[MIHSEC_STAT_MAX + 1])
@@ -210,6 +336,18 @@ static struct json_object *jname(const char *name)
 	return json_object_new_string(name ? name : "unknown");
 }
 
+/* Array of message names ("0x...." for unknown MIDs) */
+static struct json_object *jmids(const struct mihsec_mid_list *l)
+{
+	struct json_object *a = json_object_new_array();
+	char name[MIHMSG_NAME_LEN];
+
+	for (int i = 0; a && i < l->n; i++)
+		json_object_array_add(a, json_object_new_string(
+			mihmsg_name(l->mids[i], name, sizeof(name))));
+	return a;
+}
+
 struct json_object *ctl_json_sa(const struct mihsec_sa_info *sa, bool stats)
 {
 	struct json_object *o = json_object_new_object();
@@ -234,6 +372,18 @@ struct json_object *ctl_json_sa(const struct mihsec_sa_info *sa, bool stats)
 	jadd(o, "tx_seq", json_object_new_uint64(sa->tx_seq));
 	jadd(o, "rx_seq", json_object_new_uint64(sa->rx_seq));
 	jadd(o, "age", json_object_new_uint64(sa->age));
+	if (sa->has_allow)
+		jadd(o, "allow", jmids(&sa->allow));
+	if (sa->life.has_soft_secs)
+		jadd(o, "soft_secs", json_object_new_int64(sa->life.soft_secs));
+	if (sa->life.has_hard_secs)
+		jadd(o, "hard_secs", json_object_new_int64(sa->life.hard_secs));
+	if (sa->life.has_soft_msgs)
+		jadd(o, "soft_msgs", json_object_new_uint64(sa->life.soft_msgs));
+	if (sa->life.has_hard_msgs)
+		jadd(o, "hard_msgs", json_object_new_uint64(sa->life.hard_msgs));
+	if (sa->life.has_grace)
+		jadd(o, "grace", json_object_new_int64(sa->life.grace));
 	if (stats) {
 		struct json_object *s = json_object_new_object();
 
@@ -254,6 +404,48 @@ struct json_object *ctl_json_policy(const struct mihsec_policy_info *pi)
 	jadd(o, "policy", jname(ctl_policy_name(pi->policy)));
 	jadd(o, "port", json_object_new_int(pi->port));
 	jadd(o, "sa_count", json_object_new_int64(pi->sa_count));
+	if (pi->has_exempt)
+		jadd(o, "exempt", jmids(&pi->exempt));
+	if (pi->has_exempt_uir)
+		jadd(o, "exempt_uir", jmids(&pi->exempt_uir));
+	if (pi->has_event_rate)
+		jadd(o, "event_rate", json_object_new_int64(pi->event_rate));
+	if (pi->has_event_burst)
+		jadd(o, "event_burst", json_object_new_int64(pi->event_burst));
+	return o;
+}
+
+struct json_object *ctl_json_event(const struct mihsec_event_info *ev,
+				   long long when, long usec)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[CTL_ID_ESC_LEN(MIHSEC_MIHF_ID_MAX)];
+
+	if (!o)
+		return NULL;
+	time_str(when, usec, buf, sizeof(buf));
+	jadd(o, "time", json_object_new_string(buf));
+	jadd(o, "event", jname(ctl_event_name(ev->type)));
+	jadd(o, "type", json_object_new_int(ev->type));
+	if (ev->has_addr) {
+		addr_str(ev, buf, sizeof(buf));
+		jadd(o, "addr", json_object_new_string(buf));
+	}
+	if (ev->has_peer_id)
+		jadd(o, "peer", jid(ev->peer_id, ev->peer_id_len));
+	if (ev->has_local_id)
+		jadd(o, "local", jid(ev->local_id, ev->local_id_len));
+	if (ev->has_keyid) {
+		mihsec_hex_encode(ev->keyid, MIHSEC_KEYID_LEN, buf);
+		jadd(o, "keyid", json_object_new_string(buf));
+	}
+	if (ev->has_index)
+		jadd(o, "sa", json_object_new_int64(ev->index));
+	if (ev->has_mid) {
+		jadd(o, "mid", json_object_new_int(ev->mid));
+		jadd(o, "msg", json_object_new_string(
+			     mihmsg_name(ev->mid, buf, sizeof(buf))));
+	}
 	return o;
 }
 

@@ -38,6 +38,19 @@ struct json_object *ctl_json_sa(const struct mihsec_sa_info *sa, bool stats);
 struct json_object *ctl_json_policy(const struct mihsec_policy_info *pi);
 struct json_object *ctl_json_stats(const uint64_t stats[MIHSEC_STAT_MAX + 1]);
 
+/* Event names as in the uapi comments ("auth-fail"), or NULL */
+const char *ctl_event_name(uint8_t type);
+
+/*
+ * One monitor line for @ev received at @when (seconds since the epoch)
+ * and @usec, and its JSON object; the time is printed as local time,
+ * "2026-11-24T18:20:01.123456", in both.
+ */
+void ctl_print_event(FILE *f, const struct mihsec_event_info *ev,
+		     long long when, long usec);
+struct json_object *ctl_json_event(const struct mihsec_event_info *ev,
+				   long long when, long usec);
+
 /* Print @obj on one line, then a newline; returns 0 or -1 (out of memory) */
 int ctl_json_print(FILE *f, struct json_object *obj);
 

@@ -1220,8 +1220,19 @@ int mihsec_nl_wait(struct mihsec_nl *nl, int timeout_ms,
 	struct timespec ts, *tsp = NULL;
 	int rc;
 
-	if (nl->io)
-		return nl->io->poll ? nl->io->poll(nl->io->arg, timeout_ms) : 1;
+	if (nl->io) {
+		sigset_t saved;
+
+		if (!nl->io->poll)
+			return 1;
+		/* like ppoll(): signals @sigmask lets through arrive now */
+		if (sigmask)
+			sigprocmask(SIG_SETMASK, sigmask, &saved);
+		rc = nl->io->poll(nl->io->arg, timeout_ms);
+		if (sigmask)
+			sigprocmask(SIG_SETMASK, &saved, NULL);
+		return rc;
+	}
 	if (timeout_ms >= 0) {
 		ts.tv_sec = timeout_ms / 1000;
 		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;

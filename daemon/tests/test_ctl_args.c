@@ -584,13 +584,15 @@ TEST_F(parse, policy)
 	for (int i = 0; i < 3; i++) {
 		ASSERT_EQ(CTL_EXIT_OK, P("policy", "set", pol[i].s));
 		EXPECT_EQ(CTL_OP_POLICY_SET, (int)self->a.op);
-		EXPECT_EQ(pol[i].v, self->a.policy);
+		EXPECT_EQ(pol[i].v, self->a.pol.policy);
+		EXPECT_TRUE(self->a.pol.has_policy);
+		EXPECT_FALSE(self->a.pol.has_exempt);
 	}
-	EXPECT_USAGE("policy set: 'required' is not off, optional or require",
+	EXPECT_USAGE("policy set: 'required' is not off, optional, require, exempt",
 		     P("policy", "set", "required"));
 	EXPECT_USAGE("policy set: '2' is not", P("policy", "set", "2"));
 	EXPECT_USAGE("policy set: missing policy", P("policy", "set"));
-	EXPECT_USAGE("policy set: unexpected argument 'now'",
+	EXPECT_USAGE("policy set: 'now' is not off",
 		     P("policy", "set", "off", "now"));
 	EXPECT_USAGE("policy show: unexpected argument 'x'",
 		     P("policy", "show", "x"));
@@ -695,7 +697,12 @@ TEST_F(parse, help_texts_cover_the_command_line)
 		"rx-key-file PATH|-", "tx-salt HEX8", "rx-salt HEX8",
 		"replay-window N", "sa del rx-keyid HEX16", "sa del peer ID",
 		"sa show [rx-keyid HEX16] [-s]", "sa flush", "policy [show]",
-		"policy set off|optional|require", "stats", "--json",
+		"policy set [off|optional|require]", "exempt MSGS|none",
+		"exempt-uir MSGS|none", "event-rate N", "event-burst N",
+		"allow MSGS|none", "soft-secs N", "hard-secs N", "soft-msgs N",
+		"hard-msgs N", "grace SECS", "monitor [count N] [timeout SECS]",
+		"MIH_Get_Information", ".request, .response or .indication",
+		"0x4401", "stats", "--json",
 		"--version", "Exit status: 0", "1 the kernel refused",
 		"2 usage error", "3 the mihsec kernel",
 	};
@@ -705,6 +712,212 @@ TEST_F(parse, help_texts_cover_the_command_line)
 		}
 	}
 	free(buf);
+}
+
+TEST_F(parse, sa_add_allow)
+{
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, NULL, NULL,));
+	EXPECT_FALSE(self->a.sa.has_allow);	/* absent: allow all */
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "allow",
+				      "MIH_Get_Information,MIH_Link_Up",));
+	EXPECT_TRUE(self->a.sa.has_allow);
+	ASSERT_EQ(3, self->a.sa.allow.n);
+	EXPECT_EQ(0x4401, self->a.sa.allow.mids[0]);
+	EXPECT_EQ(0x4801, self->a.sa.allow.mids[1]);
+	EXPECT_EQ(0x2c02, self->a.sa.allow.mids[2]);
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "allow",
+				      "MIH_Get_Information.response,0x1401",));
+	ASSERT_EQ(2, self->a.sa.allow.n);
+	EXPECT_EQ(0x4801, self->a.sa.allow.mids[0]);
+	EXPECT_EQ(0x1401, self->a.sa.allow.mids[1]);
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "allow", "none",));
+	EXPECT_TRUE(self->a.sa.has_allow);
+	EXPECT_EQ(0, self->a.sa.allow.n);
+
+	EXPECT_USAGE("sa add: allow: 'MIH_Link_Upp' is not an 802.21 message",
+		     SA_ADD(-1, "allow", "MIH_Link_Up,MIH_Link_Upp",));
+	EXPECT_USAGE("allow: 'mih_link_up' is not", SA_ADD(-1, "allow",
+							    "mih_link_up",));
+	EXPECT_USAGE("allow: 'MIH_Link_Up.request' is not",
+		     SA_ADD(-1, "allow", "MIH_Link_Up.request",));
+	EXPECT_USAGE("allow: '0x10000' is not", SA_ADD(-1, "allow",
+							"0x10000",));
+	EXPECT_USAGE("allow: empty item in 'MIH_Link_Up,'",
+		     SA_ADD(-1, "allow", "MIH_Link_Up,",));
+	EXPECT_USAGE("allow: empty item", SA_ADD(-1, "allow", "",));
+	EXPECT_USAGE("allow: 'None' is not", SA_ADD(-1, "allow", "None",));
+	EXPECT_USAGE("'allow' given twice",
+		     SA_ADD(-1, "allow", "none", "allow", "MIH_Link_Up",));
+	EXPECT_USAGE("'allow' needs a value", SA_ADD(-1, "allow", NULL,));
+}
+
+TEST_F(parse, sa_add_allow_limit)
+{
+	/* 256 distinct MIDs fit, 257 do not */
+	char list[8 * 300];
+	size_t n = 0;
+
+	for (int i = 0; i < 256; i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s0x%x",
+				      i ? "," : "", 0x3000 + i);
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "allow", list,));
+	EXPECT_EQ(256, self->a.sa.allow.n);
+	/* a duplicate does not count */
+	snprintf(list + n, sizeof(list) - n, ",0x3000");
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "allow", list,));
+	snprintf(list + n, sizeof(list) - n, ",0x4000");
+	EXPECT_USAGE("allow: more than 256 messages",
+		     SA_ADD(-1, "allow", list,));
+}
+
+TEST_F(parse, sa_add_lifetimes)
+{
+	static const char *const kws[] = {
+		"soft-secs", "hard-secs", "soft-msgs", "hard-msgs", "grace",
+	};
+	struct mihsec_sa_life *l = &self->a.sa.life;
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, NULL, NULL,));
+	EXPECT_FALSE(l->has_soft_secs || l->has_hard_secs ||
+		     l->has_soft_msgs || l->has_hard_msgs || l->has_grace);
+
+	ASSERT_EQ(CTL_EXIT_OK,
+		  SA_ADD(-1, "soft-secs", "3000", "hard-secs", "4294967295",
+			 "soft-msgs", "0", "hard-msgs",
+			 "18446744073709551615", "grace", "3600",));
+	EXPECT_TRUE(l->has_soft_secs && l->has_hard_secs &&
+		    l->has_soft_msgs && l->has_hard_msgs && l->has_grace);
+	EXPECT_EQ(3000, (int)l->soft_secs);
+	EXPECT_EQ(4294967295U, l->hard_secs);
+	EXPECT_EQ(0, (int)l->soft_msgs);
+	EXPECT_EQ(18446744073709551615ULL, l->hard_msgs);
+	EXPECT_EQ(3600, (int)l->grace);
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "grace", "0",));
+	EXPECT_TRUE(l->has_grace);
+	EXPECT_EQ(0, (int)l->grace);
+	EXPECT_FALSE(l->has_soft_secs);
+
+	EXPECT_USAGE("hard-secs: 4294967296 is out of range",
+		     SA_ADD(-1, "hard-secs", "4294967296",));
+	EXPECT_USAGE("hard-msgs: 18446744073709551616 is out of range",
+		     SA_ADD(-1, "hard-msgs", "18446744073709551616",));
+	EXPECT_USAGE("grace: 3601 is out of range (0 to 3600)",
+		     SA_ADD(-1, "grace", "3601",));
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "%s: '-1' is not a number",
+			 kws[i]);
+		EXPECT_USAGE(want, SA_ADD(-1, kws[i], "-1",));
+		snprintf(want, sizeof(want), "%s: '10s' is not a number",
+			 kws[i]);
+		EXPECT_USAGE(want, SA_ADD(-1, kws[i], "10s",));
+		snprintf(want, sizeof(want), "%s: '' is not a number", kws[i]);
+		EXPECT_USAGE(want, SA_ADD(-1, kws[i], "",));
+		snprintf(want, sizeof(want), "'%s' given twice", kws[i]);
+		EXPECT_USAGE(want, SA_ADD(-1, kws[i], "1", kws[i], "2",));
+		snprintf(want, sizeof(want), "'%s' needs a value", kws[i]);
+		EXPECT_USAGE(want, SA_ADD(-1, kws[i], NULL,));
+	}
+}
+
+TEST_F(parse, policy_set_items)
+{
+	struct mihsec_policy_cfg *pc = &self->a.pol;
+
+	ASSERT_EQ(CTL_EXIT_OK, P("policy", "set", "exempt",
+				 "MIH_Capability_Discover", "exempt-uir",
+				 "MIH_Get_Information.request", "event-rate",
+				 "0", "event-burst", "10000", "require"));
+	EXPECT_TRUE(pc->has_policy);
+	EXPECT_EQ(MIHSEC_POLICY_REQUIRE, pc->policy);
+	EXPECT_TRUE(pc->has_exempt);
+	ASSERT_EQ(2, pc->exempt.n);
+	EXPECT_EQ(0x1401, pc->exempt.mids[0]);
+	EXPECT_EQ(0x1801, pc->exempt.mids[1]);
+	EXPECT_TRUE(pc->has_exempt_uir);
+	ASSERT_EQ(1, pc->exempt_uir.n);
+	EXPECT_EQ(0x4401, pc->exempt_uir.mids[0]);
+	EXPECT_TRUE(pc->has_event_rate);
+	EXPECT_EQ(0, (int)pc->event_rate);
+	EXPECT_TRUE(pc->has_event_burst);
+	EXPECT_EQ(10000, (int)pc->event_burst);
+
+	/* one item alone; none = empty list */
+	ASSERT_EQ(CTL_EXIT_OK, P("policy", "set", "exempt", "none"));
+	EXPECT_FALSE(pc->has_policy);
+	EXPECT_TRUE(pc->has_exempt);
+	EXPECT_EQ(0, pc->exempt.n);
+	EXPECT_FALSE(pc->has_exempt_uir || pc->has_event_rate ||
+		     pc->has_event_burst);
+	ASSERT_EQ(CTL_EXIT_OK, P("policy", "set", "event-burst", "1"));
+	EXPECT_TRUE(pc->has_event_burst);
+	EXPECT_FALSE(pc->has_policy || pc->has_exempt);
+
+	EXPECT_USAGE("policy set: policy given twice",
+		     P("policy", "set", "off", "require"));
+	EXPECT_USAGE("'exempt' given twice",
+		     P("policy", "set", "exempt", "none", "exempt", "none"));
+	EXPECT_USAGE("'exempt-uir' given twice",
+		     P("policy", "set", "exempt-uir", "none", "exempt-uir",
+		       "none"));
+	EXPECT_USAGE("'event-rate' given twice",
+		     P("policy", "set", "event-rate", "1", "event-rate", "1"));
+	EXPECT_USAGE("'event-burst' given twice",
+		     P("policy", "set", "event-burst", "1", "event-burst",
+		       "1"));
+	EXPECT_USAGE("event-rate: 10001 is out of range (0 to 10000)",
+		     P("policy", "set", "event-rate", "10001"));
+	EXPECT_USAGE("event-burst: 0 is out of range (1 to 10000)",
+		     P("policy", "set", "event-burst", "0"));
+	EXPECT_USAGE("event-burst: 10001 is out of range",
+		     P("policy", "set", "event-burst", "10001"));
+	EXPECT_USAGE("exempt: 'MIH_Nothing' is not an 802.21 message",
+		     P("policy", "set", "exempt", "MIH_Nothing"));
+	EXPECT_USAGE("exempt-uir: 'x' is not",
+		     P("policy", "set", "exempt-uir", "x"));
+	EXPECT_USAGE("'exempt' needs a value", P("policy", "set", "exempt"));
+	EXPECT_USAGE("'event-rate' needs a value",
+		     P("policy", "set", "event-rate"));
+}
+
+TEST_F(parse, monitor)
+{
+	ASSERT_EQ(CTL_EXIT_OK, P("monitor"));
+	EXPECT_EQ(CTL_OP_MONITOR, (int)self->a.op);
+	EXPECT_EQ(0, (int)self->a.mon_count);
+	EXPECT_FALSE(self->a.has_mon_timeout);
+	ASSERT_EQ(CTL_EXIT_OK, P("-j", "monitor", "count", "3", "timeout",
+				 "0"));
+	EXPECT_TRUE(self->a.json);
+	EXPECT_EQ(3, (int)self->a.mon_count);
+	EXPECT_TRUE(self->a.has_mon_timeout);
+	EXPECT_EQ(0, (int)self->a.mon_timeout);
+	ASSERT_EQ(CTL_EXIT_OK, P("monitor", "timeout", "2000000"));
+	EXPECT_EQ(2000000, (int)self->a.mon_timeout);
+	ASSERT_EQ(CTL_EXIT_OK, P("monitor", "help"));
+	EXPECT_EQ(CTL_OP_HELP, (int)self->a.op);
+	EXPECT_EQ(CTL_TOPIC_MONITOR, (int)self->a.topic);
+	ASSERT_EQ(CTL_EXIT_OK, P("help", "monitor"));
+	EXPECT_EQ(CTL_TOPIC_MONITOR, (int)self->a.topic);
+
+	EXPECT_USAGE("monitor: count: 0 is out of range",
+		     P("monitor", "count", "0"));
+	EXPECT_USAGE("monitor: timeout: 2000001 is out of range",
+		     P("monitor", "timeout", "2000001"));
+	EXPECT_USAGE("monitor: 'count' given twice",
+		     P("monitor", "count", "1", "count", "2"));
+	EXPECT_USAGE("monitor: 'timeout' given twice",
+		     P("monitor", "timeout", "1", "timeout", "2"));
+	EXPECT_USAGE("monitor: 'count' needs a value", P("monitor", "count"));
+	EXPECT_USAGE("monitor: unknown keyword 'forever'",
+		     P("monitor", "forever"));
+	EXPECT_USAGE("monitor: timeout: '1.5' is not a number",
+		     P("monitor", "timeout", "1.5"));
 }
 
 TEST_F(parse, names)

@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/netlink.h>
 #include <netlink/attr.h>
@@ -49,6 +51,7 @@ struct fake {
 	char joined[32];		/* multicast group joined */
 	int join_err;
 	int npolls, last_timeout;
+	int idle_signal;
 };
 
 static inline struct nlmsghdr *fake_req(struct fake *f, int i)
@@ -400,14 +403,27 @@ static inline int fake_io_join(void *arg, const char *group)
 	return 0;
 }
 
-/* Readable while something is queued; else "timed out" at once */
+/*
+ * Readable while something is queued.  Else: raise idle_signal (if set;
+ * the signal arrives while mihsec_nl_wait() lets it through) and report
+ * -EINTR, or sleep up to 20 ms and report a time-out.
+ */
 static inline int fake_io_poll(void *arg, int timeout_ms)
 {
 	struct fake *f = arg;
 
 	f->last_timeout = timeout_ms;
 	f->npolls++;
-	return f->qhead < f->qtail;
+	if (f->qhead < f->qtail)
+		return 1;
+	if (f->idle_signal) {
+		raise(f->idle_signal);
+		return -EINTR;
+	}
+	if (timeout_ms != 0)
+		usleep(1000 * (timeout_ms < 0 || timeout_ms > 20 ? 20 :
+			       timeout_ms));
+	return 0;
 }
 
 static inline void fake_init(struct fake *f, fake_handler h, void *priv)

@@ -664,7 +664,8 @@ TEST_F(prog, help_and_version)
 	EXPECT_NE(NULL, strstr(self->out, "Exit status"));
 	EXPECT_STREQ("", self->err);
 	EXPECT_EQ(CTL_EXIT_OK, RUN("policy", "help"));
-	EXPECT_NE(NULL, strstr(self->out, "policy set off|optional|require"));
+	EXPECT_NE(NULL, strstr(self->out, "policy set [off|optional|require]"));
+	EXPECT_NE(NULL, strstr(self->out, "MIH_Get_Information"));
 	EXPECT_EQ(NULL, strstr(self->out, "sa add"));
 	EXPECT_EQ(CTL_EXIT_OK, RUN("--version"));
 	EXPECT_STREQ("mihsecctl " MIHSECCTL_VERSION
