@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -96,6 +97,36 @@ TEST(sa_text)
 	free(s);
 }
 
+TEST(sa_text_optional)
+{
+	struct mihsec_sa_info sa;
+	char *s;
+
+	fake_sa_info(&sa, 2);
+	fake_sa_life(&sa);
+	sa.allow.mids[2] = 0x2c04;	/* no such message: printed as MID */
+	s = capture(print_sa_plain, &sa);
+	EXPECT_STREQ("sa 102 local local-2 peer peer-2\n"
+		     "\trole mmt suite aes128-gcm encrypt on replay-window 1024\n"
+		     "\ttx-keyid 2021222324252627 rx-keyid a0a1a2a3a4a5a6a7\n"
+		     "\ttx-seq 2000001 rx-seq 2000002 age 120s\n"
+		     "\tallow MIH_Get_Information.request,"
+		     "MIH_Get_Information.response,0x2c04\n"
+		     "\tlifetime soft-secs 3000 hard-secs 3600"
+		     " soft-msgs 1099511627776 hard-msgs 1099511627781"
+		     " grace 30\n", s);
+	free(s);
+
+	/* allow none; only some lifetimes reported */
+	sa.allow.n = 0;
+	sa.life.has_soft_secs = sa.life.has_soft_msgs = false;
+	sa.life.has_hard_msgs = false;
+	s = capture(print_sa_plain, &sa);
+	EXPECT_NE(NULL, strstr(s, "\tallow none\n"
+				  "\tlifetime hard-secs 3600 grace 30\n"));
+	free(s);
+}
+
 static void print_stats(FILE *f, const void *arg)
 {
 	ctl_print_stats(f, arg);
@@ -153,6 +184,94 @@ TEST(policy_text)
 	free(s);
 }
 
+TEST(policy_text_optional)
+{
+	struct mihsec_policy_info pi;
+	char *s;
+
+	fake_policy_defaults(&pi);
+	s = capture(print_policy, &pi);
+	EXPECT_STREQ("policy optional\nport 4551\nsa-count 2\n"
+		     "exempt MIH_Capability_Discover.request,"
+		     "MIH_Capability_Discover.response\n"
+		     "exempt-uir MIH_Get_Information.request\n"
+		     "event-rate 100\nevent-burst 100\n", s);
+	free(s);
+	pi.exempt.n = 0;
+	pi.has_exempt_uir = false;
+	pi.has_event_burst = false;
+	s = capture(print_policy, &pi);
+	EXPECT_STREQ("policy optional\nport 4551\nsa-count 2\n"
+		     "exempt none\nevent-rate 100\n", s);
+	free(s);
+}
+
+struct ev_at {
+	const struct mihsec_event_info *ev;
+	long long when;
+	long usec;
+};
+
+static void print_event(FILE *f, const void *arg)
+{
+	const struct ev_at *e = arg;
+
+	ctl_print_event(f, e->ev, e->when, e->usec);
+}
+
+TEST(event_names)
+{
+	static const char *const names[] = {
+		"no-sa", "unknown-key", "auth-fail", "replay", "denied",
+		"sa-soft-expired", "sa-expired", "seq-exhausted",
+	};
+
+	ASSERT_EQ(MIHSEC_EV_MAX, (int)(sizeof(names) / sizeof(names[0])));
+	for (int i = 1; i <= MIHSEC_EV_MAX; i++)
+		EXPECT_STREQ(names[i - 1], ctl_event_name((uint8_t)i));
+	EXPECT_EQ(NULL, ctl_event_name(0));
+	EXPECT_EQ(NULL, ctl_event_name(MIHSEC_EV_MAX + 1));
+}
+
+TEST(event_text)
+{
+	struct mihsec_event_info ev;
+	struct ev_at at = { &ev, 1795550401LL, 7 };	/* 2026-11-24 */
+	char *s;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fake_event_info(&ev, MIHSEC_EV_AUTH_FAIL);
+	s = capture(print_event, &at);
+	EXPECT_STREQ("2026-11-24T20:00:01.000007 auth-fail addr 192.0.2.1"
+		     " peer peer-3 local local-3 keyid 3031323334353637"
+		     " sa 103 msg MIH_Get_Information.request\n", s);
+	free(s);
+
+	fake_event_info(&ev, 6);		/* IPv6 */
+	ev.type = MIHSEC_EV_DENIED;
+	ev.peer_id[0] = ' ';
+	ev.mid = 0x2c02;
+	s = capture(print_event, &at);
+	EXPECT_STREQ("2026-11-24T20:00:01.000007 denied addr 2001:db8::7"
+		     " peer \\x20eer-6 local local-6 keyid 6061626364656667"
+		     " sa 106 msg MIH_Link_Up.indication\n", s);
+	free(s);
+
+	/* only the type, and one this program does not know */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MIHSEC_EV_NO_SA;
+	s = capture(print_event, &at);
+	EXPECT_STREQ("2026-11-24T20:00:01.000007 no-sa\n", s);
+	free(s);
+	ev.type = 200;
+	ev.has_mid = true;
+	ev.mid = 0x4001;
+	s = capture(print_event, &at);
+	EXPECT_STREQ("2026-11-24T20:00:01.000007 200 msg 0x4001\n", s);
+	free(s);
+}
+
 static struct json_object *reparse(struct json_object *o)
 {
 	char *buf = NULL;
@@ -181,6 +300,124 @@ static struct json_object *get(struct json_object *o, const char *k,
 	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
 		return NULL;
 	return v;
+}
+
+static const char *jstr_at(struct json_object *arr, size_t i)
+{
+	struct json_object *v = json_object_array_get_idx(arr, i);
+
+	return v && json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
+}
+
+TEST(sa_json_optional)
+{
+	struct mihsec_sa_info sa;
+	struct json_object *o, *a;
+
+	fake_sa_info(&sa, 2);
+	o = reparse(ctl_json_sa(&sa, false));
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(NULL, get(o, "allow", json_type_array));
+	EXPECT_EQ(NULL, get(o, "soft_secs", json_type_int));
+	EXPECT_EQ(NULL, get(o, "grace", json_type_int));
+	json_object_put(o);
+
+	fake_sa_life(&sa);
+	o = reparse(ctl_json_sa(&sa, false));
+	ASSERT_NE(NULL, o);
+	a = get(o, "allow", json_type_array);
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(3, (int)json_object_array_length(a));
+	EXPECT_STREQ("MIH_Get_Information.request", jstr_at(a, 0));
+	EXPECT_STREQ("MIH_Get_Information.response", jstr_at(a, 1));
+	EXPECT_STREQ("MIH_Link_Up.indication", jstr_at(a, 2));
+	EXPECT_EQ(3000, json_object_get_int(get(o, "soft_secs", json_type_int)));
+	EXPECT_EQ(3600, json_object_get_int(get(o, "hard_secs", json_type_int)));
+	EXPECT_EQ(1ULL << 40, json_object_get_uint64(get(o, "soft_msgs",
+							 json_type_int)));
+	EXPECT_EQ((1ULL << 40) + 5, json_object_get_uint64(
+			  get(o, "hard_msgs", json_type_int)));
+	EXPECT_EQ(30, json_object_get_int(get(o, "grace", json_type_int)));
+	json_object_put(o);
+
+	sa.allow.n = 0;
+	o = reparse(ctl_json_sa(&sa, false));
+	ASSERT_NE(NULL, o);
+	a = get(o, "allow", json_type_array);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(0, (int)json_object_array_length(a));
+	json_object_put(o);
+}
+
+TEST(policy_json_optional)
+{
+	struct mihsec_policy_info pi;
+	struct json_object *o, *a;
+
+	fake_policy_defaults(&pi);
+	o = reparse(ctl_json_policy(&pi));
+	ASSERT_NE(NULL, o);
+	a = get(o, "exempt", json_type_array);
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(2, (int)json_object_array_length(a));
+	EXPECT_STREQ("MIH_Capability_Discover.request", jstr_at(a, 0));
+	EXPECT_STREQ("MIH_Capability_Discover.response", jstr_at(a, 1));
+	a = get(o, "exempt_uir", json_type_array);
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(1, (int)json_object_array_length(a));
+	EXPECT_STREQ("MIH_Get_Information.request", jstr_at(a, 0));
+	EXPECT_EQ(100, json_object_get_int(get(o, "event_rate",
+					       json_type_int)));
+	EXPECT_EQ(100, json_object_get_int(get(o, "event_burst",
+					       json_type_int)));
+	json_object_put(o);
+}
+
+TEST(event_json)
+{
+	struct mihsec_event_info ev;
+	struct json_object *o;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fake_event_info(&ev, MIHSEC_EV_REPLAY);
+	ev.local_id[1] = 0x01;
+	o = reparse(ctl_json_event(&ev, 1795550401LL, 123456));
+	ASSERT_NE(NULL, o);
+	EXPECT_STREQ("2026-11-24T20:00:01.123456",
+		     json_object_get_string(get(o, "time", json_type_string)));
+	EXPECT_STREQ("replay", json_object_get_string(
+			     get(o, "event", json_type_string)));
+	EXPECT_EQ(MIHSEC_EV_REPLAY, json_object_get_int(get(o, "type",
+							    json_type_int)));
+	EXPECT_STREQ("2001:db8::7", json_object_get_string(
+			     get(o, "addr", json_type_string)));
+	EXPECT_STREQ("peer-4", json_object_get_string(
+			     get(o, "peer", json_type_string)));
+	EXPECT_STREQ("l\\x01cal-4", json_object_get_string(
+			     get(o, "local", json_type_string)));
+	EXPECT_STREQ("4041424344454647", json_object_get_string(
+			     get(o, "keyid", json_type_string)));
+	EXPECT_EQ(104, json_object_get_int(get(o, "sa", json_type_int)));
+	EXPECT_EQ(0x4401, json_object_get_int(get(o, "mid", json_type_int)));
+	EXPECT_STREQ("MIH_Get_Information.request", json_object_get_string(
+			     get(o, "msg", json_type_string)));
+	json_object_put(o);
+
+	/* absent attributes are absent keys */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MIHSEC_EV_SEQ_EXHAUSTED;
+	o = reparse(ctl_json_event(&ev, 0, 0));
+	ASSERT_NE(NULL, o);
+	EXPECT_STREQ("seq-exhausted", json_object_get_string(
+			     get(o, "event", json_type_string)));
+	EXPECT_EQ(NULL, get(o, "addr", json_type_string));
+	EXPECT_EQ(NULL, get(o, "peer", json_type_string));
+	EXPECT_EQ(NULL, get(o, "keyid", json_type_string));
+	EXPECT_EQ(NULL, get(o, "sa", json_type_int));
+	EXPECT_EQ(NULL, get(o, "msg", json_type_string));
+	json_object_put(o);
 }
 
 TEST(sa_json)
