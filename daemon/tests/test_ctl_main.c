@@ -740,6 +740,263 @@ TEST_F(prog, policy_show_and_set)
 	EXPECT_EQ(MIHSEC_POLICY_REQUIRE, nla_get_u8(tb[MIHSEC_A_POLICY]));
 }
 
+/* The fake kernel with the issue-3 attributes in its replies */
+static void h_kernel3(struct fake *f, struct nlmsghdr *req)
+{
+	struct genlmsghdr *g = nlmsg_data(req);
+	struct mihsec_policy_info pi;
+	struct mihsec_sa_info sa;
+
+	switch (g->cmd) {
+	case MIHSEC_CMD_POLICY_GET:
+		fake_policy_defaults(&pi);
+		fake_send1(f, fake_policy_info(req, &pi));
+		fake_ack(f, req);
+		return;
+	case MIHSEC_CMD_SA_GET:
+		fake_sa_info(&sa, 1);
+		fake_sa_life(&sa);
+		fake_send1(f, fake_sa(req, 0, &sa, -1));
+		fake_ack(f, req);
+		return;
+	default:
+		h_kernel(f, req);
+	}
+}
+
+TEST_F(prog, policy_set_items_and_show)
+{
+	struct nlattr *tb[MIHSEC_A_MAX + 1], *a;
+	int rem, n = 0;
+
+	self->f.on_req = h_kernel3;
+	ASSERT_EQ(CTL_EXIT_OK, RUN("policy"));
+	EXPECT_STREQ("policy optional\nport 4551\nsa-count 2\n"
+		     "exempt MIH_Capability_Discover.request,"
+		     "MIH_Capability_Discover.response\n"
+		     "exempt-uir MIH_Get_Information.request\n"
+		     "event-rate 100\nevent-burst 100\n", self->out);
+
+	ASSERT_EQ(CTL_EXIT_OK, RUN("policy", "set", "exempt",
+				   "MIH_Register,MIH_Link_Up", "event-rate",
+				   "5"));
+	EXPECT_STREQ("", self->out);
+	EXPECT_STREQ("", self->err);
+	ASSERT_EQ(2, self->f.nreq);
+	EXPECT_EQ(MIHSEC_CMD_POLICY_SET, fake_cmd(&self->f, 1));
+	ASSERT_EQ(0, genlmsg_parse(fake_req(&self->f, 1), 0, tb, MIHSEC_A_MAX,
+				   NULL));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_POLICY]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_EXEMPT_UIR]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_EVENT_BURST]);
+	EXPECT_EQ(5, (int)nla_get_u32(tb[MIHSEC_A_EVENT_RATE]));
+	ASSERT_NE(NULL, tb[MIHSEC_A_EXEMPT]);
+	nla_for_each_nested(a, tb[MIHSEC_A_EXEMPT], rem) {
+		static const uint16_t want[] = { 0x1402, 0x1802, 0x2c02 };
+
+		ASSERT_LT(n, 3);
+		EXPECT_EQ(MIHSEC_MID_ENTRY, nla_type(a));
+		EXPECT_EQ(want[n], nla_get_u16(a));
+		n++;
+	}
+	EXPECT_EQ(3, n);
+}
+
+TEST_F(prog, sa_add_allow_and_show)
+{
+	struct nlattr *tb[MIHSEC_A_MAX + 1];
+
+	self->f.on_req = h_kernel3;
+	ASSERT_EQ(CTL_EXIT_OK,
+		  RUN(SA_ADD_BASE, "rx-keyid", "1111111111111111", "tx-key",
+		      "000102030405060708090a0b0c0d0e0f", "rx-key",
+		      "101112131415161718191a1b1c1d1e1f", "allow", "none",
+		      "hard-msgs", "1000", "grace", "5"));
+	EXPECT_STREQ("", self->err);
+	ASSERT_EQ(0, genlmsg_parse(fake_req(&self->f, 0), 0, tb, MIHSEC_A_MAX,
+				   NULL));
+	ASSERT_NE(NULL, tb[MIHSEC_A_SA_ALLOW]);
+	EXPECT_EQ(0, nla_len(tb[MIHSEC_A_SA_ALLOW]));
+	EXPECT_EQ(1000, (int)nla_get_u64(tb[MIHSEC_A_SA_HARD_MSGS]));
+	EXPECT_EQ(5, (int)nla_get_u32(tb[MIHSEC_A_SA_GRACE]));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_SOFT_SECS]);
+
+	/* no allow keyword: no attribute (allow all) */
+	ASSERT_EQ(CTL_EXIT_OK,
+		  RUN(SA_ADD_BASE, "rx-keyid", "1111111111111112", "tx-key",
+		      "000102030405060708090a0b0c0d0e0f", "rx-key",
+		      "101112131415161718191a1b1c1d1e1f"));
+	ASSERT_EQ(0, genlmsg_parse(fake_req(&self->f, 1), 0, tb, MIHSEC_A_MAX,
+				   NULL));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_ALLOW]);
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_GRACE]);
+
+	ASSERT_EQ(CTL_EXIT_OK, RUN("sa", "show", "rx-keyid",
+				   "9091929394959697"));
+	EXPECT_NE(NULL, strstr(self->out,
+			       "\tallow MIH_Get_Information.request,"
+			       "MIH_Get_Information.response,"
+			       "MIH_Link_Up.indication\n"
+			       "\tlifetime soft-secs 3000 hard-secs 3600"));
+}
+
+/* ---- monitor ---- */
+
+static void queue_events(struct fake *f, int n)
+{
+	struct mihsec_event_info ev;
+
+	for (int i = 1; i <= n; i++) {
+		fake_event_info(&ev, i);
+		fake_send1(f, fake_event(&ev));
+	}
+}
+
+/* Lines of @s after the timestamp (first word) of each */
+static void strip_times(char *s)
+{
+	char *w = s, *r = s;
+
+	while (*r) {
+		char *sp = strchr(r, ' '), *nl = strchr(r, '\n');
+
+		if (!sp || !nl || sp > nl)
+			break;
+		r = sp + 1;
+		memmove(w, r, (size_t)(nl - r + 1));
+		w += nl - r + 1;
+		r = nl + 1;
+	}
+	*w = '\0';
+}
+
+TEST_F(prog, monitor_count)
+{
+	queue_events(&self->f, 3);
+	ASSERT_EQ(CTL_EXIT_OK, RUN("monitor", "count", "2"));
+	EXPECT_STREQ("", self->err);
+	EXPECT_STREQ("events", self->f.joined);
+	EXPECT_EQ(0, self->f.nreq);	/* nothing sent to the kernel */
+	EXPECT_EQ(-1, self->f.last_timeout);
+	strip_times(self->out);
+	EXPECT_STREQ("no-sa addr 192.0.2.1 peer peer-1 local local-1"
+		     " keyid 1011121314151617 sa 101"
+		     " msg MIH_Get_Information.request\n"
+		     "unknown-key addr 2001:db8::7 peer peer-2 local local-2"
+		     " keyid 2021222324252627 sa 102"
+		     " msg MIH_Get_Information.request\n", self->out);
+	/* the third is still queued */
+	EXPECT_EQ(1, self->f.qtail - self->f.qhead);
+}
+
+TEST_F(prog, monitor_count_within_one_datagram)
+{
+	struct mihsec_event_info ev;
+
+	fake_event_info(&ev, MIHSEC_EV_REPLAY);
+	for (int i = 0; i < 3; i++)
+		fake_add(&self->f, fake_event(&ev));
+	fake_flush(&self->f);
+	ASSERT_EQ(CTL_EXIT_OK, RUN("monitor", "count", "2"));
+	strip_times(self->out);
+	EXPECT_STREQ("replay addr 2001:db8::7 peer peer-4 local local-4"
+		     " keyid 4041424344454647 sa 104"
+		     " msg MIH_Get_Information.request\n"
+		     "replay addr 2001:db8::7 peer peer-4 local local-4"
+		     " keyid 4041424344454647 sa 104"
+		     " msg MIH_Get_Information.request\n", self->out);
+}
+
+TEST_F(prog, monitor_json_lines)
+{
+	char *line, *save = NULL;
+	int n = 0;
+
+	queue_events(&self->f, MIHSEC_EV_MAX);
+	ASSERT_EQ(CTL_EXIT_OK, RUN("-j", "monitor", "count", "8"));
+	for (line = strtok_r(self->out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+
+		n++;
+		ASSERT_NE(NULL, o);
+		EXPECT_STREQ(ctl_event_name((uint8_t)n),
+			     json_object_get_string(get(o, "event",
+							json_type_string)));
+		EXPECT_EQ(100 + n, json_object_get_int(get(o, "sa",
+							   json_type_int)));
+		json_object_put(o);
+	}
+	EXPECT_EQ(MIHSEC_EV_MAX, n);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+TEST_F(prog, monitor_timeout)
+{
+	queue_events(&self->f, 2);
+	/* timeout 0: done before reading anything */
+	ASSERT_EQ(CTL_EXIT_OK, RUN("monitor", "timeout", "0"));
+	EXPECT_STREQ("", self->out);
+	/* timeout 1: both events, then the (fake) wait runs out */
+	ASSERT_EQ(CTL_EXIT_OK, RUN("monitor", "timeout", "1"));
+	EXPECT_EQ(2, count_lines(self->out));
+	EXPECT_NE(NULL, strstr(self->out, " no-sa "));
+	EXPECT_NE(NULL, strstr(self->out, " unknown-key "));
+	EXPECT_GT(self->f.last_timeout, 0);
+	EXPECT_LE(self->f.last_timeout, 1000);
+	EXPECT_STREQ("", self->err);
+}
+
+TEST_F(prog, monitor_signals_exit_0)
+{
+	int sigs[] = { SIGTERM, SIGINT };
+
+	for (int i = 0; i < 2; i++) {
+		struct sigaction now;
+
+		queue_events(&self->f, 1);
+		self->f.idle_signal = sigs[i];
+		ASSERT_EQ(CTL_EXIT_OK, RUN("monitor"));
+		EXPECT_NE(NULL, strstr(self->out, " no-sa "));
+		EXPECT_STREQ("", self->err);
+		/* the previous disposition is back */
+		sigaction(sigs[i], NULL, &now);
+		EXPECT_EQ(SIG_DFL, now.sa_handler);
+	}
+}
+
+TEST_F(prog, monitor_errors)
+{
+	struct mihsec_event_info ev;
+
+	self->f.join_err = -EPERM;
+	EXPECT_EQ(CTL_EXIT_ERROR, RUN("monitor"));
+	EXPECT_NE(NULL, strstr(self->err, "mihsecctl: monitor: Operation not permitted"));
+
+	self->f.join_err = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MIHSEC_EV_NO_SA;
+	ev.has_addr = true;
+	ev.addr_len = 3;
+	fake_send1(&self->f, fake_event(&ev));
+	EXPECT_EQ(CTL_EXIT_ERROR, RUN("monitor", "count", "1"));
+	EXPECT_NE(NULL, strstr(self->err, "mihsecctl: monitor: Protocol error: malformed")) {
+		TH_LOG("stderr: %s", self->err);
+	}
+	EXPECT_STREQ("", self->out);
+
+	EXPECT_EQ(CTL_EXIT_USAGE, RUN("monitor", "count"));
+	EXPECT_NE(NULL, strstr(self->err, "Try 'mihsecctl monitor --help'"));
+}
+
 TEST_F(prog, sa_show_text_and_json)
 {
 	struct json_object *o;
