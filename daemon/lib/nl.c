@@ -1175,30 +1175,35 @@ static int seq_ok(struct nl_msg *msg, void *arg)
 
 int mihsec_nl_subscribe_events(struct mihsec_nl *nl)
 {
+	return mihsec_nl_subscribe_group(nl, MIHSEC_GENL_NAME,
+					 MIHSEC_GENL_MCGRP_EVENTS);
+}
+
+int mihsec_nl_subscribe_group(struct mihsec_nl *nl, const char *family,
+			      const char *group)
+{
 	int grp, rc;
 
 	nl->errmsg[0] = '\0';
 	if (nl->io) {
 		if (!nl->io->join)
 			return -EOPNOTSUPP;
-		rc = nl->io->join(nl->io->arg, MIHSEC_GENL_MCGRP_EVENTS);
+		rc = nl->io->join(nl->io->arg, group);
 		if (rc < 0)
 			return rc;
 	} else {
-		grp = genl_ctrl_resolve_grp(nl->sk, MIHSEC_GENL_NAME,
-					    MIHSEC_GENL_MCGRP_EVENTS);
+		grp = genl_ctrl_resolve_grp(nl->sk, family, group);
 		if (grp < 0) {
 			rc = -nle_to_errno(grp);
 			set_err(nl, "cannot resolve the multicast group "
-				"\"%s\": %s", MIHSEC_GENL_MCGRP_EVENTS,
+				"\"%s\" of \"%s\": %s", group, family,
 				nl_geterror(grp));
 			return rc;
 		}
 		rc = nl_socket_add_membership(nl->sk, grp);
 		if (rc < 0) {
 			set_err(nl, "cannot join the multicast group \"%s\": "
-				"%s", MIHSEC_GENL_MCGRP_EVENTS,
-				nl_geterror(rc));
+				"%s", group, nl_geterror(rc));
 			return -nle_to_errno(rc);
 		}
 	}

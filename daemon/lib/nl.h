@@ -261,6 +261,9 @@ int mihsec_nl_parse_event(struct nlmsghdr *nlh, struct mihsec_event_info *ev,
  */
 typedef int (*mihsec_event_cb)(const struct mihsec_event_info *ev, void *arg);
 int mihsec_nl_subscribe_events(struct mihsec_nl *nl);
+/* Same for any family's group (tests use nlctrl's "notify") */
+int mihsec_nl_subscribe_group(struct mihsec_nl *nl, const char *family,
+			      const char *group);
 int mihsec_nl_recv_events(struct mihsec_nl *nl, mihsec_event_cb cb,
 			  void *arg);
 int mihsec_nl_fd(const struct mihsec_nl *nl);

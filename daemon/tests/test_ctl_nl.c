@@ -8,6 +8,7 @@
  * kernel's "nlctrl" family (read-only queries).
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -1322,6 +1323,55 @@ TEST(nlctrl_real_socket)
 		    CTRL_CMD_GETFAMILY, 1);
 	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, "nlctrl");
 	EXPECT_EQ(1, mihsec_nl_transact(nl, m, count_family, &found));
+	mihsec_nl_close(nl);
+}
+
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	got_usr1 = sig;
+}
+
+TEST(real_socket_multicast_and_wait)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	sigset_t block, saved, waitmask;
+	char msg[128];
+	int err;
+	struct mihsec_nl *nl = mihsec_nl_open_family("nlctrl", &err, msg,
+						     sizeof(msg));
+
+	ASSERT_NE(NULL, nl) {
+		TH_LOG("%s", msg);
+	}
+	ASSERT_LE(0, mihsec_nl_fd(nl));
+	/* nlctrl's "notify" group exists and anyone may join it */
+	EXPECT_EQ(0, mihsec_nl_subscribe_group(nl, "nlctrl", "notify")) {
+		TH_LOG("%s", mihsec_nl_errmsg(nl));
+	}
+	EXPECT_EQ(-ENOENT, mihsec_nl_subscribe_group(nl, "nlctrl",
+						     "mihsec-nosuch"));
+	EXPECT_NE(NULL, strstr(mihsec_nl_errmsg(nl), "mihsec-nosuch"));
+	/* nothing arrives: the wait times out */
+	EXPECT_EQ(0, mihsec_nl_wait(nl, 0, NULL));
+	EXPECT_EQ(0, mihsec_nl_wait(nl, 30, NULL));
+
+	/* a signal pending while blocked arrives inside the wait */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	waitmask = saved;
+	sigdelset(&waitmask, SIGUSR1);
+	got_usr1 = 0;
+	raise(SIGUSR1);
+	EXPECT_EQ(0, got_usr1);
+	EXPECT_EQ(-EINTR, mihsec_nl_wait(nl, 5000, &waitmask));
+	EXPECT_EQ(SIGUSR1, got_usr1);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(SIGUSR1, &old, NULL);
 	mihsec_nl_close(nl);
 }
 
