@@ -23,6 +23,7 @@
 #include "hook.h"
 #include "mih.h"
 #include "mihsec.h"
+#include "pdu.h"
 #include "sa.h"
 
 /* After the filter and security tables: dropped traffic costs no crypto */
@@ -282,9 +283,9 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 					   const struct mih_pdu *p)
 {
 	u8 *pdu = mihsec_payload(pkt);
-	unsigned int body_len, len;
+	enum mihsec_stat why;
 	struct mihsec_sa *sa;
-	int err;
+	unsigned int len;
 
 	sa = mihsec_sa_find_keyid(mn, pdu + p->keyid_off);
 	if (!sa) {
@@ -293,37 +294,13 @@ static unsigned int mihsec_input_protected(struct mihsec_net *mn,
 	}
 	if (!mihsec_sa_alive(sa))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_EXPIRED);
-	if (p->suite != sa->suite)
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_SUITE_MISMATCH);
-	if ((sa->flags & MIHSEC_SA_F_ENCRYPT) &&
-	    !(p->wflags & MIHSEC_WIRE_F_ENCRYPTED))
-		return mihsec_sa_drop(mn, pkt, p, sa,
-				      MIHSEC_STAT_DROP_ENCRYPTION_REQUIRED);
-	if ((p->wflags & MIHSEC_WIRE_F_NET2MMT) != mihsec_sa_rx_dir(sa))
-		return mihsec_sa_drop(mn, pkt, p, sa,
-				      MIHSEC_STAT_DROP_DIRECTION_MISMATCH);
-	if (!mihsec_replay_check(sa->replay, p->seq))
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
-	err = mihsec_open(&sa->rx, pdu, p, &body_len);
-	if (err && err != -EPROTO)
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_AUTH_FAIL);
-	/* authenticated from here on (a bad padding is the sender's fault) */
-	if (!mihsec_replay_update(sa->replay, p->seq))
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_REPLAY);
+	why = mihsec_pdu_open(sa, pdu, p, &len);
+	if (why)
+		return mihsec_sa_drop(mn, pkt, p, sa, why);
+	/* accepted: it counts against the SA's lifetime */
 	if (!mihsec_sa_use(mn, sa))
 		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_EXPIRED);
-	if (p->src_len != sa->peer_len || p->dst_len != sa->local_len ||
-	    memcmp(pdu + p->src_off, sa->peer_id, sa->peer_len) ||
-	    memcmp(pdu + p->dst_off, sa->local_id, sa->local_len))
-		return mihsec_sa_drop(mn, pkt, p, sa,
-				      MIHSEC_STAT_DROP_IDENTITY_MISMATCH);
-	if (err || mih_tlv_walk(pdu + p->cbody_off, body_len))
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_MALFORMED);
-	/* step 9: the (authenticated) MID must be on the SA's allow list */
-	if (sa->allow && !mihsec_midset_has(sa->allow, p->mid))
-		return mihsec_sa_drop(mn, pkt, p, sa, MIHSEC_STAT_DROP_DENIED);
 
-	len = mihsec_unframe(pdu, p, body_len);
 	skb_trim(pkt->skb, pkt->thoff + sizeof(struct udphdr) + len);
 	mihsec_fix_lengths(pkt, sizeof(struct udphdr) + len);
 	pkt->skb->ip_summed = CHECKSUM_UNNECESSARY;
