@@ -670,6 +670,56 @@ TEST_F(lo, protected_exchange)
 	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_RX_VERIFIED));
 }
 
+static long slab_kib(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* A namespace deleted with 3000 SAs in it gives their memory back */
+TEST_F(api, netns_deletion_frees_sas)
+{
+	struct mihsec_sa_cfg c;
+	struct mihsec_nl *nl2;
+	long s0, s1, s2 = 0;
+	char ns2[64];
+	int i, t;
+
+	ns_name(ns2, sizeof(ns2), "mem");
+	s0 = slab_kib();
+	ASSERT_GT(s0, 0);
+	ASSERT_EQ(0, ns_enter(ns2));
+	nl2 = nl_open(_metadata);
+	for (i = 0; i < 3000; i++) {
+		sa_cfg(&c, i);
+		ASSERT_EQ(0, mihsec_nl_sa_add(nl2, &c));
+	}
+	mihsec_nl_close(nl2);
+	ASSERT_EQ(0, ns_enter(self->ns));
+	s1 = slab_kib();
+	TH_LOG("slab: %ld kB before, %ld kB with 3000 SAs (%ld B per SA)",
+	       s0, s1, (s1 - s0) * 1024 / 3000);
+	ASSERT_GT(s1 - s0, 3000 * 2);	/* they did take memory */
+	ASSERT_EQ(0, run("ip netns del %s", ns2));
+	/* namespace cleanup and RCU callbacks run asynchronously */
+	for (t = 0; t < 100; t++) {
+		s2 = slab_kib();
+		if (s2 - s0 < (s1 - s0) / 5)
+			break;
+		usleep(100000);
+	}
+	TH_LOG("slab: %ld kB after deleting the namespace", s2);
+	EXPECT_LT(s2 - s0, (s1 - s0) / 5);
+}
+
 /* Every suite and E mode end to end over loopback */
 static uint8_t g_suite, g_flags;
 
