@@ -1207,6 +1207,9 @@ int mihsec_nl_subscribe_group(struct mihsec_nl *nl, const char *family,
 			return -nle_to_errno(rc);
 		}
 	}
+	/* room for bursts (best effort: the default may be enough) */
+	if (!nl->io)
+		(void)nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
 	/* events carry sequence number 0 */
 	nl_socket_disable_seq_check(nl->sk);
 	nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_ok, NULL);
@@ -1287,12 +1290,17 @@ int mihsec_nl_recv_events(struct mihsec_nl *nl, mihsec_event_cb cb,
 	nl->done = false;
 	nl->intr = false;
 	nl->io_err = 0;
+	errno = 0;
 	rc = nl_recvmsgs_report(nl->sk, nl->cb);
 	nl->valid = NULL;
 	if (nl->valid_err)
 		return nl->valid_err;
 	if (rc < 0) {
-		rc = nl->io_err ? nl->io_err : -nle_to_errno(rc);
+		/* libnl reports a receive buffer overrun as NLE_NOMEM */
+		if (!nl->io && rc == -NLE_NOMEM && errno == ENOBUFS)
+			rc = -ENOBUFS;
+		else
+			rc = nl->io_err ? nl->io_err : -nle_to_errno(rc);
 		if (!nl->errmsg[0])
 			set_err(nl, "reading events: %s", strerror(-rc));
 		return rc;

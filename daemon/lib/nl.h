@@ -256,8 +256,8 @@ int mihsec_nl_parse_event(struct nlmsghdr *nlh, struct mihsec_event_info *ev,
  * other families or commands are skipped); @cb returns 0 to go on or a
  * negative errno, which stops and is returned.  Returns the number of
  * events handled, or a negative errno (-EPROTO for a malformed event,
- * with the reason in mihsec_nl_errmsg(); -EINTR if a signal interrupted
- * the read).  mihsec_nl_fd() gives the socket, to poll() for readability.
+ * with the reason in mihsec_nl_errmsg(); -ENOBUFS if the socket's receive
+ * buffer overflowed, i.e. events were lost: reading may go on).  mihsec_nl_fd() gives the socket, to poll() for readability.
  */
 typedef int (*mihsec_event_cb)(const struct mihsec_event_info *ev, void *arg);
 int mihsec_nl_subscribe_events(struct mihsec_nl *nl);

@@ -52,6 +52,7 @@ struct fake {
 	int join_err;
 	int npolls, last_timeout;
 	int idle_signal;
+	int recv_err;			/* next recv() fails with it, once */
 };
 
 static inline struct nlmsghdr *fake_req(struct fake *f, int i)
@@ -383,6 +384,11 @@ static inline int fake_io_recv(void *arg, unsigned char **buf)
 	struct fake *f = arg;
 	int len;
 
+	if (f->recv_err) {	/* fail once */
+		len = f->recv_err;
+		f->recv_err = 0;
+		return len;
+	}
 	if (f->qhead == f->qtail)
 		return -EAGAIN;	/* nothing queued: the test would hang */
 	*buf = f->q[f->qhead].buf;

@@ -973,6 +973,24 @@ TEST_F(prog, monitor_signals_exit_0)
 	}
 }
 
+TEST_F(prog, monitor_overrun_goes_on)
+{
+	queue_events(&self->f, 1);
+	self->f.recv_err = -ENOBUFS;
+	ASSERT_EQ(CTL_EXIT_OK, RUN("monitor", "count", "1"));
+	EXPECT_STREQ("mihsecctl: monitor: events were lost (receive buffer overrun)\n",
+		     self->err);
+	EXPECT_EQ(1, count_lines(self->out));
+	EXPECT_NE(NULL, strstr(self->out, " no-sa "));
+
+	/* any other read error ends it */
+	queue_events(&self->f, 1);
+	self->f.recv_err = -EBADF;
+	EXPECT_EQ(CTL_EXIT_ERROR, RUN("monitor", "count", "1"));
+	EXPECT_NE(NULL, strstr(self->err, "mihsecctl: monitor: Bad file descriptor"));
+	EXPECT_STREQ("", self->out);
+}
+
 TEST_F(prog, monitor_errors)
 {
 	struct mihsec_event_info ev;
