@@ -761,6 +761,30 @@ TEST_F(lo, every_suite_and_mode)
 	}
 }
 
+/* SAs are bound to MIHF IDs, not addresses: the sender's address changes */
+TEST_F(lo, address_change)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(0x7f000005) };
+	struct mihsec_sa_info info;
+	struct mihsec_sa_cfg b;
+	int fd;
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, NULL));
+	EXPECT_TRUE(lo_send(self, 0x2c02));		/* from 127.0.0.1 */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bind(fd, (void *)&from, sizeof(from)));
+	close(self->tx);
+	self->tx = fd;
+	EXPECT_TRUE(lo_send(self, 0x2c02));		/* from 127.0.0.5 */
+	EXPECT_TRUE(lo_send(self, 0x2c06));
+	pair_cfg(&b, 1, 0);
+	ASSERT_EQ(0, mihsec_nl_sa_get(self->nl, b.rx_keyid, &info));
+	EXPECT_EQ(3U, info.stats[MIHSEC_SA_STAT_RX_PACKETS]);
+	EXPECT_EQ(3U, info.rx_seq);
+}
+
 /* "b" accepts only MIH_Link_Up from "a" (PROTOCOL.md section 5 step 9) */
 static void allow_link_up(struct nl_msg *msg, int side)
 {
