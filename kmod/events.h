@@ -31,8 +31,6 @@ struct mihsec_event_info {
 
 #define MIHSEC_EVENT_RATE_DEFAULT	100
 #define MIHSEC_EVENT_BURST_DEFAULT	100
-#define MIHSEC_EVENT_RATE_MAX		10000
-#define MIHSEC_EVENT_BURST_MAX		10000
 
 void mihsec_event(struct mihsec_net *mn, enum mihsec_event type,
 		  const struct mihsec_event_info *ei);

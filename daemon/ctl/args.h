@@ -96,8 +96,8 @@ struct ctl_args {
 #define CTL_MONITOR_TIMEOUT_MAX	2000000
 
 /* Event limits of MIHSEC_A_EVENT_RATE / _BURST (uapi comment) */
-#define CTL_EVENT_RATE_MAX	10000
-#define CTL_EVENT_BURST_MAX	10000
+#define CTL_EVENT_RATE_MAX	MIHSEC_EVENT_RATE_MAX
+#define CTL_EVENT_BURST_MAX	MIHSEC_EVENT_BURST_MAX
 
 /*
  * Parse argv (argv[0] is the program name).  Returns CTL_EXIT_OK, or

@@ -26,8 +26,15 @@
  *	MIHSEC_A_SA_TX_KEY, MIHSEC_A_SA_RX_KEY, MIHSEC_A_SA_TX_SALT,
  *	MIHSEC_A_SA_RX_SALT.  Optional: MIHSEC_A_SA_SUITE (default
  *	MIHSEC_SUITE_AES128_GCM), MIHSEC_A_SA_FLAGS (default
- *	MIHSEC_SA_F_ENCRYPT), MIHSEC_A_SA_REPLAY_WINDOW (default 1024).
- *	The key lengths must be the suite's (16 octets for suite 1).
+ *	MIHSEC_SA_F_ENCRYPT), MIHSEC_A_SA_REPLAY_WINDOW (default 1024),
+ *	MIHSEC_A_SA_ALLOW (default: the peer may send every message),
+ *	MIHSEC_A_SA_SOFT_SECS, MIHSEC_A_SA_HARD_SECS, MIHSEC_A_SA_SOFT_MSGS,
+ *	MIHSEC_A_SA_HARD_MSGS (default 0: no such limit; a soft limit may not
+ *	exceed its hard one), MIHSEC_A_SA_GRACE (default 30).  Suite 4
+ *	also requires MIHSEC_A_SA_TX_IKEY and MIHSEC_A_SA_RX_IKEY; the other
+ *	suites refuse them.
+ *	The key lengths must be the suite's (16 octets for suites 1 and 4,
+ *	32 for suites 2 and 3).
  *	Errors: -EEXIST if the TX or RX key ID was held by any SA of this
  *	namespace since the module was loaded (PROTOCOL.md section 7: an
  *	SA is installed at most once, so no nonce is ever reused; derive
@@ -143,8 +150,9 @@
  *				may travel unprotected under "require".
  * MIHSEC_A_EXEMPT_UIR		nested, MIHSEC_MID_ENTRY repeated: exempt only
  *				when the header's UIR bit is set.
- * MIHSEC_A_EVENT_RATE		u32, events per second, 0-10000 (0: no events).
- * MIHSEC_A_EVENT_BURST		u32, events at once, 1-10000.
+ * MIHSEC_A_EVENT_RATE		u32, events per second, 0 (no events) to
+ *				MIHSEC_EVENT_RATE_MAX.
+ * MIHSEC_A_EVENT_BURST		u32, events at once, 1 to MIHSEC_EVENT_BURST_MAX.
  * MIHSEC_A_EVENT_TYPE		u8, enum mihsec_event.
  * MIHSEC_A_EVENT_ADDR		binary, 4 (IPv4) or 16 (IPv6) octets: the
  *				peer's address, network order.
@@ -171,6 +179,8 @@
 #define MIHSEC_GENL_MCGRP_EVENTS	"events"
 
 #define MIHSEC_ALLOW_MAX	256	/* MIDs in an allow or exempt list */
+#define MIHSEC_EVENT_RATE_MAX	10000	/* events per second */
+#define MIHSEC_EVENT_BURST_MAX	10000
 #define MIHSEC_GRACE_DEFAULT	30	/* seconds */
 #define MIHSEC_GRACE_MAX	3600
 
