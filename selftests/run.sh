@@ -18,8 +18,9 @@ set -uo pipefail
 top=$(dirname "$(dirname "$(realpath "$0")")")
 cd "$top"
 bin=${MIHSEC_BIN:-$top/build/selftests}
+here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink}
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsecctl_e2e}
 fail=0
 t_start=$(date +%s)
 
@@ -27,7 +28,7 @@ cleanup() {
 	local n
 	# namespaces of the test programs: mh<tag>-<pid>-a/b, mihsec-nl-<pid>-*
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in mh*-[0-9]*-[ab] | mihsec-nl-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-*) ip netns del "$n" 2>/dev/null ;; esac
 	done
 }
 trap cleanup EXIT
@@ -66,7 +67,11 @@ echo "ok 1 insmod $ko with its dependencies"
 for p in $tests; do
 	echo "# ---- $p"
 	s=$(date +%s)
-	"$bin/$p" 2>&1
+	if [ -x "$here/$p.sh" ]; then	# a shell test (TAP too)
+		"$here/$p.sh" 2>&1
+	else
+		"$bin/$p" 2>&1
+	fi
 	rc=$?
 	echo "# ---- $p: exit $rc, $(($(date +%s) - s)) s"
 	[ "$rc" = 0 ] || fail=1
