@@ -25,18 +25,18 @@ ip -n $A link set va up && ip -n $B link set vb up
 
 k16() { printf '%02x' $(seq "$1" $(($1 + 15))); }
 k32() { printf '%02x' $(seq "$1" $(($1 + 31))); }
-mihsec_on() {	# suite
-	local s=$1 kl tk rk extra_a=() extra_b=()
+mihsec_on() {	# suite [generation: fresh key IDs, they are never reused]
+	local s=$1 g=${2:-0} tk rk extra_a=() extra_b=()
 	if [ "$s" = 2 ] || [ "$s" = 3 ]; then tk=$(k32 1) rk=$(k32 50); else tk=$(k16 1) rk=$(k16 50); fi
 	if [ "$s" = 4 ]; then
 		extra_a=(tx-ikey "$(k32 100)" rx-ikey "$(k32 150)")
 		extra_b=(tx-ikey "$(k32 150)" rx-ikey "$(k32 100)")
 	fi
 	ip netns exec $A $C sa add local mmt1 peer ar1 role mmt suite "$s" \
-		tx-keyid 0a0a0a0a0a0a0a0$s rx-keyid 0b0b0b0b0b0b0b0$s tx-key "$tk" rx-key "$rk" \
+		tx-keyid 0a0a0a0a0a0a0${g}0$s rx-keyid 0b0b0b0b0b0b0${g}0$s tx-key "$tk" rx-key "$rk" \
 		tx-salt 01020304 rx-salt 05060708 "${extra_a[@]}" || exit 1
 	ip netns exec $B $C sa add local ar1 peer mmt1 role network suite "$s" \
-		tx-keyid 0b0b0b0b0b0b0b0$s rx-keyid 0a0a0a0a0a0a0a0$s tx-key "$rk" rx-key "$tk" \
+		tx-keyid 0b0b0b0b0b0b0${g}0$s rx-keyid 0a0a0a0a0a0a0${g}0$s tx-key "$rk" rx-key "$tk" \
 		tx-salt 05060708 rx-salt 01020304 "${extra_b[@]}" || exit 1
 }
 mihsec_off() { for n in $A $B; do ip netns exec $n $C sa flush; done; }
@@ -79,6 +79,12 @@ for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
 	case $mode in mihsec*) mihsec_off ;; esp) esp_off ;; esac
 done
 
+# receive cost as the SA table grows: suite 1, 64 octets, filler SAs in B
+mihsec_on 1 1
+t10=$(ip netns exec $B build/bench/sabulk 0 9 && rate 64)
+t10k=$(ip netns exec $B build/bench/sabulk 9 9990 && rate 64)
+mihsec_off
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)
 aes=$(grep -qw aes /proc/cpuinfo && echo "AES-NI visible" || echo "no AES-NI")
 echo "mihsec bench: datagrams/s, one sender, ${secs}s per cell, qemu TCG ($aes;$cpu)"
@@ -87,6 +93,8 @@ printf '%-10s' "mode"; for s in $sizes; do printf '%12s' "${s}B"; done; echo
 for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
 	printf '%-10s' "$mode"; for s in $sizes; do printf '%12s' "${r[$mode,$s]}"; done; echo
 done
+echo "mihsec1, 64B, receiver holding 10 SAs: $t10/s; 10,000 SAs: $t10k/s" \
+	"(cost at 10^4 / cost at 10: $(awk -v a="$t10" -v b="$t10k" 'BEGIN { printf "%.2f", a / b }'))"
 echo "ratios:"
 for mode in mihsec1 mihsec2 mihsec3 mihsec4; do
 	printf '%-10s' "$mode"
