@@ -691,6 +691,20 @@ static int parse_sa(struct parser *p, struct ctl_args *a)
 		     cmd);
 }
 
+/* KEYWORD N, once: an unsigned in [min, max] */
+static int keyword_uint(struct parser *p, const char *kw, bool *seen,
+			unsigned long min, unsigned long max, uint32_t *out)
+{
+	char *val = NULL;
+	int rc;
+
+	if (*seen)
+		return usage(p, "'%s' given twice", kw);
+	*seen = true;
+	rc = value(p, kw, &val);
+	return rc ? rc : parse_uint(p, kw, val, min, max, out);
+}
+
 /*
  * The start of "policy" and "stats": nothing (show), "show" or "help".
  * Returns 1 when the command is complete (*rc is the result), 0 when a
@@ -761,23 +775,11 @@ static int parse_policy(struct parser *p, struct ctl_args *a)
 				rc = parse_mid_list(p, kw, val,
 						    &pc->exempt_uir);
 		} else if (!strcmp(kw, "event-rate")) {
-			if (pc->has_event_rate)
-				return usage(p, "'%s' given twice", kw);
-			pc->has_event_rate = true;
-			rc = value(p, kw, &val);
-			if (!rc)
-				rc = parse_uint(p, kw, val, 0,
-						CTL_EVENT_RATE_MAX,
-						&pc->event_rate);
+			rc = keyword_uint(p, kw, &pc->has_event_rate, 0,
+					  CTL_EVENT_RATE_MAX, &pc->event_rate);
 		} else if (!strcmp(kw, "event-burst")) {
-			if (pc->has_event_burst)
-				return usage(p, "'%s' given twice", kw);
-			pc->has_event_burst = true;
-			rc = value(p, kw, &val);
-			if (!rc)
-				rc = parse_uint(p, kw, val, 1,
-						CTL_EVENT_BURST_MAX,
-						&pc->event_burst);
+			rc = keyword_uint(p, kw, &pc->has_event_burst, 1,
+					  CTL_EVENT_BURST_MAX, &pc->event_burst);
 		} else {
 			return usage(p, "'%s' is not off, optional, require, "
 				     "exempt, exempt-uir, event-rate or "
@@ -792,7 +794,7 @@ static int parse_policy(struct parser *p, struct ctl_args *a)
 static int parse_monitor(struct parser *p, struct ctl_args *a)
 {
 	bool seen_count = false;
-	char *kw, *val = NULL;
+	char *kw;
 	int rc;
 
 	a->topic = CTL_TOPIC_MONITOR;
@@ -805,22 +807,12 @@ static int parse_monitor(struct parser *p, struct ctl_args *a)
 	while (more(p)) {
 		kw = p->argv[p->i++];
 		if (!strcmp(kw, "count")) {
-			if (seen_count)
-				return usage(p, "'%s' given twice", kw);
-			seen_count = true;
-			rc = value(p, kw, &val);
-			if (!rc)
-				rc = parse_uint(p, kw, val, 1, UINT32_MAX,
-						&a->mon_count);
+			rc = keyword_uint(p, kw, &seen_count, 1, UINT32_MAX,
+					  &a->mon_count);
 		} else if (!strcmp(kw, "timeout")) {
-			if (a->has_mon_timeout)
-				return usage(p, "'%s' given twice", kw);
-			a->has_mon_timeout = true;
-			rc = value(p, kw, &val);
-			if (!rc)
-				rc = parse_uint(p, kw, val, 0,
-						CTL_MONITOR_TIMEOUT_MAX,
-						&a->mon_timeout);
+			rc = keyword_uint(p, kw, &a->has_mon_timeout, 0,
+					  CTL_MONITOR_TIMEOUT_MAX,
+					  &a->mon_timeout);
 		} else {
 			return usage(p, "unknown keyword '%s' (count, timeout)",
 				     kw);
