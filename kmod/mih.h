@@ -31,7 +31,6 @@
 /* Security TLV value: flags, suite, key ID, sequence */
 #define MIHSEC_SEC_FIXED_LEN	(1 + 1 + MIHSEC_KEYID_LEN + 8)
 #define MIHSEC_IV_LEN		16
-#define MIHSEC_SEQ_MAX		BIT_ULL(63)
 
 /* Where the parts of a parsed MIH PDU are (offsets from the PDU start) */
 struct mih_pdu {

@@ -51,7 +51,7 @@ static const struct nla_policy mihsec_nl_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_SA_REPLAY_WINDOW] =
 		NLA_POLICY_RANGE(NLA_U32, MIHSEC_REPLAY_WINDOW_MIN,
 				 MIHSEC_REPLAY_WINDOW_MAX),
-	[MIHSEC_A_SA_TX_SEQ]	= { .type = NLA_REJECT },
+	[MIHSEC_A_SA_TX_SEQ]	= { .type = NLA_U64 },
 	[MIHSEC_A_SA_RX_SEQ]	= { .type = NLA_REJECT },
 	[MIHSEC_A_SA_AGE]	= { .type = NLA_REJECT },
 	[MIHSEC_A_SA_STATS]	= { .type = NLA_REJECT },
@@ -206,6 +206,13 @@ static int mihsec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u64(a[MIHSEC_A_SA_HARD_MSGS]) : 0;
 	cfg.grace = a[MIHSEC_A_SA_GRACE] ? nla_get_u32(a[MIHSEC_A_SA_GRACE]) :
 					   MIHSEC_GRACE_DEFAULT;
+	cfg.tx_seq = a[MIHSEC_A_SA_TX_SEQ] ?
+		     nla_get_u64(a[MIHSEC_A_SA_TX_SEQ]) : 0;
+	if (cfg.tx_seq > MIHSEC_SEQ_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MIHSEC_A_SA_TX_SEQ],
+				    "sequence beyond the last one usable");
+		return -ERANGE;
+	}
 	if ((cfg.soft_secs && cfg.hard_secs && cfg.soft_secs > cfg.hard_secs) ||
 	    (cfg.soft_msgs && cfg.hard_msgs && cfg.soft_msgs > cfg.hard_msgs)) {
 		NL_SET_ERR_MSG(info->extack, "soft lifetime beyond the hard one");

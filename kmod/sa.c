@@ -133,7 +133,7 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	sa->peer_key.len = sa->peer_len;
 	memcpy(sa->tx_keyid, cfg->tx_keyid, MIHSEC_KEYID_LEN);
 	memcpy(sa->rx_keyid, cfg->rx_keyid, MIHSEC_KEYID_LEN);
-	atomic64_set(&sa->tx_seq, 0);
+	atomic64_set(&sa->tx_seq, cfg->tx_seq);
 	sa->added = ktime_get_boottime_seconds();
 	sa->allow = cfg->allow;
 	if (cfg->soft_secs)

@@ -90,6 +90,7 @@ struct mihsec_sa_cfg {
 	u64 soft_msgs;
 	u64 hard_msgs;
 	u32 grace;
+	u64 tx_seq;			/* last sequence already used */
 };
 
 int mihsec_sa_table_init(struct mihsec_net *mn);

@@ -280,6 +280,7 @@ TEST_F(api, strict_validation)
 {
 	static const uint8_t k15[15], k32[32], id254[254], b9[9], b3[3];
 	struct mihsec_policy_info pi;
+	uint64_t u64v;
 	uint32_t u32v;
 	uint8_t u8v;
 
@@ -314,8 +315,12 @@ TEST_F(api, strict_validation)
 	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_SUITE, &u8v, 1, 0));
 	u8v = MIHSEC_SUITE_AES128_CBC_HMAC_SHA1;	/* needs integrity keys */
 	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_SUITE, &u8v, 1, 0));
+	/* a starting sequence: 8 octets, at most 2^63 */
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_SEQ, k32, 4, 0));
+	u64v = MIHSEC_SEQ_MAX + 1;
+	EXPECT_EQ(-ERANGE, add_with(self->nl, MIHSEC_A_SA_TX_SEQ, &u64v, 8, 0));
 	/* read-only and unknown attributes */
-	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_SEQ, k32, 8, 0));
+	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_RX_SEQ, k32, 8, 0));
 	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_INDEX, k32, 4, 0));
 	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_MAX + 1, k32, 4, 0));
 	EXPECT_EQ(-EINVAL, add_with(self->nl, MIHSEC_A_SA_TX_IKEY, k32, 32, 0));
@@ -884,6 +889,48 @@ TEST_F(lo, rekey_grace)
 	EXPECT_EQ(2, read_events(self->ev, MIHSEC_EV_SA_EXPIRED, 4000, NULL, 0));
 	EXPECT_EQ(-ENOENT, mihsec_nl_sa_get(self->nl, old.rx_keyid, &info));
 	EXPECT_TRUE(lo_send(self, 0x2c02));
+}
+
+static void seq_near_end(struct nl_msg *msg, int side)
+{
+	nla_put_u64(msg, MIHSEC_A_SA_TX_SEQ, MIHSEC_SEQ_MAX - 2);
+}
+
+/*
+ * An SA handed over with its sequence (MIHSEC_A_SA_TX_SEQ) goes on from
+ * there: two PDUs fit before 2^63, the third is refused with an event.
+ */
+TEST_F(lo, start_sequence_and_exhaustion)
+{
+	uint64_t st[MIHSEC_STAT_MAX + 1];
+	struct mihsec_sa_info info;
+	struct mihsec_sa_cfg c;
+	struct nl_msg *msg;
+
+	/* beyond 2^63 is refused */
+	pair_cfg(&c, 0, 7);
+	msg = mihsec_nl_msg_new(mihsec_nl_family(self->nl),
+				MIHSEC_CMD_SA_ADD, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, mihsec_nl_put_sa_cfg(msg, &c));
+	nla_put_u64(msg, MIHSEC_A_SA_TX_SEQ, MIHSEC_SEQ_MAX + 1);
+	EXPECT_EQ(-ERANGE, mihsec_nl_transact(self->nl, msg, NULL, NULL));
+
+	ASSERT_EQ(0, add_pair(self->nl, 0, seq_near_end));
+	pair_cfg(&c, 0, 0);
+	ASSERT_EQ(0, mihsec_nl_sa_get(self->nl, c.rx_keyid, &info));
+	EXPECT_EQ(MIHSEC_SEQ_MAX - 2, info.tx_seq);
+	ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
+	EXPECT_TRUE(lo_send(self, 0x2c02));
+	EXPECT_FALSE(lo_send(self, 0x2c02));
+	EXPECT_EQ(2U, stat_delta(self->nl, st, MIHSEC_STAT_RX_VERIFIED));
+	EXPECT_EQ(1U, stat_delta(self->nl, st, MIHSEC_STAT_DROP_SEQ_EXHAUSTED));
+	EXPECT_EQ(1, read_events(self->ev, MIHSEC_EV_SEQ_EXHAUSTED, 500,
+				 NULL, 0));
+	pair_cfg(&c, 1, 0);
+	ASSERT_EQ(0, mihsec_nl_sa_get(self->nl, c.rx_keyid, &info));
+	EXPECT_EQ(MIHSEC_SEQ_MAX, info.rx_seq);
 }
 
 TEST_HARNESS_MAIN

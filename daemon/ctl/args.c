@@ -69,7 +69,7 @@ static const char help_sa[] =
 "                tx-salt HEX8 rx-salt HEX8 [replay-window N]\n"
 "                [tx-ikey HEX64 | tx-ikey-file PATH|-] [rx-ikey HEX64 | rx-ikey-file PATH|-]\n"
 "                [allow MSGS|none] [soft-secs N] [hard-secs N]\n"
-"                [soft-msgs N] [hard-msgs N] [grace SECS]\n"
+"                [soft-msgs N] [hard-msgs N] [grace SECS] [tx-seq N]\n"
 "  mihsecctl sa del rx-keyid HEX16\n"
 "  mihsecctl sa del peer ID\n"
 "  mihsecctl [-j] [-s] sa show [rx-keyid HEX16] [-s]\n"
@@ -116,7 +116,9 @@ static const char help_sa_details[] =
 "peer may send on this SA (default: all; none: nothing).  soft-secs,\n"
 "hard-secs (seconds), soft-msgs, hard-msgs (PDUs): lifetimes, 0 = never.\n"
 "grace: seconds an SA keeps receiving after a newer SA for its peer is\n"
-"added (default 30, at most 3600).\n";
+"added (default 30, at most 3600).  tx-seq: the last sequence number the\n"
+"sender already used with these keys (an SA moved from another host;\n"
+"default 0, at most 9223372036854775808 = 2^63).\n";
 
 void ctl_help(FILE *f, enum ctl_topic topic)
 {
@@ -358,7 +360,7 @@ enum sa_slot {
 	S_LOCAL, S_PEER, S_ROLE, S_SUITE, S_ENCRYPT, S_TX_KEYID, S_RX_KEYID,
 	S_TX_KEY, S_RX_KEY, S_TX_SALT, S_RX_SALT, S_REPLAY, S_TX_IKEY,
 	S_RX_IKEY, S_ALLOW, S_SOFT_SECS, S_HARD_SECS, S_SOFT_MSGS, S_HARD_MSGS,
-	S_GRACE, S_COUNT
+	S_GRACE, S_TX_SEQ, S_COUNT
 };
 
 struct sa_kw {
@@ -391,6 +393,7 @@ static const struct sa_kw sa_kws[] = {
 	{ "soft-msgs", S_SOFT_MSGS },
 	{ "hard-msgs", S_HARD_MSGS },
 	{ "grace", S_GRACE },
+	{ "tx-seq", S_TX_SEQ },
 };
 
 /* Required keywords, in the order they are reported missing */
@@ -552,6 +555,13 @@ static int parse_sa_add(struct parser *p, struct ctl_args *a)
 			c->life.has_grace = true;
 			rc = parse_uint(p, kw, val, 0, MIHSEC_GRACE_MAX,
 					&c->life.grace);
+			break;
+		case S_TX_SEQ:
+			c->has_tx_seq = true;
+			rc = parse_u64(p, kw, val, &c->tx_seq);
+			if (!rc && c->tx_seq > MIHSEC_SEQ_MAX)
+				rc = usage(p, "tx-seq: %s is out of range (0 to %llu)",
+					   val, (unsigned long long)MIHSEC_SEQ_MAX);
 			break;
 		case S_COUNT:
 			break;

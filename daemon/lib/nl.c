@@ -563,7 +563,9 @@ int mihsec_nl_put_sa_cfg(struct nl_msg *msg, const struct mihsec_sa_cfg *cfg)
 	      nla_put(msg, MIHSEC_A_SA_RX_IKEY, MIHSEC_IKEY_LEN,
 		      cfg->rx_ikey))) ||
 	    (cfg->has_replay_window &&
-	     nla_put_u32(msg, MIHSEC_A_SA_REPLAY_WINDOW, cfg->replay_window)))
+	     nla_put_u32(msg, MIHSEC_A_SA_REPLAY_WINDOW, cfg->replay_window)) ||
+	    (cfg->has_tx_seq &&
+	     nla_put_u64(msg, MIHSEC_A_SA_TX_SEQ, cfg->tx_seq)))
 		return -EMSGSIZE;
 	if (cfg->has_allow) {
 		int rc = mihsec_nl_put_mids(msg, MIHSEC_A_SA_ALLOW, &cfg->allow);

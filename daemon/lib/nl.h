@@ -77,6 +77,8 @@ struct mihsec_sa_cfg {
 	bool has_allow;				/* absent: the peer may send all */
 	struct mihsec_mid_list allow;		/* n == 0: nothing allowed */
 	struct mihsec_sa_life life;
+	bool has_tx_seq;
+	uint64_t tx_seq;			/* last sequence already used */
 };
 
 /* One SA as MIHSEC_CMD_SA_GET reports it (no keys, no salts) */

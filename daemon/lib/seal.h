@@ -32,7 +32,6 @@
 #define MIHSEC_NONCE_LEN	12	/* AEAD suites: salt || sequence */
 #define MIHSEC_HMAC_SHA1_LEN	20
 #define MIHSEC_CBC_BLOCK	16
-#define MIHSEC_SEQ_MAX		(1ULL << 63)
 #define MIHSEC_WIRE_F_ALL	(MIHSEC_WIRE_F_ENCRYPTED | MIHSEC_WIRE_F_NET2MMT)
 /* the Integrity TLV: type, one length octet, ICV */
 #define MIHSEC_ICV_TLV_LEN	(2 + MIHSEC_ICV_LEN)

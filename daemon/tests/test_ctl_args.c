@@ -773,6 +773,23 @@ TEST_F(parse, sa_add_allow_limit)
 		     SA_ADD(-1, "allow", list,));
 }
 
+TEST_F(parse, sa_add_tx_seq)
+{
+	struct mihsec_sa_cfg *c = &self->a.sa;
+
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, NULL, NULL,));
+	EXPECT_FALSE(c->has_tx_seq);
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "tx-seq", "9223372036854775808",));
+	EXPECT_TRUE(c->has_tx_seq);
+	EXPECT_EQ(9223372036854775808ULL, c->tx_seq);
+	ASSERT_EQ(CTL_EXIT_OK, SA_ADD(-1, "tx-seq", "0",));
+	EXPECT_TRUE(c->has_tx_seq);
+	EXPECT_EQ(0, (int)c->tx_seq);
+	EXPECT_USAGE("tx-seq: 9223372036854775809 is out of range (0 to 9223372036854775808)",
+		     SA_ADD(-1, "tx-seq", "9223372036854775809",));
+	EXPECT_USAGE("tx-seq: 'x' is not a number", SA_ADD(-1, "tx-seq", "x",));
+}
+
 TEST_F(parse, sa_add_lifetimes)
 {
 	static const char *const kws[] = {

@@ -52,6 +52,7 @@ static const struct nla_policy kernel_sa_add_policy[MIHSEC_A_MAX + 1] = {
 	[MIHSEC_A_SA_SOFT_MSGS]	= { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[MIHSEC_A_SA_HARD_MSGS]	= { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[MIHSEC_A_SA_GRACE]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[MIHSEC_A_SA_TX_SEQ]	= { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[MIHSEC_A_POLICY]	= { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
 	[MIHSEC_A_EXEMPT]	= { .type = NLA_NESTED },
 	[MIHSEC_A_EXEMPT_UIR]	= { .type = NLA_NESTED },
@@ -255,6 +256,19 @@ TEST(build_sa_add_allow_and_lifetimes)
 	EXPECT_EQ(18446744073709551615ULL,
 		  nla_get_u64(tb[MIHSEC_A_SA_HARD_MSGS]));
 	EXPECT_EQ(3600, (int)nla_get_u32(tb[MIHSEC_A_SA_GRACE]));
+	EXPECT_EQ(NULL, tb[MIHSEC_A_SA_TX_SEQ]);
+	mihsec_nl_msg_free_wipe(msg);
+
+	/* a starting sequence, only when given */
+	sample_cfg(&c);
+	c.has_tx_seq = true;
+	c.tx_seq = MIHSEC_SEQ_MAX;
+	msg = mihsec_nl_msg_new(FAKE_FAMILY, MIHSEC_CMD_SA_ADD, 0);
+	ASSERT_EQ(0, mihsec_nl_put_sa_cfg(msg, &c));
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, MIHSEC_A_MAX,
+				   kernel_sa_add_policy));
+	ASSERT_NE(NULL, tb[MIHSEC_A_SA_TX_SEQ]);
+	EXPECT_EQ(MIHSEC_SEQ_MAX, nla_get_u64(tb[MIHSEC_A_SA_TX_SEQ]));
 	mihsec_nl_msg_free_wipe(msg);
 
 	/* allow none: an empty nest; each lifetime alone */

@@ -30,7 +30,8 @@
  *	MIHSEC_A_SA_ALLOW (default: the peer may send every message),
  *	MIHSEC_A_SA_SOFT_SECS, MIHSEC_A_SA_HARD_SECS, MIHSEC_A_SA_SOFT_MSGS,
  *	MIHSEC_A_SA_HARD_MSGS (default 0: no such limit; a soft limit may not
- *	exceed its hard one), MIHSEC_A_SA_GRACE (default 30).  Suite 4
+ *	exceed its hard one), MIHSEC_A_SA_GRACE (default 30),
+ *	MIHSEC_A_SA_TX_SEQ (default 0).  Suite 4
  *	also requires MIHSEC_A_SA_TX_IKEY and MIHSEC_A_SA_RX_IKEY; the other
  *	suites refuse them.
  *	The key lengths must be the suite's (16 octets for suites 1 and 4,
@@ -118,8 +119,12 @@
  * MIHSEC_A_SA_REPLAY_WINDOW	u32, packets: MIHSEC_REPLAY_WINDOW_MIN to
  *				MIHSEC_REPLAY_WINDOW_MAX, rounded up to a
  *				multiple of 64.
- * MIHSEC_A_SA_TX_SEQ		u64, read-only: last sequence number sent
- *				(0: none yet).
+ * MIHSEC_A_SA_TX_SEQ		u64: last sequence number sent (0: none yet).
+ *				SA_ADD may set it, at most MIHSEC_SEQ_MAX, for an SA
+ *				whose sender already used the numbers up to
+ *				it (moved from another host): sending goes on
+ *				from the next one, and stops after
+ *				MIHSEC_SEQ_MAX.
  * MIHSEC_A_SA_RX_SEQ		u64, read-only: highest sequence number
  *				accepted (0: none yet).
  * MIHSEC_A_SA_AGE		u64, read-only: seconds since the SA was added.
@@ -183,6 +188,8 @@
 #define MIHSEC_EVENT_BURST_MAX	10000
 #define MIHSEC_GRACE_DEFAULT	30	/* seconds */
 #define MIHSEC_GRACE_MAX	3600
+/* the last sequence number an SA may use (PROTOCOL.md section 3) */
+#define MIHSEC_SEQ_MAX		0x8000000000000000ULL
 
 #define MIHSEC_REPLAY_WINDOW_MIN	64
 #define MIHSEC_REPLAY_WINDOW_MAX	8192
