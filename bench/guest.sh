@@ -6,7 +6,11 @@
 # octets from A to B on UDP 4551, as fast as one sender goes, for each way
 # of carrying them: plain, mihsec suites 1-4 (E=1), xfrm ESP transport mode
 # with rfc4106(gcm(aes)) on the same port.  Prints a table of datagrams per
-# second and the ratios.  Figures only: nothing here passes or fails.
+# second, CPU time per datagram (all guest CPUs, sender and receiver
+# together, from /proc/stat) and the ratios; then the receive rate with
+# 10, 10^4 and 10^6 SAs in the receiver's table (MIHSEC_BENCH_MAX_SAS
+# lowers the last), and kernel memory per SA for each suite.
+# Figures only: nothing here passes or fails.
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
 cd "$top"
@@ -54,7 +58,18 @@ esp_on() {
 		tmpl src 10.77.0.1 dst 10.77.0.2 proto esp mode transport || exit 1
 }
 esp_off() { for n in $A $B; do ip -n $n xfrm state flush; ip -n $n xfrm policy flush; done; }
-rate() { $F $A $B 10.77.0.2 "$1" "$secs" | awk '{print $6}'; }
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+# rate SIZE: "datagrams/s microseconds-of-CPU-per-datagram"
+rate() {
+	local b0 b1 out
+	b0=$(busy)
+	out=$($F $A $B 10.77.0.2 "$1" "$secs")
+	b1=$(busy)
+	echo "$out" | awk -v j=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" \
+		'{ printf "%s %.1f\n", $6, $4 ? j * 1e6 / hz / $4 : 0 }'
+}
+# kmem: slab + per-CPU kernel memory, kB
+kmem() { awk '/^(Slab|Percpu):/{ s += $2 } END { print s }' /proc/meminfo; }
 check() {	# what must have happened on the wire in B
 	case $1 in
 	mihsec*) ip netns exec $B $C -j stats | python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if j["rx_verified"] > 0 else 1)' ;;
@@ -64,14 +79,17 @@ check() {	# what must have happened on the wire in B
 	esac
 }
 
-declare -A r
+declare -A r u
 sizes="64 256 1024"
 for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
 	case $mode in
 	mihsec*) mihsec_on "${mode#mihsec}" ;;
 	esp) esp_on ;;
 	esac
-	for s in $sizes; do r[$mode,$s]=$(rate "$s"); done
+	for s in $sizes; do
+		x=$(rate "$s")
+		r[$mode,$s]=${x% *} u[$mode,$s]=${x#* }
+	done
 	if ! check $mode; then
 		echo "bench: ERROR: $mode did not reach the receiver protected" >&2
 		exit 1
@@ -80,10 +98,26 @@ for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
 done
 
 # receive cost as the SA table grows: suite 1, 64 octets, filler SAs in B
+# (suite 3 fillers: the smallest; the lookup does not depend on the suite)
+maxsas=${MIHSEC_BENCH_MAX_SAS:-1000000}
 mihsec_on 1 1
-t10=$(ip netns exec $B build/bench/sabulk 0 9 && rate 64)
-t10k=$(ip netns exec $B build/bench/sabulk 9 9990 && rate 64)
+x=$(ip netns exec $B build/bench/sabulk 0 9 3 && rate 64) && t10=${x% *}
+x=$(ip netns exec $B build/bench/sabulk 9 9990 3 && rate 64) && t10k=${x% *}
+x=$(ip netns exec $B build/bench/sabulk 9999 $((maxsas - 10000)) 3 && rate 64) &&
+	tmax=${x% *}
 mihsec_off
+
+# kernel memory per SA, per suite: 10,000 SAs in a namespace of their own
+declare -A mem
+for st in 1 2 3 4; do
+	ip netns add mbM-$$
+	m0=$(kmem)
+	ip netns exec mbM-$$ build/bench/sabulk 0 10000 $st || exit 1
+	m1=$(kmem)
+	mem[$st]=$(( (m1 - m0) * 1024 / 10000 ))
+	ip netns del mbM-$$
+	sleep 2
+done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)
 aes=$(grep -qw aes /proc/cpuinfo && echo "AES-NI visible" || echo "no AES-NI")
@@ -93,8 +127,19 @@ printf '%-10s' "mode"; for s in $sizes; do printf '%12s' "${s}B"; done; echo
 for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
 	printf '%-10s' "$mode"; for s in $sizes; do printf '%12s' "${r[$mode,$s]}"; done; echo
 done
-echo "mihsec1, 64B, receiver holding 10 SAs: $t10/s; 10,000 SAs: $t10k/s" \
-	"(cost at 10^4 / cost at 10: $(awk -v a="$t10" -v b="$t10k" 'BEGIN { printf "%.2f", a / b }'))"
+echo "CPU per datagram, microseconds (both ends, all guest CPUs):"
+for mode in plain mihsec1 mihsec2 mihsec3 mihsec4 esp; do
+	printf '%-10s' "$mode"; for s in $sizes; do printf '%12s' "${u[$mode,$s]}"; done; echo
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "mihsec1, 64B, receiver holding 10 SAs: $t10/s; 10,000 SAs: $t10k/s;" \
+	"$maxsas SAs: $tmax/s"
+echo "  cost at 10^4 / cost at 10: $(ratio "$t10" "$t10k");" \
+	"cost at $maxsas / cost at 10: $(ratio "$t10" "$tmax")"
+echo "kernel memory per SA (slab + per-CPU, 10,000 SAs, peer IDs of 8-12 octets):"
+for st in 1 2 3 4; do
+	printf '  suite %s: %6s B\n' "$st" "${mem[$st]}"
+done
 echo "ratios:"
 for mode in mihsec1 mihsec2 mihsec3 mihsec4; do
 	printf '%-10s' "$mode"

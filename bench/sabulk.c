@@ -2,7 +2,7 @@
 /*
  * sabulk: install N filler SAs (distinct key IDs and peers) in the current
  * namespace through the project's netlink client, for bench/run's
- * table-size figures.  sabulk FIRST COUNT
+ * table-size figures.  sabulk FIRST COUNT [SUITE]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +13,14 @@ int main(int argc, char **argv)
 {
 	struct mihsec_sa_cfg c;
 	struct mihsec_nl *nl;
-	unsigned int first, n, i;
+	unsigned int first, n, i, suite = MIHSEC_SUITE_AES128_GCM;
 	char msg[256];
 	int err;
 
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
+	if (argc == 4)
+		suite = strtoul(argv[3], NULL, 0);
 	first = strtoul(argv[1], NULL, 0);
 	n = strtoul(argv[2], NULL, 0);
 	nl = mihsec_nl_open(&err, msg, sizeof(msg));
@@ -35,9 +37,17 @@ int main(int argc, char **argv)
 		memcpy(c.rx_keyid + 4, &i, 4);
 		memcpy(c.tx_keyid, "FIL", 3);
 		memcpy(c.tx_keyid + 4, &i, 4);
-		c.tx_key_len = c.rx_key_len = 16;
-		memset(c.tx_key, i, 16);
-		memset(c.rx_key, i + 1, 16);
+		c.has_suite = true;
+		c.suite = suite;
+		c.tx_key_len = c.rx_key_len =
+			suite == 2 || suite == 3 ? 32 : 16;
+		if (suite == 4) {
+			c.has_ikeys = true;
+			memset(c.tx_ikey, i + 2, sizeof(c.tx_ikey));
+			memset(c.rx_ikey, i + 3, sizeof(c.rx_ikey));
+		}
+		memset(c.tx_key, i, c.tx_key_len);
+		memset(c.rx_key, i + 1, c.rx_key_len);
 		err = mihsec_nl_sa_add(nl, &c);
 		mihsec_sa_cfg_wipe(&c);
 		if (err) {
