@@ -231,6 +231,17 @@ int mh_sh(char *out, size_t outsz, const char *fmt, ...)
 	return r;
 }
 
+int mh_ns_sh(int nsfd, char *out, size_t outsz, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = mh_vsh(nsfd, out, outsz, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 /* ---- namespaces ------------------------------------------------------- */
 
 static int mh_self_ns = -1;

@@ -47,6 +47,10 @@ const char *mh_ctl(void);	/* mihsecctl path ($MIHSEC_CTL or build/bin) */
  * the exit status, 128+signal, or -1 */
 int mh_sh(char *out, size_t outsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* the same with the shell in the network namespace nsfd (e.g. "ip addr
+ * ..." there without ip netns exec) */
+int mh_ns_sh(int nsfd, char *out, size_t outsz, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct mh_pair {
 	char ns[2][40];		/* [0] = A (MMT), [1] = B (network side) */

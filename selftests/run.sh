@@ -20,15 +20,16 @@ cd "$top"
 bin=${MIHSEC_BIN:-$top/build/selftests}
 here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsecctl_e2e}
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor}
 fail=0
 t_start=$(date +%s)
 
 cleanup() {
 	local n
-	# namespaces of the test programs: mh<tag>-<pid>-a/b, mihsec-nl-<pid>-*
+	# namespaces of the test programs: mh<tag>-<pid>-a/b, mihsec-nl-<pid>-*,
+	# mihsec-ctl-<pid>, mihsec-mon-<pid>-mmt/ar
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-*) ip netns del "$n" 2>/dev/null ;; esac
 	done
 }
 trap cleanup EXIT
