@@ -5,16 +5,20 @@
  *   mkvectors [PATH]        (standard output without PATH)
  *
  * The vectors are produced in userspace with lib/seal.c (OpenSSL EVP),
- * independently of the kernel, checked in as data and compared against the
- * kernel's output by KUnit.  Everything is deterministic: the plain PDUs are
- * fixed, and each vector's key material is derived from its name:
+ * independently of the kernel, and compared against the kernel's output by
+ * KUnit.  They are not in git: scripts/kunit (and daemon/Makefile, for
+ * tests/test_seal.c) generate kmod/tests/vectors.h with this program at
+ * build time.  There is at least one vector for every suite, E and D
+ * (make check stage "kat" verifies that).  Everything is deterministic:
+ * the plain PDUs are fixed, and each vector's key material is derived from
+ * its name:
  *
  *   key   = SHA-256("mihsec kat key "   || name)[0 .. key_len)
  *   salt  = SHA-256("mihsec kat salt "  || name)[0 .. 4)
  *   keyid = SHA-256("mihsec kat keyid " || name)[0 .. 8)
  *
- * so the output is byte-identical on every run (tests/test_seal.c checks
- * that the checked-in file is what this program writes).
+ * so the output is byte-identical on every run (make check stage "kat"
+ * runs it twice and compares).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -557,6 +561,8 @@ static const struct kat_def kat_defs[] = {
 	{ "s2-getinfo-rsp-body214-e1-d1-seq2p63", 2, KAT_E | KAT_D,
 	  MIHSEC_SEQ_MAX, P_GETINFO_RSP_2,
 	  "suite 2: Body > 128 octets, seq 2^63" },
+	{ "s2-linkup-ind-e0-d0-seq2p32", 2, 0, SEQ_2_32_5, P_LINKUP_IND,
+	  "suite 2: Link_Up.indication, integrity only" },
 	{ "s3-evtsub-req-e1-d1", 3, KAT_E | KAT_D, 1, P_EVTSUB_REQ,
 	  "suite 3: Event_Subscribe.request" },
 	{ "s3-linkup-ind-e0-d0-seq2p32", 3, 0, SEQ_2_32_5, P_LINKUP_IND,
@@ -565,6 +571,10 @@ static const struct kat_def kat_defs[] = {
 	  P_GETINFO_RSP_7, "suite 3: Body > 383 octets" },
 	{ "s3-ack-empty-e1-d1", 3, KAT_E | KAT_D, 9, P_ACK,
 	  "suite 3: pure ACK, empty Body" },
+	{ "s3-register-id128-e1-d0", 3, KAT_E, 10, P_REGISTER_ID128,
+	  "suite 3: Register.request, Source MIHF ID of 128 octets" },
+	{ "s3-capdisc-rsp-e0-d1", 3, KAT_D, 11, P_CAPDISC_RSP,
+	  "suite 3: WIRE.md 12 Capability_Discover.response, integrity only" },
 	{ "s4-capdisc-req-e1-d0", 4, KAT_E, 1, P_CAPDISC_REQ,
 	  "suite 4: WIRE.md 12 Capability_Discover.request" },
 	{ "s4-evtsub-rsp-e0-d1", 4, KAT_D, 3, P_EVTSUB_RSP,
@@ -574,6 +584,8 @@ static const struct kat_def kat_defs[] = {
 	  "suite 4: Body > 128 octets, seq 2^63" },
 	{ "s4-ack-empty-e1-d1", 4, KAT_E | KAT_D, 11, P_ACK,
 	  "suite 4: pure ACK, empty Body: one block of padding" },
+	{ "s4-linkup-ind-e0-d0", 4, 0, 12, P_LINKUP_IND,
+	  "suite 4: Link_Up.indication, integrity only" },
 };
 
 static void derive(const char *label, const char *name, uint8_t *out,
