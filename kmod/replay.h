@@ -14,10 +14,12 @@ struct mihsec_replay {
 	spinlock_t lock;	/* serialises updates; checks are lockless */
 	u64 top;		/* highest sequence number accepted, 0: none */
 	u32 window;		/* accept top - window < seq */
-	u32 words;		/* ring size, a power of two */
+	u32 words;		/* ring size: window / BITS_PER_LONG + 1 */
 	unsigned long bitmap[];
 };
 
+size_t mihsec_replay_size(u32 window);
+void mihsec_replay_init(struct mihsec_replay *r, u32 window);
 struct mihsec_replay *mihsec_replay_alloc(u32 window, gfp_t gfp);
 bool mihsec_replay_check(const struct mihsec_replay *r, u64 seq);
 bool mihsec_replay_update(struct mihsec_replay *r, u64 seq);

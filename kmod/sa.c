@@ -116,19 +116,29 @@ void mihsec_sa_table_destroy(struct mihsec_net *mn)
 struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 				   struct netlink_ext_ack *extack)
 {
+	size_t rsize = mihsec_replay_size(cfg->replay_window), roff;
 	struct mihsec_sa *sa;
 	int err = -ENOMEM;
 
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
+	if (!rsize)
+		return ERR_PTR(-EINVAL);
+	/* one allocation: the SA, its two IDs, its replay window */
+	roff = ALIGN(struct_size(sa, ids, cfg->local_len + cfg->peer_len),
+		     __alignof__(struct mihsec_replay));
+	sa = kzalloc(roff + rsize, GFP_KERNEL_ACCOUNT);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
+	sa->replay = (struct mihsec_replay *)((u8 *)sa + roff);
+	mihsec_replay_init(sa->replay, cfg->replay_window);
 	sa->suite = cfg->suite;
 	sa->role = cfg->role;
 	sa->flags = cfg->flags;
 	sa->local_len = cfg->local_len;
 	sa->peer_len = cfg->peer_len;
-	memcpy(sa->local_id, cfg->local_id, cfg->local_len);
-	memcpy(sa->peer_id, cfg->peer_id, cfg->peer_len);
+	memcpy(sa->ids, cfg->local_id, cfg->local_len);
+	memcpy(sa->ids + cfg->local_len, cfg->peer_id, cfg->peer_len);
+	sa->local_id = sa->ids;
+	sa->peer_id = sa->ids + cfg->local_len;
 	sa->peer_key.id = sa->peer_id;
 	sa->peer_key.len = sa->peer_len;
 	memcpy(sa->tx_keyid, cfg->tx_keyid, MIHSEC_KEYID_LEN);
@@ -146,9 +156,8 @@ struct mihsec_sa *mihsec_sa_create(const struct mihsec_sa_cfg *cfg,
 	sa->hard_msgs = cfg->hard_msgs;
 	sa->grace = cfg->grace;
 
-	sa->replay = mihsec_replay_alloc(cfg->replay_window, GFP_KERNEL_ACCOUNT);
 	sa->stats = mihsec_ctr_alloc(__MIHSEC_SA_STAT_MAX);
-	if (!sa->replay || !sa->stats)
+	if (!sa->stats)
 		goto fail;
 	err = mihsec_key_init(&sa->tx, cfg->suite, cfg->tx_key, cfg->key_len,
 			      cfg->tx_ikey, cfg->tx_salt);
@@ -166,7 +175,6 @@ fail_key:
 	NL_SET_ERR_MSG(extack, "cannot set up the suite's crypto transform");
 fail:
 	mihsec_ctr_free(sa->stats);
-	kfree(sa->replay);
 	kfree_sensitive(sa);	/* the caller still owns cfg->allow */
 	return ERR_PTR(err);
 }
@@ -177,7 +185,6 @@ void mihsec_sa_destroy(struct mihsec_sa *sa)
 	mihsec_key_free(&sa->rx);
 	mihsec_ctr_free(sa->stats);
 	kfree(sa->allow);		/* already past a grace period */
-	kfree(sa->replay);
 	kfree_sensitive(sa);
 }
 

@@ -42,7 +42,7 @@ struct mihsec_sa {
 	atomic64_t tx_seq;		/* last sequence number sent */
 	struct mihsec_key tx;
 	struct mihsec_key rx;
-	struct mihsec_replay *replay;
+	struct mihsec_replay *replay;	/* in this allocation, after ids */
 	struct mihsec_ctr __percpu *stats; /* enum mihsec_sa_stat */
 	struct mihsec_midset *allow;	/* NULL: every message allowed */
 	/* lifetime (PROTOCOL.md section 7); 0: no such limit */
@@ -56,8 +56,9 @@ struct mihsec_sa {
 	unsigned long retire_at;	/* jiffies; 0: not superseded */
 	atomic64_t msgs;		/* PDUs sealed or accepted */
 	unsigned long state;		/* MIHSEC_SA_S_* bits */
-	u8 local_id[MIHSEC_MIHF_ID_MAX];
-	u8 peer_id[MIHSEC_MIHF_ID_MAX];
+	const u8 *local_id;		/* -> ids */
+	const u8 *peer_id;		/* -> ids + local_len */
+	u8 ids[];			/* sized to the two IDs */
 };
 
 enum {

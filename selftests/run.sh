@@ -14,13 +14,15 @@
 #      MIHSEC_KO                             module to test (default kmod/mihsec.ko)
 #      MIHSEC_BIN                            test programs (default build/selftests;
 #                                            make -C selftests SAN=1 B=DIR for ASan)
+#      MIHSEC_SCALE_SAS                      SAs of mihsec_scale (default 1000000:
+#                                            the VM needs ~2 KiB of RAM each)
 set -uo pipefail
 top=$(dirname "$(dirname "$(realpath "$0")")")
 cd "$top"
 bin=${MIHSEC_BIN:-$top/build/selftests}
 here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor}
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsec_scale}
 fail=0
 t_start=$(date +%s)
 
@@ -29,7 +31,7 @@ cleanup() {
 	# namespaces of the test programs: mh<tag>-<pid>-a/b, mihsec-nl-<pid>-*,
 	# mihsec-ctl-<pid>, mihsec-mon-<pid>-mmt/ar
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-* | mihsec-scale-*) ip netns del "$n" 2>/dev/null ;; esac
 	done
 }
 trap cleanup EXIT

@@ -36,16 +36,17 @@ static int pdu_init(struct kunit *test)
 	if (!e)
 		return -ENOMEM;
 	e->buf = kunit_kzalloc(test, BUF, GFP_KERNEL);
-	sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+	sa = kunit_kzalloc(test, struct_size(sa, ids, 7), GFP_KERNEL);
 	if (!e->buf || !sa)
 		return -ENOMEM;
 	sa->suite = MIHSEC_SUITE_AES128_GCM;
 	sa->role = MIHSEC_ROLE_NETWORK;		/* receives D = 0 */
 	sa->flags = MIHSEC_SA_F_ENCRYPT;
-	sa->peer_len = 4;
-	memcpy(sa->peer_id, "mmt1", 4);
+	memcpy(sa->ids, "ar1mmt1", 7);
 	sa->local_len = 3;
-	memcpy(sa->local_id, "ar1", 3);
+	sa->local_id = sa->ids;
+	sa->peer_len = 4;
+	sa->peer_id = sa->ids + 3;
 	memcpy(sa->rx_keyid, kid, sizeof(kid));
 	sa->replay = mihsec_replay_alloc(1024, GFP_KERNEL);
 	if (!sa->replay ||

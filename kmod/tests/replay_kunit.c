@@ -152,6 +152,68 @@ static void replay_near_exhaustion(struct kunit *test)
 	kfree(r);
 }
 
+/*
+ * Against a reference model: a number is fresh if it is above top - window
+ * and not among the numbers accepted so far (kept in a plain array).
+ * Pseudo-random steps, mostly small and backwards-or-forwards, some far,
+ * for rings of 2 words (window 64), 17 (1024: not a power of two) and
+ * 129 (8192), starting so that the ring index crosses 2^32 words.
+ */
+#define MODEL_STEPS	3000
+
+static bool model_fresh(const u64 *seen, unsigned int n, u64 top, u32 window,
+			u64 seq)
+{
+	unsigned int i;
+
+	if (seq <= top && top - seq >= window)
+		return false;
+	for (i = 0; i < n; i++)
+		if (seen[i] == seq)
+			return false;
+	return true;
+}
+
+static void replay_model(struct kunit *test)
+{
+	static const u32 windows[] = { 64, 1024, 8192 };
+	u64 *seen = kunit_kcalloc(test, MODEL_STEPS, sizeof(*seen), GFP_KERNEL);
+	unsigned int w, i, n;
+	u32 x = 2463534242u;	/* xorshift32: repeatable */
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (w = 0; w < ARRAY_SIZE(windows); w++) {
+		struct mihsec_replay *r = new_window(test, windows[w]);
+		u64 base = (1ULL << 32) * BITS_PER_LONG - 3 * windows[w];
+		u64 top = 0, seq = base;
+
+		for (i = 0, n = 0; i < MODEL_STEPS; i++) {
+			bool want, got;
+			s64 step;
+
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			step = (s64)(x % (2 * windows[w] + 64)) -
+			       (s64)windows[w];
+			if (!(x & 0x3f0000))
+				step += 3 * windows[w] + (x & 0xff);
+			seq = max_t(s64, (s64)base, (s64)seq + step);
+			want = model_fresh(seen, n, top, r->window, seq);
+			got = accept(r, seq);
+			KUNIT_ASSERT_EQ_MSG(test, got, want,
+					    "window %u step %u seq %llu top %llu",
+					    windows[w], i, seq, top);
+			if (got) {
+				seen[n++] = seq;
+				top = max(top, seq);
+			}
+		}
+		KUNIT_EXPECT_EQ(test, mihsec_replay_top(r), top);
+		kfree(r);
+	}
+}
+
 static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(replay_bounds),
 	KUNIT_CASE(replay_in_order),
@@ -160,6 +222,7 @@ static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(replay_window_edges),
 	KUNIT_CASE(replay_jumps),
 	KUNIT_CASE(replay_near_exhaustion),
+	KUNIT_CASE(replay_model),
 	{}
 };
 
