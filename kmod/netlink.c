@@ -6,6 +6,7 @@
  * Keys and salts are accepted, never sent back.  Commands act on the
  * namespace of the requesting socket.
  */
+#include <crypto/algapi.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <net/genetlink.h>
@@ -166,6 +167,26 @@ static int mihsec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 	if (nla_len(a[MIHSEC_A_SA_RX_KEY]) != cfg.key_len) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[MIHSEC_A_SA_RX_KEY],
 				    "key length does not match the suite");
+		return -EINVAL;
+	}
+	/*
+	 * Key IDs name one direction (PROTOCOL.md section 5 step 3).  The
+	 * AEAD suites nonce with salt || sequence, both directions counting
+	 * from 1: one key and salt both ways would reuse every nonce.
+	 */
+	if (!memcmp(nla_data(a[MIHSEC_A_SA_TX_KEYID]),
+		    nla_data(a[MIHSEC_A_SA_RX_KEYID]), MIHSEC_KEYID_LEN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MIHSEC_A_SA_RX_KEYID],
+				    "TX and RX key IDs must differ");
+		return -EINVAL;
+	}
+	if (cfg.suite != MIHSEC_SUITE_AES128_CBC_HMAC_SHA1 &&
+	    !crypto_memneq(nla_data(a[MIHSEC_A_SA_TX_KEY]),
+			   nla_data(a[MIHSEC_A_SA_RX_KEY]), cfg.key_len) &&
+	    !memcmp(nla_data(a[MIHSEC_A_SA_TX_SALT]),
+		    nla_data(a[MIHSEC_A_SA_RX_SALT]), MIHSEC_SALT_LEN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "one key and salt both ways would reuse nonces");
 		return -EINVAL;
 	}
 	if (cfg.suite == MIHSEC_SUITE_AES128_CBC_HMAC_SHA1) {

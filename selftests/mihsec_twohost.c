@@ -5,9 +5,10 @@
  * with its own SA and the module in "require" in both.
  *
  *   reflection      a PDU the MMT sent, sent back to the MMT from the AR's
- *                   side: unknown-key (key IDs are per direction), and
- *                   with a symmetric SA (one key ID both ways) the D bit
- *                   catches it (direction-mismatch), both ways
+ *                   side: unknown-key (key IDs are per direction), both
+ *                   ways
+ *   symmetric_sa_refused  an SA with one key ID, or one key and salt, for
+ *                   both directions is refused (it would reuse nonces)
  *   impersonation   "mmt2" speaking with mmt1's keys: identity-mismatch
  *   address_change  the MMT's IPv4, then IPv6 address changes: the same SA
  *                   goes on in both directions
@@ -237,23 +238,17 @@ static void reflect(struct mh_frame *r, const struct mh_frame *f, int at)
 		r->len = 0;
 }
 
-static void reflection(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(th) *self, bool symmetric)
+/* key IDs name one direction: the MMT holds no SA that receives the key
+ * ID it sends with (PROTOCOL.md section 5 step 3) */
+TEST_F(th, reflection)
 {
 	struct mh_pair *p = &self->p;
 	struct tbufs *b = self->b;
 	struct mh_prot pp;
 	int fam;
 
-	if (symmetric) {
-		ASSERT_EQ(0, sa_add_cfg(self->nl[MMT], p, MMT, "mmt1", "ar1",
-					true));
-		ASSERT_EQ(0, sa_add_cfg(self->nl[AR], p, AR, "ar1", "mmt1",
-					true));
-	} else {
-		ASSERT_EQ(0, mh_sa_add(p, MMT, NULL));
-		ASSERT_EQ(0, mh_sa_add(p, AR, NULL));
-	}
+	ASSERT_EQ(0, mh_sa_add(p, MMT, NULL));
+	ASSERT_EQ(0, mh_sa_add(p, AR, NULL));
 	for (fam = 0; fam < 2; fam++) {
 		int family = fam ? AF_INET6 : AF_INET;
 		int fdm = mh_udp_socket(p, MMT, family, MH_PORT);
@@ -277,8 +272,7 @@ static void reflection(struct __test_metadata *_metadata,
 		reflect(&b->r, &b->f, AR);
 		ASSERT_NE(0U, b->r.len);
 		expect_drop(_metadata, self, AR, &b->r, fdm,
-			    symmetric ? MIHSEC_STAT_DROP_DIRECTION_MISMATCH :
-					MIHSEC_STAT_DROP_UNKNOWN_KEY,
+			    MIHSEC_STAT_DROP_UNKNOWN_KEY,
 			    "MMT's own PDU reflected to the MMT");
 
 		/* AR -> MMT, delivered; back to the AR from the MMT's end */
@@ -293,8 +287,7 @@ static void reflection(struct __test_metadata *_metadata,
 		reflect(&b->r, &b->f, MMT);
 		ASSERT_NE(0U, b->r.len);
 		expect_drop(_metadata, self, MMT, &b->r, fda,
-			    symmetric ? MIHSEC_STAT_DROP_DIRECTION_MISMATCH :
-					MIHSEC_STAT_DROP_UNKNOWN_KEY,
+			    MIHSEC_STAT_DROP_UNKNOWN_KEY,
 			    "AR's own PDU reflected to the AR");
 		close(fdm);
 		close(fda);
@@ -303,18 +296,27 @@ static void reflection(struct __test_metadata *_metadata,
 	}
 }
 
-/* key IDs name one direction: the MMT holds no SA that receives the key
- * ID it sends with (PROTOCOL.md section 5 step 3) */
-TEST_F(th, reflection)
+/*
+ * An SA that would use one key ID, key and salt both ways (where only the
+ * direction bit, section 5 step 4, would tell a reflected PDU from the
+ * peer's, and both ends would reuse each other's nonces) is refused; so
+ * is one key and salt under two key IDs.  KUnit (mihsec_pdu) covers the
+ * direction-mismatch verdict itself.
+ */
+TEST_F(th, symmetric_sa_refused)
 {
-	reflection(_metadata, self, false);
-}
+	struct mh_pair *p = &self->p;
+	struct mihsec_sa_cfg c;
 
-/* an SA that uses one key ID, key and salt both ways: only the direction
- * bit (section 5 step 4) tells a reflected PDU from the peer's */
-TEST_F(th, reflection_symmetric_sa)
-{
-	reflection(_metadata, self, true);
+	EXPECT_EQ(-EINVAL, sa_add_cfg(self->nl[MMT], p, MMT, "mmt1", "ar1",
+				      true));
+	pair_cfg(p, MMT, "mmt1", "ar1", true, &c);
+	memcpy(c.rx_keyid, p->keyid[AR], MIHSEC_KEYID_LEN);
+	EXPECT_EQ(-EINVAL, mihsec_nl_sa_add(self->nl[MMT], &c));
+	mihsec_sa_cfg_wipe(&c);
+	EXPECT_EQ(0, mh_sa_count(p, MMT));
+	/* the same pair, keyed per direction, is fine */
+	EXPECT_EQ(0, sa_add_cfg(self->nl[MMT], p, MMT, "mmt1", "ar1", false));
 }
 
 /* the AR holds an SA for mmt1; "mmt2", holding mmt1's keys and key IDs,

@@ -41,7 +41,9 @@
  *	SA is installed at most once, so no nonce is ever reused; derive
  *	fresh keys instead); -EOPNOTSUPP for a suite this kernel does not
  *	implement;
- *	-EINVAL (with an extack message) for any inconsistency.  The SA
+ *	-EINVAL (with an extack message) for any inconsistency, among them
+ *	equal TX and RX key IDs, and (suites 1-3) the same key and salt in
+ *	both directions, which would reuse nonces.  The SA
  *	becomes the sending SA for its peer at once (the newest SA of a peer
  *	sends; older ones keep receiving).
  *
