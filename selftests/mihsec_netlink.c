@@ -725,7 +725,7 @@ TEST_F(api, netns_deletion_frees_sas)
 	EXPECT_LT(s2 - s0, (s1 - s0) / 5);
 }
 
-/* Every suite and E mode end to end over loopback */
+/* Every suite and E mode (the SA_ADD attributes of each) */
 static uint8_t g_suite, g_flags;
 
 static void suite_extra(struct nl_msg *msg, int side)
@@ -746,6 +746,33 @@ static void suite_extra(struct nl_msg *msg, int side)
 	}
 }
 
+/* Send @mid from "a" to "b" over ::1; true if "b" got the plain PDU */
+static bool lo6_send(uint16_t mid)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(MIHSEC_DEFAULT_PORT),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct timeval tv = { .tv_usec = 300000 };
+	int rx = socket(AF_INET6, SOCK_DGRAM, 0);
+	int tx = socket(AF_INET6, SOCK_DGRAM, 0);
+	uint8_t pdu[64], got[256];
+	size_t len = mih_pdu(pdu, "a", "b", mid);
+	bool ok = false;
+
+	if (rx >= 0 && tx >= 0 &&
+	    !bind(rx, (void *)&to, sizeof(to)) &&
+	    !setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) &&
+	    sendto(tx, pdu, len, 0, (void *)&to, sizeof(to)) == (ssize_t)len)
+		ok = recv(rx, got, sizeof(got), 0) == (ssize_t)len &&
+		     !memcmp(got, pdu, len);
+	if (rx >= 0)
+		close(rx);
+	if (tx >= 0)
+		close(tx);
+	return ok;
+}
+
+/* Every suite and E mode end to end, over IPv4 and IPv6 loopback */
 TEST_F(lo, every_suite_and_mode)
 {
 	uint64_t st[MIHSEC_STAT_MAX + 1];
@@ -760,8 +787,13 @@ TEST_F(lo, every_suite_and_mode)
 			ASSERT_EQ(0, mihsec_nl_stats_get(self->nl, st));
 			EXPECT_TRUE(lo_send(self, 0x2c02))
 				TH_LOG("suite %u flags %u", g_suite, g_flags);
-			EXPECT_EQ(1U, stat_delta(self->nl, st,
+			EXPECT_TRUE(lo6_send(0x2c06))
+				TH_LOG("IPv6: suite %u flags %u", g_suite,
+				       g_flags);
+			EXPECT_EQ(2U, stat_delta(self->nl, st,
 						 MIHSEC_STAT_RX_VERIFIED));
+			EXPECT_EQ(2U, stat_delta(self->nl, st,
+						 MIHSEC_STAT_TX_PROTECTED));
 		}
 	}
 }
