@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mihsecd configuration file (see config.h and docs/mihsecd.conf.5).
+ *
+ * libinih splits "key = value" lines, strips whitespace and comments and
+ * calls handler() once per key.  It reads the file through reader(), which
+ * counts lines (so every message carries its line number), checks section
+ * headers itself (libinih silently truncates long names and ignores text
+ * after ']', and does not report empty sections) and notices lines
+ * libinih could not parse: a line that is neither blank, a comment nor a
+ * section header must have produced a handler() call before the next line
+ * is read.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mihsecd/config.h"
+#include "mihsecd/log.h"
+
+enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_BAD };
+
+/* Keys of [mihsecd] */
+enum { K_ROLES, K_MIHF_ID, K_LOG_LEVEL, K_PROFILE, K_SUITE, K_PORT, K_KERNEL,
+       K_MAIN_MAX };
+static const char *const main_keys[K_MAIN_MAX] = {
+	[K_ROLES] = "roles", [K_MIHF_ID] = "mihf-id",
+	[K_LOG_LEVEL] = "log-level", [K_PROFILE] = "profile",
+	[K_SUITE] = "suite", [K_PORT] = "port", [K_KERNEL] = "kernel",
+};
+
+/* Keys of [peer NAME] */
+enum { P_MIHF_ID, P_ADDRESS, P_PORT, P_MAX };
+static const char *const peer_keys[P_MAX] = {
+	[P_MIHF_ID] = "mihf-id", [P_ADDRESS] = "address", [P_PORT] = "port",
+};
+
+struct parse {
+	const char *path;
+	FILE *f;
+	struct md_errors *errs;
+	struct md_config *cfg;
+	int line;		/* current line (1-based) */
+	bool key_line;		/* current line should be "key = value" */
+	bool handled;		/* ... and handler() saw it */
+	enum sec sec;
+	int main_line;		/* line of [mihsecd], 0 if none yet */
+	int main_seen[K_MAIN_MAX];	/* line of each key, 0 if absent */
+	int peer_seen[P_MAX];	/* same for the current peer */
+	char *buf;
+	size_t cap;
+};
+
+static void add_msg(struct md_errors *e, char *m)
+{
+	char **v;
+
+	if (!m)
+		return;
+	if (e->n >= MD_ERRORS_MAX) {
+		e->dropped++;
+		free(m);
+		return;
+	}
+	v = realloc(e->msg, (e->n + 1) * sizeof(*v));
+	if (!v) {
+		free(m);
+		e->dropped++;
+		return;
+	}
+	e->msg = v;
+	e->msg[e->n++] = m;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+err_at(struct parse *p, int line, const char *fmt, ...)
+{
+	char *body = NULL, *m = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&body, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		p->errs->dropped++;
+		return;
+	}
+	if (line > 0)
+		r = asprintf(&m, "%s:%d: %s", p->path, line, body);
+	else
+		r = asprintf(&m, "%s: %s", p->path, body);
+	free(body);
+	if (r < 0) {
+		p->errs->dropped++;
+		return;
+	}
+	add_msg(p->errs, m);
+}
+
+void md_errors_clear(struct md_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	memset(errs, 0, sizeof(*errs));
+}
+
+/* ---- Values -------------------------------------------------------------- */
+
+/* A decimal integer in [min, max], digits only */
+static bool parse_uint(const char *s, unsigned long min, unsigned long max,
+		       unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *c;
+
+	if (!*s || strlen(s) > 10)
+		return false;
+	for (c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*c - '0');
+	}
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void parse_roles(struct parse *p, const char *v)
+{
+	static const struct { const char *name; unsigned int bit; } roles[] = {
+		{ "mmt", MD_ROLE_MMT }, { "poa", MD_ROLE_POA },
+		{ "is", MD_ROLE_IS },
+	};
+	char *copy = strdup(v), *save = NULL, *tok;
+	unsigned int mask = 0;
+	bool bad = false;
+
+	if (!copy) {
+		err_at(p, p->line, "out of memory");
+		return;
+	}
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+			if (!strcmp(tok, roles[i].name))
+				break;
+		if (i == sizeof(roles) / sizeof(roles[0])) {
+			err_at(p, p->line,
+			       "roles: unknown role '%s' (expected mmt, poa or is)",
+			       tok);
+			bad = true;
+		} else if (mask & roles[i].bit) {
+			err_at(p, p->line, "roles: '%s' listed twice", tok);
+			bad = true;
+		} else {
+			mask |= roles[i].bit;
+		}
+	}
+	free(copy);
+	if (!mask && !bad)
+		err_at(p, p->line, "roles: no role given");
+	p->cfg->roles = mask;
+}
+
+static bool parse_id(struct parse *p, const char *v, uint8_t *id,
+		     size_t *len)
+{
+	size_t n = strlen(v), i;
+
+	if (n > MIHSEC_MIHF_ID_MAX) {
+		err_at(p, p->line, "mihf-id: %zu characters, at most %d allowed",
+		       n, MIHSEC_MIHF_ID_MAX);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i] < 0x21 || v[i] > 0x7e) {
+			err_at(p, p->line,
+			       "mihf-id: character %zu is not printable ASCII (spaces and control characters are not allowed)",
+			       i + 1);
+			return false;
+		}
+	}
+	memcpy(id, v, n);
+	*len = n;
+	return true;
+}
+
+/* One of @names (NULL-terminated); its index + 1, or 0 with a message */
+static int parse_word(struct parse *p, const char *key, const char *v,
+		      const char *const *names, const char *list)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(v, names[i]))
+			return i + 1;
+	err_at(p, p->line, "%s: '%s' is not one of %s", key, v, list);
+	return 0;
+}
+
+static void main_key(struct parse *p, int k, const char *v)
+{
+	static const char *const levels[] = { "error", "warning", "notice",
+					      "info", "debug", NULL };
+	static const char *const profiles[] = { "v1", "paper", NULL };
+	static const char *const kernels[] = { "require", "optional", NULL };
+	struct md_config *c = p->cfg;
+	unsigned long n;
+	int w;
+
+	switch (k) {
+	case K_ROLES:
+		parse_roles(p, v);
+		break;
+	case K_MIHF_ID:
+		parse_id(p, v, c->mihf_id, &c->mihf_id_len);
+		break;
+	case K_LOG_LEVEL:
+		w = parse_word(p, "log-level", v, levels,
+			       "error, warning, notice, info, debug");
+		if (w)
+			c->log_level = md_log_level_parse(v);
+		break;
+	case K_PROFILE:
+		w = parse_word(p, "profile", v, profiles, "v1, paper");
+		if (w)
+			c->profile = w == 1 ? MD_PROFILE_V1 : MD_PROFILE_PAPER;
+		break;
+	case K_KERNEL:
+		w = parse_word(p, "kernel", v, kernels, "require, optional");
+		if (w)
+			c->kernel = w == 1 ? MD_KERNEL_REQUIRE :
+					     MD_KERNEL_OPTIONAL;
+		break;
+	case K_SUITE:
+		if (parse_uint(v, MIHSEC_SUITE_AES128_GCM,
+			       MIHSEC_SUITE_AES128_CBC_HMAC_SHA1, &n))
+			c->suite = (uint8_t)n;
+		else
+			err_at(p, p->line, "suite: '%s' is not an integer in %d..%d",
+			       v, MIHSEC_SUITE_AES128_GCM,
+			       MIHSEC_SUITE_AES128_CBC_HMAC_SHA1);
+		break;
+	case K_PORT:
+		if (parse_uint(v, 1, 65535, &n))
+			c->port = (uint16_t)n;
+		else
+			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
+			       v);
+		break;
+	}
+}
+
+static void peer_key(struct parse *p, int k, const char *v)
+{
+	struct md_peer *peer = &p->cfg->peers[p->cfg->npeers - 1];
+	unsigned long n;
+
+	switch (k) {
+	case P_MIHF_ID:
+		peer->id_line = p->line;
+		parse_id(p, v, peer->mihf_id, &peer->mihf_id_len);
+		break;
+	case P_ADDRESS:
+		if (inet_pton(AF_INET, v, &peer->addr.v4) == 1)
+			peer->family = AF_INET;
+		else if (inet_pton(AF_INET6, v, &peer->addr.v6) == 1)
+			peer->family = AF_INET6;
+		else
+			err_at(p, p->line,
+			       "address: '%s' is not an IPv4 or IPv6 address", v);
+		break;
+	case P_PORT:
+		if (parse_uint(v, 1, 65535, &n))
+			peer->port = (uint16_t)n;
+		else
+			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
+			       v);
+		break;
+	}
+}
+
+static int key_index(const char *const *keys, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(keys[i], name))
+			return i;
+	return -1;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct parse *p = user;
+	const char *const *keys;
+	int n, k, *seen;
+	char where[MD_PEER_NAME_MAX + 16];
+
+	(void)section;		/* reader() tracks sections itself */
+	p->handled = true;
+	switch (p->sec) {
+	case SEC_NONE:
+		err_at(p, p->line, "key '%s' outside of any section", name);
+		return 1;
+	case SEC_BAD:
+		return 1;	/* the section header was reported */
+	case SEC_MAIN:
+		keys = main_keys;
+		n = K_MAIN_MAX;
+		seen = p->main_seen;
+		snprintf(where, sizeof(where), "[mihsecd]");
+		break;
+	default:
+		keys = peer_keys;
+		n = P_MAX;
+		seen = p->peer_seen;
+		snprintf(where, sizeof(where), "[peer %s]",
+			 p->cfg->peers[p->cfg->npeers - 1].name);
+		break;
+	}
+	k = key_index(keys, n, name);
+	if (k < 0) {
+		err_at(p, p->line, "unknown key '%s' in %s", name, where);
+		return 1;
+	}
+	if (seen[k]) {
+		err_at(p, p->line, "duplicate key '%s' (first on line %d)", name,
+		       seen[k]);
+		return 1;
+	}
+	seen[k] = p->line;
+	if (!*value) {
+		err_at(p, p->line, "%s: empty value", name);
+		return 1;
+	}
+	if (p->sec == SEC_MAIN)
+		main_key(p, k, value);
+	else
+		peer_key(p, k, value);
+	return 1;
+}
+
+/* ---- Sections ------------------------------------------------------------ */
+
+/* The section that ends here: check what it must contain */
+static void end_section(struct parse *p)
+{
+	struct md_peer *peer;
+
+	if (p->sec != SEC_PEER)
+		return;
+	peer = &p->cfg->peers[p->cfg->npeers - 1];
+	if (!p->peer_seen[P_MIHF_ID])
+		err_at(p, peer->line, "[peer %s]: missing required key 'mihf-id'",
+		       peer->name);
+	if (!p->peer_seen[P_ADDRESS])
+		err_at(p, peer->line, "[peer %s]: missing required key 'address'",
+		       peer->name);
+}
+
+static bool valid_peer_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > MD_PEER_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* @s: the line from its '[' on (a private copy, may be modified) */
+static void section(struct parse *p, char *s)
+{
+	char *close = strchr(s, ']'), *rest, *name;
+	struct md_config *c = p->cfg;
+	size_t i;
+
+	end_section(p);
+	p->sec = SEC_BAD;
+	if (!close) {
+		err_at(p, p->line, "section header without closing ']'");
+		return;
+	}
+	rest = trim(close + 1);
+	if (*rest && *rest != ';' && *rest != '#') {
+		err_at(p, p->line, "unexpected text after ']'");
+		return;
+	}
+	*close = '\0';
+	name = trim(s + 1);
+	if (!strcmp(name, "mihsecd")) {
+		if (p->main_line) {
+			err_at(p, p->line,
+			       "duplicate section [mihsecd] (first on line %d)",
+			       p->main_line);
+			return;
+		}
+		p->main_line = p->line;
+		p->sec = SEC_MAIN;
+		return;
+	}
+	if (strncmp(name, "peer", 4) || (name[4] != ' ' && name[4] != '\t')) {
+		err_at(p, p->line, "unknown section [%s]", name);
+		return;
+	}
+	name = trim(name + 4);
+	if (!valid_peer_name(name)) {
+		err_at(p, p->line,
+		       "invalid peer name '%s' (1-%d characters of A-Z a-z 0-9 . _ -)",
+		       name, MD_PEER_NAME_MAX);
+		return;
+	}
+	for (i = 0; i < c->npeers; i++) {
+		if (!strcmp(c->peers[i].name, name)) {
+			err_at(p, p->line,
+			       "duplicate peer '%s' (first on line %d)", name,
+			       c->peers[i].line);
+			return;
+		}
+	}
+	{
+		struct md_peer *v = realloc(c->peers,
+					    (c->npeers + 1) * sizeof(*v));
+
+		if (!v) {
+			err_at(p, p->line, "out of memory");
+			return;
+		}
+		c->peers = v;
+		memset(&v[c->npeers], 0, sizeof(v[0]));
+		strcpy(v[c->npeers].name, name);
+		v[c->npeers].line = p->line;
+		c->npeers++;
+	}
+	memset(p->peer_seen, 0, sizeof(p->peer_seen));
+	p->sec = SEC_PEER;
+}
+
+/* ---- Lines --------------------------------------------------------------- */
+
+/* The previous line is complete: did libinih make sense of it? */
+static void finish_line(struct parse *p)
+{
+	if (p->key_line && !p->handled)
+		err_at(p, p->line,
+		       "expected 'key = value', '[section]' or a comment");
+	p->key_line = false;
+	p->handled = false;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	ssize_t n;
+	char *s;
+
+	finish_line(p);
+	n = getline(&p->buf, &p->cap, p->f);
+	if (n < 0)
+		return NULL;
+	p->line++;
+	if (n > 0 && p->buf[n - 1] == '\n')
+		p->buf[--n] = '\0';
+	if (n > 0 && p->buf[n - 1] == '\r')
+		p->buf[--n] = '\0';
+	s = p->buf;
+	if (p->line == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		s += 3;			/* UTF-8 byte order mark */
+	str[0] = '\0';
+	if (strlen(p->buf) != (size_t)n) {
+		err_at(p, p->line, "NUL character in line");
+		return str;
+	}
+	if (n > MD_LINE_MAX || (size_t)n + 3 > (size_t)num) {
+		err_at(p, p->line, "line too long (more than %d characters)",
+		       MD_LINE_MAX);
+		return str;
+	}
+	memcpy(str, s, strlen(s) + 1);
+	s = trim(s);
+	if (!*s || *s == ';' || *s == '#')
+		return str;
+	if (*s == '[') {
+		section(p, s);
+		str[0] = '\0';	/* libinih need not see it: sections are ours */
+		return str;
+	}
+	p->key_line = true;
+	return str;
+}
+
+/* ---- Whole file ---------------------------------------------------------- */
+
+static void finish(struct parse *p)
+{
+	struct md_config *c = p->cfg;
+	size_t i, j;
+
+	end_section(p);
+	if (!p->main_line) {
+		err_at(p, 0, "missing section [mihsecd]");
+	} else {
+		if (!p->main_seen[K_ROLES])
+			err_at(p, p->main_line,
+			       "[mihsecd]: missing required key 'roles'");
+		if (!p->main_seen[K_MIHF_ID])
+			err_at(p, p->main_line,
+			       "[mihsecd]: missing required key 'mihf-id'");
+	}
+	for (i = 0; i < c->npeers; i++) {
+		struct md_peer *a = &c->peers[i];
+
+		if (!a->port)
+			a->port = c->port;
+		if (!a->mihf_id_len)
+			continue;
+		if (a->mihf_id_len == c->mihf_id_len &&
+		    !memcmp(a->mihf_id, c->mihf_id, c->mihf_id_len))
+			err_at(p, a->id_line,
+			       "mihf-id: peer '%s' has this daemon's own mihf-id",
+			       a->name);
+		for (j = 0; j < i; j++) {
+			struct md_peer *b = &c->peers[j];
+
+			if (a->mihf_id_len == b->mihf_id_len &&
+			    !memcmp(a->mihf_id, b->mihf_id, a->mihf_id_len)) {
+				err_at(p, a->id_line,
+				       "mihf-id: peer '%s' has the same mihf-id as peer '%s' (line %d)",
+				       a->name, b->name, b->id_line);
+				break;
+			}
+		}
+	}
+}
+
+struct md_config *md_config_load(const char *path, FILE *f,
+				 struct md_errors *errs)
+{
+	struct parse p = { .path = path, .errs = errs };
+	bool opened = false;
+	int r;
+
+	memset(errs, 0, sizeof(*errs));
+	p.cfg = calloc(1, sizeof(*p.cfg));
+	if (!p.cfg || !(p.cfg->path = strdup(path))) {
+		err_at(&p, 0, "out of memory");
+		md_config_free(p.cfg);
+		return NULL;
+	}
+	p.cfg->log_level = MD_LOG_DEFAULT;
+	p.cfg->profile = MD_PROFILE_V1;
+	p.cfg->suite = MIHSEC_SUITE_AES128_GCM;
+	p.cfg->port = MIHSEC_DEFAULT_PORT;
+	p.cfg->kernel = MD_KERNEL_REQUIRE;
+	if (!f) {
+		f = fopen(path, "re");
+		if (!f) {
+			err_at(&p, 0, "cannot open: %s", strerror(errno));
+			md_config_free(p.cfg);
+			return NULL;
+		}
+		opened = true;
+	}
+	p.f = f;
+
+	/* libinih's run-time settings (Debian builds it with them) */
+	ini_allow_multiline = false;
+	ini_allow_bom = false;		/* reader() strips it */
+	ini_use_stack = false;
+	ini_allow_realloc = false;
+	ini_max_line = MD_LINE_MAX + 3;	/* + '\r', '\n', '\0' */
+	ini_initial_alloc = MD_LINE_MAX + 3;
+	ini_stop_on_first_error = false;
+
+	r = ini_parse_stream(reader, &p, handler, &p);
+	finish_line(&p);
+	if (!r && ferror(f))
+		err_at(&p, p.line, "read error");
+	if (r == -2)
+		err_at(&p, 0, "out of memory");
+	free(p.buf);
+	if (opened)
+		fclose(f);
+	finish(&p);
+	if (errs->n || errs->dropped) {
+		md_config_free(p.cfg);
+		return NULL;
+	}
+	return p.cfg;
+}
+
+void md_config_free(struct md_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->peers);
+	free(cfg);
+}
+
+bool md_config_equal(const struct md_config *a, const struct md_config *b)
+{
+	size_t i;
+
+	if (a->roles != b->roles || a->mihf_id_len != b->mihf_id_len ||
+	    memcmp(a->mihf_id, b->mihf_id, a->mihf_id_len) ||
+	    a->log_level != b->log_level || a->profile != b->profile ||
+	    a->suite != b->suite || a->port != b->port ||
+	    a->kernel != b->kernel || a->npeers != b->npeers)
+		return false;
+	for (i = 0; i < a->npeers; i++) {
+		const struct md_peer *x = &a->peers[i], *y = &b->peers[i];
+
+		if (strcmp(x->name, y->name) ||
+		    x->mihf_id_len != y->mihf_id_len ||
+		    memcmp(x->mihf_id, y->mihf_id, x->mihf_id_len) ||
+		    x->family != y->family || x->port != y->port ||
+		    (x->family == AF_INET ?
+		     memcmp(&x->addr.v4, &y->addr.v4, sizeof(x->addr.v4)) :
+		     memcmp(&x->addr.v6, &y->addr.v6, sizeof(x->addr.v6))))
+			return false;
+	}
+	return true;
+}
+
+const char *md_roles_str(unsigned int roles, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s",
+		 roles & MD_ROLE_MMT ? "mmt" : "",
+		 (roles & MD_ROLE_MMT) && (roles & ~MD_ROLE_MMT) ? "," : "",
+		 roles & MD_ROLE_POA ? "poa" : "",
+		 (roles & MD_ROLE_POA) && (roles & MD_ROLE_IS) ? "," : "",
+		 roles & MD_ROLE_IS ? "is" : "");
+	return buf;
+}
+
+const char *md_profile_name(enum md_profile p)
+{
+	return p == MD_PROFILE_PAPER ? "paper" : "v1";
+}
+
+const char *md_kernel_name(enum md_kernel k)
+{
+	return k == MD_KERNEL_OPTIONAL ? "optional" : "require";
+}
+
+const char *md_peer_addr_str(const struct md_peer *p, char *buf, size_t len)
+{
+	if (!inet_ntop(p->family, &p->addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}

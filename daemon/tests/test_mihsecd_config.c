@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests: the mihsecd configuration file (mihsecd/config.c): valid
+ * files, defaults, and every class of error with its exact line number and
+ * message.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "mihsecd/config.h"
+#include "mihsecd/log.h"
+
+FIXTURE(conf) {
+	struct md_config *cfg;
+	struct md_errors errs;
+};
+
+FIXTURE_SETUP(conf)
+{
+	self->cfg = NULL;
+	memset(&self->errs, 0, sizeof(self->errs));
+}
+
+FIXTURE_TEARDOWN(conf)
+{
+	md_config_free(self->cfg);
+	md_errors_clear(&self->errs);
+}
+
+static struct md_config *load_str(const char *text, struct md_errors *errs)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct md_config *c;
+
+	if (!f)
+		return NULL;
+	c = md_config_load("t.conf", f, errs);
+	fclose(f);
+	return c;
+}
+
+#define LOAD(text) do {							\
+	md_config_free(self->cfg);					\
+	md_errors_clear(&self->errs);					\
+	self->cfg = load_str((text), &self->errs);			\
+} while (0)
+
+static void dump_errs(struct __test_metadata *_metadata,
+		      const struct md_errors *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		TH_LOG("error %zu: %s", i, e->msg[i]);
+}
+
+/* @text must fail with exactly the one message @msg */
+#define BAD(text, want) do {						\
+	LOAD(text);							\
+	ASSERT_EQ(NULL, self->cfg);					\
+	EXPECT_EQ(1, (int)self->errs.n) { dump_errs(_metadata, &self->errs); }	\
+	if (self->errs.n >= 1)						\
+		EXPECT_STREQ((want), self->errs.msg[0]);			\
+} while (0)
+
+#define BASE "[mihsecd]\nroles = mmt\nmihf-id = mn1\n"
+
+TEST_F(conf, minimal_and_defaults)
+{
+	LOAD(BASE);
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(0, (int)self->errs.n);
+	EXPECT_EQ(MD_ROLE_MMT, (int)self->cfg->roles);
+	EXPECT_EQ(3, (int)self->cfg->mihf_id_len);
+	EXPECT_EQ(0, memcmp("mn1", self->cfg->mihf_id, 3));
+	EXPECT_EQ(MD_LOG_INFO, self->cfg->log_level);
+	EXPECT_EQ(MD_PROFILE_V1, (int)self->cfg->profile);
+	EXPECT_EQ(MIHSEC_SUITE_AES128_GCM, (int)self->cfg->suite);
+	EXPECT_EQ(4551, (int)self->cfg->port);
+	EXPECT_EQ(MD_KERNEL_REQUIRE, (int)self->cfg->kernel);
+	EXPECT_EQ(0, (int)self->cfg->npeers);
+	EXPECT_STREQ("t.conf", self->cfg->path);
+}
+
+TEST_F(conf, full_file)
+{
+	char buf[64];
+
+	LOAD("\xef\xbb\xbf# comment\n"
+	     "; another comment\n"
+	     "\n"
+	     "  [ mihsecd ]   ; trailing comment\n"
+	     "roles = poa,is\n"
+	     "mihf-id=ar-1.example.net\n"
+	     "log-level = debug\n"
+	     "profile = paper\n"
+	     "suite = 4\n"
+	     "port = 14551\n"
+	     "kernel = optional ; no module needed\n"
+	     "[peer is1]\n"
+	     "mihf-id = is1.example.net\n"
+	     "address = 2001:db8::10\n"
+	     "\t[peer mn_2.x-y]\n"
+	     "   address  =   192.0.2.7   \n"
+	     "mihf-id = mn2\n"
+	     "port = 4552\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(MD_ROLE_POA | MD_ROLE_IS, (int)self->cfg->roles);
+	EXPECT_STREQ("poa,is", md_roles_str(self->cfg->roles, buf,
+					    sizeof(buf)));
+	EXPECT_EQ(MD_LOG_DEBUG, self->cfg->log_level);
+	EXPECT_EQ(MD_PROFILE_PAPER, (int)self->cfg->profile);
+	EXPECT_EQ(4, (int)self->cfg->suite);
+	EXPECT_EQ(14551, (int)self->cfg->port);
+	EXPECT_EQ(MD_KERNEL_OPTIONAL, (int)self->cfg->kernel);
+	ASSERT_EQ(2, (int)self->cfg->npeers);
+	EXPECT_STREQ("is1", self->cfg->peers[0].name);
+	EXPECT_EQ(AF_INET6, self->cfg->peers[0].family);
+	EXPECT_STREQ("2001:db8::10", md_peer_addr_str(&self->cfg->peers[0],
+						      buf, sizeof(buf)));
+	EXPECT_EQ(14551, (int)self->cfg->peers[0].port);	/* inherited */
+	EXPECT_EQ(12, self->cfg->peers[0].line);
+	EXPECT_STREQ("mn_2.x-y", self->cfg->peers[1].name);
+	EXPECT_EQ(AF_INET, self->cfg->peers[1].family);
+	EXPECT_STREQ("192.0.2.7", md_peer_addr_str(&self->cfg->peers[1],
+						   buf, sizeof(buf)));
+	EXPECT_EQ(3, (int)self->cfg->peers[1].mihf_id_len);
+	EXPECT_EQ(4552, (int)self->cfg->peers[1].port);
+	EXPECT_EQ(15, self->cfg->peers[1].line);
+}
+
+TEST_F(conf, every_role_and_separator)
+{
+	LOAD("[mihsecd]\nroles = is  mmt,poa\nmihf-id = x\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(MD_ROLE_MMT | MD_ROLE_POA | MD_ROLE_IS, (int)self->cfg->roles);
+}
+
+TEST_F(conf, crlf_line_ends)
+{
+	LOAD("[mihsecd]\r\nroles = mmt\r\nmihf-id = a\r\nport = 9\r\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(9, (int)self->cfg->port);
+	EXPECT_EQ(1, (int)self->cfg->mihf_id_len);
+}
+
+TEST_F(conf, boundaries_accepted)
+{
+	char text[600];
+	char id[MIHSEC_MIHF_ID_MAX + 1];
+
+	memset(id, 'i', MIHSEC_MIHF_ID_MAX);
+	id[MIHSEC_MIHF_ID_MAX] = '\0';
+	snprintf(text, sizeof(text),
+		 "[mihsecd]\nroles=mmt\nmihf-id=%s\nport=1\nsuite=1\n", id);
+	LOAD(text);
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(MIHSEC_MIHF_ID_MAX, (int)self->cfg->mihf_id_len);
+	EXPECT_EQ(1, (int)self->cfg->port);
+	LOAD(BASE "port = 65535\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(65535, (int)self->cfg->port);
+	LOAD(BASE "[peer abcdefghijabcdefghijabcdefghij12]\nmihf-id=p\naddress=::1\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+}
+
+TEST_F(conf, missing_file)
+{
+	self->cfg = md_config_load("/nonexistent/mihsecd.conf", NULL,
+				   &self->errs);
+	ASSERT_EQ(NULL, self->cfg);
+	ASSERT_EQ(1, (int)self->errs.n);
+	EXPECT_STREQ("/nonexistent/mihsecd.conf: cannot open: No such file or directory",
+		     self->errs.msg[0]);
+}
+
+TEST_F(conf, real_file)
+{
+	char path[] = "/tmp/mihsecd-conf-XXXXXX";
+	int fd = mkstemp(path);
+	char want[128];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(BASE "port=\n"),
+		  write(fd, BASE "port=\n", strlen(BASE "port=\n")));
+	close(fd);
+	self->cfg = md_config_load(path, NULL, &self->errs);
+	unlink(path);
+	ASSERT_EQ(NULL, self->cfg);
+	ASSERT_EQ(1, (int)self->errs.n);
+	snprintf(want, sizeof(want), "%s:4: port: empty value", path);
+	EXPECT_STREQ(want, self->errs.msg[0]);
+}
+
+TEST_F(conf, syntax_errors)
+{
+	BAD(BASE "\njust words\n",
+	    "t.conf:5: expected 'key = value', '[section]' or a comment");
+	BAD(BASE "[peer a\n",
+	    "t.conf:4: section header without closing ']'");
+	BAD(BASE "[peer a] x\nmihf-id = a\naddress = ::1\n",
+	    "t.conf:4: unexpected text after ']'");
+	BAD("roles = mmt\n" BASE,
+	    "t.conf:1: key 'roles' outside of any section");
+	BAD(BASE "mihf-id = a\n", "t.conf:4: duplicate key 'mihf-id' (first on line 3)");
+}
+
+TEST_F(conf, line_numbers_count_every_line)
+{
+	/* comments, blank lines and sections all count */
+	BAD("# 1\n\n;3\n[mihsecd]\n  \nroles = mmt\nmihf-id = m\n\n[peer a]\nmihf-id=p\naddress=::1\nfoo = 1\n",
+	    "t.conf:12: unknown key 'foo' in [peer a]");
+}
+
+TEST_F(conf, section_errors)
+{
+	BAD(BASE "[mihsec]\n", "t.conf:4: unknown section [mihsec]");
+	BAD(BASE "[peer]\n", "t.conf:4: unknown section [peer]");
+	BAD(BASE "[peer a/b]\n",
+	    "t.conf:4: invalid peer name 'a/b' (1-32 characters of A-Z a-z 0-9 . _ -)");
+	BAD(BASE "[peer abcdefghijabcdefghijabcdefghij123]\n",
+	    "t.conf:4: invalid peer name 'abcdefghijabcdefghijabcdefghij123' (1-32 characters of A-Z a-z 0-9 . _ -)");
+	BAD(BASE "[mihsecd]\n",
+	    "t.conf:4: duplicate section [mihsecd] (first on line 1)");
+	BAD(BASE "[peer a]\nmihf-id=p\naddress=::1\n[peer a]\n",
+	    "t.conf:7: duplicate peer 'a' (first on line 4)");
+	/* keys of a rejected section are not reported again */
+	BAD(BASE "[other]\nx = 1\ny = 2\n", "t.conf:4: unknown section [other]");
+	BAD("", "t.conf: missing section [mihsecd]");
+}
+
+TEST_F(conf, key_errors)
+{
+	BAD(BASE "colour = blue\n", "t.conf:4: unknown key 'colour' in [mihsecd]");
+	BAD(BASE "port = 1\nport = 2\n",
+	    "t.conf:5: duplicate key 'port' (first on line 4)");
+	BAD(BASE "suite =\n", "t.conf:4: suite: empty value");
+	BAD("[mihsecd]\nmihf-id = m\n",
+	    "t.conf:1: [mihsecd]: missing required key 'roles'");
+	BAD("[mihsecd]\nroles = is\n",
+	    "t.conf:1: [mihsecd]: missing required key 'mihf-id'");
+	BAD(BASE "[peer a]\naddress = ::1\n",
+	    "t.conf:4: [peer a]: missing required key 'mihf-id'");
+	BAD(BASE "[peer a]\nmihf-id = p\n[peer b]\nmihf-id = q\naddress = ::2\n",
+	    "t.conf:4: [peer a]: missing required key 'address'");
+}
+
+TEST_F(conf, value_errors)
+{
+	BAD(BASE "port = 0\n", "t.conf:4: port: '0' is not an integer in 1..65535");
+	BAD(BASE "port = 65536\n",
+	    "t.conf:4: port: '65536' is not an integer in 1..65535");
+	BAD(BASE "port = -1\n", "t.conf:4: port: '-1' is not an integer in 1..65535");
+	BAD(BASE "port = 0x10\n",
+	    "t.conf:4: port: '0x10' is not an integer in 1..65535");
+	BAD(BASE "port = 99999999999999999999\n",
+	    "t.conf:4: port: '99999999999999999999' is not an integer in 1..65535");
+	BAD(BASE "suite = 0\n", "t.conf:4: suite: '0' is not an integer in 1..4");
+	BAD(BASE "suite = 5\n", "t.conf:4: suite: '5' is not an integer in 1..4");
+	BAD(BASE "log-level = verbose\n",
+	    "t.conf:4: log-level: 'verbose' is not one of error, warning, notice, info, debug");
+	BAD(BASE "profile = v2\n",
+	    "t.conf:4: profile: 'v2' is not one of v1, paper");
+	BAD(BASE "kernel = maybe\n",
+	    "t.conf:4: kernel: 'maybe' is not one of require, optional");
+	BAD("[mihsecd]\nroles = mmt, ap\nmihf-id = m\n",
+	    "t.conf:2: roles: unknown role 'ap' (expected mmt, poa or is)");
+	BAD("[mihsecd]\nroles = mmt,is,mmt\nmihf-id = m\n",
+	    "t.conf:2: roles: 'mmt' listed twice");
+	BAD("[mihsecd]\nroles = ,\nmihf-id = m\n", "t.conf:2: roles: no role given");
+	BAD("[mihsecd]\nroles = mmt\nmihf-id = a b\n",
+	    "t.conf:3: mihf-id: character 2 is not printable ASCII (spaces and control characters are not allowed)");
+	BAD("[mihsecd]\nroles = mmt\nmihf-id = ab\x01\n",
+	    "t.conf:3: mihf-id: character 3 is not printable ASCII (spaces and control characters are not allowed)");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = 10.0.0.256\n",
+	    "t.conf:6: address: '10.0.0.256' is not an IPv4 or IPv6 address");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = host.example\n",
+	    "t.conf:6: address: 'host.example' is not an IPv4 or IPv6 address");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = ::1\nport = 65536\n",
+	    "t.conf:7: port: '65536' is not an integer in 1..65535");
+}
+
+TEST_F(conf, id_too_long)
+{
+	char text[600];
+	char id[MIHSEC_MIHF_ID_MAX + 2];
+
+	memset(id, 'i', MIHSEC_MIHF_ID_MAX + 1);
+	id[MIHSEC_MIHF_ID_MAX + 1] = '\0';
+	snprintf(text, sizeof(text), "[mihsecd]\nroles=mmt\nmihf-id=%s\n", id);
+	BAD(text, "t.conf:3: mihf-id: 254 characters, at most 253 allowed");
+}
+
+TEST_F(conf, identity_conflicts)
+{
+	BAD(BASE "[peer a]\nmihf-id = mn1\naddress = ::1\n",
+	    "t.conf:5: mihf-id: peer 'a' has this daemon's own mihf-id");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = ::1\n"
+	    "[peer b]\naddress = ::2\nmihf-id = p\n",
+	    "t.conf:9: mihf-id: peer 'b' has the same mihf-id as peer 'a' (line 5)");
+}
+
+TEST_F(conf, long_and_nul_lines)
+{
+	char *text = malloc(MD_LINE_MAX + 100);
+
+	ASSERT_NE(NULL, text);
+	/* exactly MD_LINE_MAX characters: fine (a comment) */
+	strcpy(text, BASE "#");
+	memset(text + strlen(text), 'c', MD_LINE_MAX - 1);
+	strcpy(text + strlen(BASE) + MD_LINE_MAX, "\n");
+	LOAD(text);
+	EXPECT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	/* one more: rejected, and the next line still counts right */
+	strcpy(text, BASE "#");
+	memset(text + strlen(text), 'c', MD_LINE_MAX);
+	strcpy(text + strlen(BASE) + MD_LINE_MAX + 1, "\nbogus\n");
+	LOAD(text);
+	ASSERT_EQ(NULL, self->cfg);
+	ASSERT_EQ(2, (int)self->errs.n) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("t.conf:4: line too long (more than 1024 characters)",
+		     self->errs.msg[0]);
+	EXPECT_STREQ("t.conf:5: expected 'key = value', '[section]' or a comment",
+		     self->errs.msg[1]);
+	free(text);
+
+	{
+		static const char nul[] = BASE "port = 1\0 2\nport = 3\n";
+		FILE *f = fmemopen((void *)nul, sizeof(nul) - 1, "r");
+
+		ASSERT_NE(NULL, f);
+		md_errors_clear(&self->errs);
+		self->cfg = md_config_load("t.conf", f, &self->errs);
+		fclose(f);
+		ASSERT_EQ(NULL, self->cfg);
+		ASSERT_EQ(1, (int)self->errs.n) { dump_errs(_metadata, &self->errs); }
+		EXPECT_STREQ("t.conf:4: NUL character in line",
+			     self->errs.msg[0]);
+	}
+}
+
+TEST_F(conf, all_errors_reported_in_one_pass)
+{
+	LOAD("[mihsecd]\n"		/* 1 */
+	     "roles = mmt, foo\n"	/* 2 */
+	     "port = 70000\n"		/* 3 */
+	     "junk line\n"		/* 4 */
+	     "[peer x y]\n"		/* 5 */
+	     "[peer p]\n"		/* 6 */
+	     "mihf-id = bad id\n");	/* 7 */
+	ASSERT_EQ(NULL, self->cfg);
+	ASSERT_EQ(7, (int)self->errs.n) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("t.conf:2: roles: unknown role 'foo' (expected mmt, poa or is)",
+		     self->errs.msg[0]);
+	EXPECT_STREQ("t.conf:3: port: '70000' is not an integer in 1..65535",
+		     self->errs.msg[1]);
+	EXPECT_STREQ("t.conf:4: expected 'key = value', '[section]' or a comment",
+		     self->errs.msg[2]);
+	EXPECT_STREQ("t.conf:5: invalid peer name 'x y' (1-32 characters of A-Z a-z 0-9 . _ -)",
+		     self->errs.msg[3]);
+	EXPECT_STREQ("t.conf:7: mihf-id: character 4 is not printable ASCII (spaces and control characters are not allowed)",
+		     self->errs.msg[4]);
+	EXPECT_STREQ("t.conf:6: [peer p]: missing required key 'address'",
+		     self->errs.msg[5]);
+	EXPECT_STREQ("t.conf:1: [mihsecd]: missing required key 'mihf-id'",
+		     self->errs.msg[6]);
+}
+
+TEST_F(conf, error_count_is_capped)
+{
+	size_t len = strlen(BASE) + 80 * 12 + 1;
+	char *text = malloc(len), *p;
+	int i;
+
+	ASSERT_NE(NULL, text);
+	p = text + sprintf(text, BASE);
+	for (i = 0; i < 80; i++)
+		p += sprintf(p, "bad%d = 1\n", i);
+	LOAD(text);
+	free(text);
+	ASSERT_EQ(NULL, self->cfg);
+	EXPECT_EQ(MD_ERRORS_MAX, (int)self->errs.n);
+	EXPECT_EQ(80 - MD_ERRORS_MAX, (int)self->errs.dropped);
+	EXPECT_STREQ("t.conf:4: unknown key 'bad0' in [mihsecd]",
+		     self->errs.msg[0]);
+}
+
+TEST_F(conf, equal)
+{
+	struct md_errors e2 = { 0 };
+	struct md_config *b;
+
+	LOAD(BASE "[peer a]\nmihf-id=p\naddress=::1\n");
+	ASSERT_NE(NULL, self->cfg);
+	b = load_str("# moved down a line\n" BASE
+		     "[peer a]\naddress=::1\nmihf-id=p\n", &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_TRUE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	b = load_str(BASE "[peer a]\nmihf-id=p\naddress=::2\n", &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_FALSE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	b = load_str(BASE "log-level = debug\n[peer a]\nmihf-id=p\naddress=::1\n",
+		     &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_FALSE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	md_errors_clear(&e2);
+}
+
+TEST_HARNESS_MAIN
