@@ -10,7 +10,7 @@
 #include "mihsecd/config.h"
 #include "mihsecd/daemon.h"
 
-#define MIHSECD_VERSION	"0.1"
+#define MIHSECD_VERSION	"0.1.0"
 
 static void usage(FILE *f)
 {
@@ -49,7 +49,9 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return MD_EXIT_OK;
 		case 'V':
-			printf("mihsecd %s\n", MIHSECD_VERSION);
+			printf("mihsecd %s (generic netlink family %s, version %d)\n",
+			       MIHSECD_VERSION, MIHSEC_GENL_NAME,
+			       MIHSEC_GENL_VERSION);
 			return MD_EXIT_OK;
 		default:
 			usage(stderr);

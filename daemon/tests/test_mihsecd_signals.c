@@ -22,6 +22,9 @@
 #include "lib/nl.h"
 #include "mihsecd/loop.h"
 
+#ifndef MIHSECD_SRC
+#define MIHSECD_SRC "daemon"
+#endif
 #ifndef MIHSECD_BIN
 #define MIHSECD_BIN "build/bin/mihsecd"
 #endif
@@ -351,6 +354,18 @@ TEST_F(d, check_mode)
 	EXPECT_STREQ("/nonexistent/mihsecd.conf: cannot open: No such file or directory\n"
 		     "mihsecd: configuration file /nonexistent/mihsecd.conf test failed\n",
 		     self->p.buf);
+}
+
+TEST_F(d, example_config_is_valid)
+{
+	int st;
+
+	START("-t", "-c", MIHSECD_SRC "/mihsecd.conf.example");
+	st = reap(&self->p, 5000);
+	ASSERT_NE(-1, st);
+	EXPECT_EQ(0, WEXITSTATUS(st)) {
+		TH_LOG("output:\n%s", self->p.buf);
+	}
 }
 
 #define USAGE1 "usage: mihsecd [-f] [-c FILE] [-t] [-h] [-V]\n"
