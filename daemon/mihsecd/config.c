@@ -12,6 +12,7 @@
  * is read.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -25,17 +26,23 @@ enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_BAD };
 
 /* Keys of [mihsecd] */
 enum { K_ROLES, K_MIHF_ID, K_LOG_LEVEL, K_PROFILE, K_SUITE, K_PORT, K_KERNEL,
-       K_MAIN_MAX };
+       K_CONTROL, K_SA_LIFETIME, K_SA_SOFT, K_GRACE, K_IS_LIFETIME,
+       K_MMT_ID_FROM_MAC, K_MAIN_MAX };
 static const char *const main_keys[K_MAIN_MAX] = {
 	[K_ROLES] = "roles", [K_MIHF_ID] = "mihf-id",
 	[K_LOG_LEVEL] = "log-level", [K_PROFILE] = "profile",
 	[K_SUITE] = "suite", [K_PORT] = "port", [K_KERNEL] = "kernel",
+	[K_CONTROL] = "control-socket", [K_SA_LIFETIME] = "sa-lifetime",
+	[K_SA_SOFT] = "sa-soft-lifetime", [K_GRACE] = "grace",
+	[K_IS_LIFETIME] = "is-key-lifetime",
+	[K_MMT_ID_FROM_MAC] = "mmt-id-from-mac",
 };
 
 /* Keys of [peer NAME] */
-enum { P_MIHF_ID, P_ADDRESS, P_PORT, P_MAX };
+enum { P_MIHF_ID, P_ADDRESS, P_PORT, P_KIND, P_MAC, P_MAX };
 static const char *const peer_keys[P_MAX] = {
 	[P_MIHF_ID] = "mihf-id", [P_ADDRESS] = "address", [P_PORT] = "port",
+	[P_KIND] = "kind", [P_MAC] = "mac",
 };
 
 struct parse {
@@ -208,12 +215,48 @@ static int parse_word(struct parse *p, const char *key, const char *v,
 	return 0;
 }
 
+/* "aa:bb:cc:dd:ee:ff" or "aa-bb-..." */
+static bool parse_mac(const char *v, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char sep[5], end;
+	int i;
+
+	if (strlen(v) != 17 ||
+	    sscanf(v, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0], &b[1],
+		   &sep[1], &b[2], &sep[2], &b[3], &sep[3], &b[4], &sep[4],
+		   &b[5], &end) != 11)
+		return false;
+	for (i = 0; i < 5; i++)
+		if (sep[i] != sep[0] || (sep[0] != ':' && sep[0] != '-'))
+			return false;
+	for (i = 0; i < 17; i++)
+		if (i % 3 != 2 && !isxdigit((unsigned char)v[i]))
+			return false;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return true;
+}
+
+static void parse_secs(struct parse *p, const char *key, const char *v,
+		       unsigned long max, uint32_t *out)
+{
+	unsigned long n;
+
+	if (parse_uint(v, 0, max, &n))
+		*out = (uint32_t)n;
+	else
+		err_at(p, p->line, "%s: '%s' is not an integer in 0..%lu", key,
+		       v, max);
+}
+
 static void main_key(struct parse *p, int k, const char *v)
 {
 	static const char *const levels[] = { "error", "warning", "notice",
 					      "info", "debug", NULL };
 	static const char *const profiles[] = { "v1", "paper", NULL };
 	static const char *const kernels[] = { "require", "optional", NULL };
+	static const char *const yesno[] = { "no", "yes", NULL };
 	struct md_config *c = p->cfg;
 	unsigned long n;
 	int w;
@@ -258,13 +301,42 @@ static void main_key(struct parse *p, int k, const char *v)
 			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
 			       v);
 		break;
+	case K_CONTROL:
+		if (v[0] != '/' || strlen(v) >= sizeof(c->control))
+			err_at(p, p->line,
+			       "control-socket: '%s' is not an absolute path of at most %zu characters",
+			       v, sizeof(c->control) - 1);
+		else
+			strcpy(c->control, v);
+		break;
+	case K_SA_LIFETIME:
+		parse_secs(p, "sa-lifetime", v, UINT32_MAX, &c->sa_lifetime);
+		break;
+	case K_SA_SOFT:
+		parse_secs(p, "sa-soft-lifetime", v, UINT32_MAX,
+			   &c->sa_soft_lifetime);
+		break;
+	case K_GRACE:
+		parse_secs(p, "grace", v, MIHSEC_GRACE_MAX, &c->grace);
+		break;
+	case K_IS_LIFETIME:
+		parse_secs(p, "is-key-lifetime", v, UINT32_MAX,
+			   &c->is_lifetime);
+		break;
+	case K_MMT_ID_FROM_MAC:
+		w = parse_word(p, "mmt-id-from-mac", v, yesno, "yes, no");
+		if (w)
+			c->mmt_id_from_mac = w == 2;
+		break;
 	}
 }
 
 static void peer_key(struct parse *p, int k, const char *v)
 {
+	static const char *const kinds[] = { "poa", "is", "mmt", NULL };
 	struct md_peer *peer = &p->cfg->peers[p->cfg->npeers - 1];
 	unsigned long n;
+	int w;
 
 	switch (k) {
 	case P_MIHF_ID:
@@ -285,6 +357,19 @@ static void peer_key(struct parse *p, int k, const char *v)
 			peer->port = (uint16_t)n;
 		else
 			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
+			       v);
+		break;
+	case P_KIND:
+		w = parse_word(p, "kind", v, kinds, "poa, is, mmt");
+		if (w)
+			peer->kind = (enum md_peer_kind)w;
+		break;
+	case P_MAC:
+		if (parse_mac(v, peer->mac))
+			peer->has_mac = true;
+		else
+			err_at(p, p->line,
+			       "mac: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
 			       v);
 		break;
 	}
@@ -365,8 +450,15 @@ static void end_section(struct parse *p)
 	if (!p->peer_seen[P_MIHF_ID])
 		err_at(p, peer->line, "[peer %s]: missing required key 'mihf-id'",
 		       peer->name);
-	if (!p->peer_seen[P_ADDRESS])
+	if (!peer->kind)
+		peer->kind = MD_PEER_POA;
+	/* a terminal's address is whatever it has now: not configured */
+	if (!p->peer_seen[P_ADDRESS] && peer->kind != MD_PEER_MMT)
 		err_at(p, peer->line, "[peer %s]: missing required key 'address'",
+		       peer->name);
+	if (!p->peer_seen[P_MAC] && peer->kind == MD_PEER_MMT)
+		err_at(p, peer->line,
+		       "[peer %s]: kind mmt needs 'mac' (how its key is found)",
 		       peer->name);
 }
 
@@ -535,6 +627,14 @@ static void finish(struct parse *p)
 		if (!p->main_seen[K_MIHF_ID])
 			err_at(p, p->main_line,
 			       "[mihsecd]: missing required key 'mihf-id'");
+		if (c->sa_lifetime && c->sa_soft_lifetime > c->sa_lifetime)
+			err_at(p, p->main_seen[K_SA_SOFT],
+			       "sa-soft-lifetime: %u is beyond sa-lifetime %u",
+			       c->sa_soft_lifetime, c->sa_lifetime);
+		if (c->profile == MD_PROFILE_PAPER &&
+		    c->suite != MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
+			err_at(p, p->main_seen[K_PROFILE],
+			       "profile paper allows suite 4 only (set suite = 4)");
 	}
 	for (i = 0; i < c->npeers; i++) {
 		struct md_peer *a = &c->peers[i];
@@ -581,6 +681,9 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	p.cfg->suite = MIHSEC_SUITE_AES128_GCM;
 	p.cfg->port = MIHSEC_DEFAULT_PORT;
 	p.cfg->kernel = MD_KERNEL_REQUIRE;
+	strcpy(p.cfg->control, MD_CONTROL_DEFAULT);
+	p.cfg->grace = MIHSEC_GRACE_DEFAULT;
+	p.cfg->is_lifetime = 3600;
 	if (!f) {
 		f = fopen(path, "re");
 		if (!f) {
@@ -635,7 +738,12 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 	    memcmp(a->mihf_id, b->mihf_id, a->mihf_id_len) ||
 	    a->log_level != b->log_level || a->profile != b->profile ||
 	    a->suite != b->suite || a->port != b->port ||
-	    a->kernel != b->kernel || a->npeers != b->npeers)
+	    a->kernel != b->kernel || a->npeers != b->npeers ||
+	    strcmp(a->control, b->control) ||
+	    a->sa_lifetime != b->sa_lifetime ||
+	    a->sa_soft_lifetime != b->sa_soft_lifetime ||
+	    a->grace != b->grace || a->is_lifetime != b->is_lifetime ||
+	    a->mmt_id_from_mac != b->mmt_id_from_mac)
 		return false;
 	for (i = 0; i < a->npeers; i++) {
 		const struct md_peer *x = &a->peers[i], *y = &b->peers[i];
@@ -644,6 +752,8 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 		    x->mihf_id_len != y->mihf_id_len ||
 		    memcmp(x->mihf_id, y->mihf_id, x->mihf_id_len) ||
 		    x->family != y->family || x->port != y->port ||
+		    x->kind != y->kind || x->has_mac != y->has_mac ||
+		    memcmp(x->mac, y->mac, sizeof(x->mac)) ||
 		    (x->family == AF_INET ?
 		     memcmp(&x->addr.v4, &y->addr.v4, sizeof(x->addr.v4)) :
 		     memcmp(&x->addr.v6, &y->addr.v6, sizeof(x->addr.v6))))
@@ -673,8 +783,17 @@ const char *md_kernel_name(enum md_kernel k)
 	return k == MD_KERNEL_OPTIONAL ? "optional" : "require";
 }
 
+const char *md_peer_kind_name(enum md_peer_kind k)
+{
+	return k == MD_PEER_IS ? "is" : k == MD_PEER_MMT ? "mmt" : "poa";
+}
+
 const char *md_peer_addr_str(const struct md_peer *p, char *buf, size_t len)
 {
+	if (!p->family) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
 	if (!inet_ntop(p->family, &p->addr, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;

@@ -17,6 +17,7 @@
 #include <linux/mihsec.h>
 
 #define MD_CONF_DEFAULT_PATH	"/etc/mihsec/mihsecd.conf"
+#define MD_CONTROL_DEFAULT	"/run/mihsec/mihsecd.sock"
 
 /* Roles (bit mask) */
 #define MD_ROLE_MMT	0x1	/* mobile node: keys from wpa_supplicant */
@@ -37,11 +38,21 @@ enum md_kernel {
 #define MD_LINE_MAX		1024	/* characters per line, newline excluded */
 #define MD_ERRORS_MAX		50	/* messages kept per file */
 
+/* What a [peer] is (key "kind") */
+enum md_peer_kind {
+	MD_PEER_POA = 1,	/* an access router / PoS */
+	MD_PEER_IS,		/* an information server */
+	MD_PEER_MMT,		/* a terminal */
+};
+
 struct md_peer {
 	char name[MD_PEER_NAME_MAX + 1];
+	enum md_peer_kind kind;		/* default poa */
+	bool has_mac;
+	uint8_t mac[6];
 	uint8_t mihf_id[MIHSEC_MIHF_ID_MAX];
 	size_t mihf_id_len;
-	int family;			/* AF_INET or AF_INET6 */
+	int family;			/* AF_INET, AF_INET6; 0: no address */
 	union {
 		struct in_addr v4;
 		struct in6_addr v6;
@@ -61,6 +72,12 @@ struct md_config {
 	uint8_t suite;			/* enum mihsec_suite */
 	uint16_t port;
 	enum md_kernel kernel;
+	char control[108];		/* control socket path */
+	uint32_t sa_lifetime;		/* hard, seconds; 0: none */
+	uint32_t sa_soft_lifetime;	/* 0: none */
+	uint32_t grace;			/* seconds */
+	uint32_t is_lifetime;		/* of pushed IS keys, seconds */
+	bool mmt_id_from_mac;
 	struct md_peer *peers;
 	size_t npeers;
 };
@@ -89,6 +106,7 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b);
 const char *md_roles_str(unsigned int roles, char *buf, size_t len);
 const char *md_profile_name(enum md_profile p);
 const char *md_kernel_name(enum md_kernel k);
+const char *md_peer_kind_name(enum md_peer_kind k);
 
 /* Printable form of a peer's address ("192.0.2.1", "2001:db8::1") */
 const char *md_peer_addr_str(const struct md_peer *p, char *buf, size_t len);

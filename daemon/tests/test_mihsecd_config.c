@@ -284,6 +284,66 @@ TEST_F(conf, value_errors)
 	    "t.conf:7: port: '65536' is not an integer in 1..65535");
 }
 
+/* The key manager's settings: lifetimes, terminal names, peer kinds */
+TEST_F(conf, key_settings)
+{
+	LOAD(BASE);
+	ASSERT_NE(NULL, self->cfg);
+	EXPECT_STREQ(MD_CONTROL_DEFAULT, self->cfg->control);
+	EXPECT_EQ(0U, self->cfg->sa_lifetime);
+	EXPECT_EQ(0U, self->cfg->sa_soft_lifetime);
+	EXPECT_EQ(30U, self->cfg->grace);
+	EXPECT_EQ(3600U, self->cfg->is_lifetime);
+	EXPECT_FALSE(self->cfg->mmt_id_from_mac);
+
+	LOAD("[mihsecd]\nroles = poa\nmihf-id = ar1\n"
+	     "control-socket = /run/m.sock\nsa-lifetime = 7200\n"
+	     "sa-soft-lifetime = 6000\ngrace = 0\nis-key-lifetime = 60\n"
+	     "mmt-id-from-mac = yes\n"
+	     "[peer t1]\nkind = mmt\nmihf-id = mmt1\nmac = 02:00:00:00:00:01\n"
+	     "[peer is]\nkind = is\nmihf-id = is1\naddress = 10.0.0.9\n"
+	     "[peer ar2]\nmihf-id = ar2\naddress = 10.0.0.2\n"
+	     "mac = 02-00-00-00-00-0A\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("/run/m.sock", self->cfg->control);
+	EXPECT_EQ(7200U, self->cfg->sa_lifetime);
+	EXPECT_EQ(6000U, self->cfg->sa_soft_lifetime);
+	EXPECT_EQ(0U, self->cfg->grace);
+	EXPECT_EQ(60U, self->cfg->is_lifetime);
+	EXPECT_TRUE(self->cfg->mmt_id_from_mac);
+	ASSERT_EQ(3, (int)self->cfg->npeers);
+	EXPECT_EQ(MD_PEER_MMT, (int)self->cfg->peers[0].kind);
+	EXPECT_TRUE(self->cfg->peers[0].has_mac);
+	EXPECT_EQ(1, self->cfg->peers[0].mac[5]);
+	EXPECT_EQ(0, self->cfg->peers[0].family);	/* no address */
+	EXPECT_EQ(MD_PEER_IS, (int)self->cfg->peers[1].kind);
+	EXPECT_FALSE(self->cfg->peers[1].has_mac);
+	EXPECT_EQ(MD_PEER_POA, (int)self->cfg->peers[2].kind);	/* default */
+	EXPECT_EQ(0x0a, self->cfg->peers[2].mac[5]);
+
+	BAD(BASE "sa-lifetime = 10\nsa-soft-lifetime = 11\n",
+	    "t.conf:5: sa-soft-lifetime: 11 is beyond sa-lifetime 10");
+	BAD(BASE "grace = 3601\n", "t.conf:4: grace: '3601' is not an integer in 0..3600");
+	BAD(BASE "sa-lifetime = -1\n",
+	    "t.conf:4: sa-lifetime: '-1' is not an integer in 0..4294967295");
+	BAD(BASE "mmt-id-from-mac = 1\n",
+	    "t.conf:4: mmt-id-from-mac: '1' is not one of yes, no");
+	BAD(BASE "control-socket = run/x\n",
+	    "t.conf:4: control-socket: 'run/x' is not an absolute path of at most 107 characters");
+	BAD(BASE "profile = paper\n",
+	    "t.conf:4: profile paper allows suite 4 only (set suite = 4)");
+	BAD(BASE "[peer a]\nkind = ar\nmihf-id = p\naddress = ::1\n",
+	    "t.conf:5: kind: 'ar' is not one of poa, is, mmt");
+	BAD(BASE "[peer a]\nkind = mmt\nmihf-id = p\n",
+	    "t.conf:4: [peer a]: kind mmt needs 'mac' (how its key is found)");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = ::1\nmac = 02:00:00:00:00\n",
+	    "t.conf:7: mac: '02:00:00:00:00' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = ::1\nmac = 02:00-00:00:00:01\n",
+	    "t.conf:7: mac: '02:00-00:00:00:01' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+	BAD(BASE "[peer a]\nmihf-id = p\naddress = ::1\nmac = 0x:00:00:00:00:01\n",
+	    "t.conf:7: mac: '0x:00:00:00:00:01' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+}
+
 TEST_F(conf, id_too_long)
 {
 	char text[600];
