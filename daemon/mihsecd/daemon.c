@@ -10,6 +10,7 @@
 
 #include "mihsecd/config.h"
 #include "mihsecd/daemon.h"
+#include "mihsecd/keyd.h"
 #include "mihsecd/log.h"
 #include "mihsecd/loop.h"
 
@@ -18,6 +19,7 @@ struct md_daemon {
 	struct md_config *cfg;
 	struct md_loop *loop;
 	struct mihsec_nl *nl;	/* NULL: running without the kernel module */
+	struct md_keyd *keyd;
 };
 
 static void print_errors(const struct md_errors *e, FILE *errf)
@@ -109,6 +111,8 @@ static void reload(struct md_loop *loop, int signo, void *arg)
 		md_warn("kernel = %s takes effect at the next start",
 			md_kernel_name(c->kernel));
 	md_log_set_level(c->log_level);
+	if (d->keyd && md_keyd_reload(d->keyd, c))
+		md_err("reload: the key manager keeps its settings (out of memory)");
 	md_config_free(d->cfg);
 	d->cfg = c;
 	log_config("configuration reloaded", c);
@@ -199,6 +203,12 @@ int md_run(const struct md_opts *o, md_open_fn open)
 		rc = MD_EXIT_ERROR;
 		goto out;
 	}
+	d.keyd = md_keyd_start(d.loop, d.cfg, d.nl, open);
+	if (!d.keyd) {
+		md_err("cannot start the key manager: out of memory");
+		rc = MD_EXIT_ERROR;
+		goto out;
+	}
 	log_config("started", d.cfg);
 	log_peers(d.cfg);
 	rc = md_loop_run(d.loop);
@@ -207,6 +217,7 @@ int md_run(const struct md_opts *o, md_open_fn open)
 		rc = MD_EXIT_ERROR;
 	}
 out:
+	md_keyd_stop(d.keyd);
 	md_loop_free(d.loop);
 	mihsec_nl_close(d.nl);
 	md_config_free(d.cfg);

@@ -21,8 +21,17 @@ static struct fake *g_fake;
 static int g_open_err;
 static int g_policy_err;	/* POLICY_GET answered with this error */
 
+static int g_opens;
+
+/* The first open is the command handle; the second (kernel events) is
+ * refused, as a kernel without the events group would */
 static struct mihsec_nl *fake_open(int *err, char *msg, size_t msglen)
 {
+	if (g_opens++) {
+		*err = -EOPNOTSUPP;
+		snprintf(msg, msglen, "fake: no events");
+		return NULL;
+	}
 	if (g_open_err) {
 		*err = g_open_err;
 		snprintf(msg, msglen, "fake open failure");
@@ -39,6 +48,23 @@ static void h_kernel(struct fake *f, struct nlmsghdr *req)
 	if (g->cmd == MIHSEC_CMD_POLICY_GET && !g_policy_err) {
 		fake_send1(f, fake_policy(req, MIHSEC_POLICY_REQUIRE, 4551, 3));
 		fake_ack(f, req);
+		return;
+	}
+	if (g->cmd == MIHSEC_CMD_SA_GET && (req->nlmsg_flags & NLM_F_DUMP)) {
+		/* two SAs of this daemon (mn1), one of another MIHF */
+		struct mihsec_sa_info sa;
+		int i;
+
+		for (i = 0; i < 3; i++) {
+			fake_sa_info(&sa, i);
+			if (i < 2) {
+				memcpy(sa.local_id, "mn1", 3);
+				sa.local_id_len = 3;
+			}
+			fake_add(f, fake_sa(req, NLM_F_MULTI, &sa, -1));
+		}
+		fake_add(f, fake_done(req, 0, 0, NULL));
+		fake_flush(f);
 		return;
 	}
 	fake_send1(f, fake_err(req, g_policy_err ? g_policy_err : -EOPNOTSUPP,
@@ -59,6 +85,7 @@ FIXTURE_SETUP(run)
 	fake_init(&self->f, h_kernel, self);
 	g_fake = &self->f;
 	g_open_err = 0;
+	g_opens = 0;
 	g_policy_err = 0;
 	strcpy(self->dir, "/tmp/mihsecd-run-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -137,17 +164,21 @@ TEST_F(run, adopts_and_leaves_sas)
 	ASSERT_EQ(0, put(self->conf, CONF));
 	EXPECT_EQ(MD_EXIT_OK, RUN());
 	EXPECT_STREQ("mihsecd: notice: kernel: 3 SAs present (adopted), MIH port 4551\n"
+		     "mihsecd: info: adopted the SA of peer-0 found in the kernel\n"
+		     "mihsecd: info: adopted the SA of peer-1 found in the kernel\n"
+		     "mihsecd: warning: no kernel events: Operation not supported\n"
 		     "mihsecd: notice: started: roles mmt, mihf-id mn1, 0 peers, profile v1, suite 1, port 4551, log-level info\n"
 		     "mihsecd: notice: SIGTERM: exiting; SAs stay in the kernel for the next start\n",
 		     self->log);
-	/* the kernel saw one request, a read: nothing deleted or flushed */
-	ASSERT_EQ(1, self->f.nreq);
+	/* the kernel saw two reads (policy, SA dump): nothing deleted */
+	ASSERT_EQ(2, self->f.nreq);
 	EXPECT_EQ(MIHSEC_CMD_POLICY_GET, fake_cmd(&self->f, 0));
+	EXPECT_EQ(MIHSEC_CMD_SA_GET, fake_cmd(&self->f, 1));
 }
 
 TEST_F(run, log_level_from_config)
 {
-	ASSERT_EQ(0, put(self->conf, CONF "log-level = warning\n"));
+	ASSERT_EQ(0, put(self->conf, CONF "log-level = error\n"));
 	EXPECT_EQ(MD_EXIT_OK, RUN());
 	EXPECT_STREQ("", self->log);
 }

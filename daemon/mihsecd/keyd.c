@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mihsecd's key plumbing (keyd.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "lib/kdf.h"
+#include "mihsecd/keyd.h"
+#include "mihsecd/log.h"
+
+struct md_keyd {
+	struct md_loop *loop;
+	struct mihsec_nl *nl;		/* commands; NULL: no kernel module */
+	struct mihsec_nl *ev;		/* kernel events; NULL: none */
+	struct md_keymgr *km;
+	struct md_timer *check;
+};
+
+/* ---- the key manager's view of the configuration --------------------- */
+
+void md_keyd_km_cfg(const struct md_config *cfg, struct md_km_cfg *km,
+		    struct md_km_peer_cfg *peers)
+{
+	size_t i;
+
+	memset(km, 0, sizeof(*km));
+	km->mmt = cfg->roles & MD_ROLE_MMT;
+	km->poa = cfg->roles & MD_ROLE_POA;
+	km->is = cfg->roles & MD_ROLE_IS;
+	memcpy(km->mihf_id, cfg->mihf_id, cfg->mihf_id_len);
+	km->mihf_id_len = cfg->mihf_id_len;
+	km->profile = cfg->profile == MD_PROFILE_PAPER ? MIHSEC_KDF_PAPER :
+							  MIHSEC_KDF_V1;
+	km->suite = cfg->suite;
+	if (cfg->sa_lifetime) {
+		km->life.has_hard_secs = true;
+		km->life.hard_secs = cfg->sa_lifetime;
+	}
+	if (cfg->sa_soft_lifetime) {
+		km->life.has_soft_secs = true;
+		km->life.soft_secs = cfg->sa_soft_lifetime;
+	}
+	km->life.has_grace = true;
+	km->life.grace = cfg->grace;
+	km->is_lifetime = cfg->is_lifetime;
+	km->mmt_id_from_mac = cfg->mmt_id_from_mac;
+	for (i = 0; i < cfg->npeers; i++) {
+		const struct md_peer *p = &cfg->peers[i];
+		struct md_km_peer_cfg *q = &peers[i];
+
+		memset(q, 0, sizeof(*q));
+		q->kind = p->kind == MD_PEER_IS ? MD_KM_IS :
+			  p->kind == MD_PEER_MMT ? MD_KM_MMT : MD_KM_POA;
+		memcpy(q->id, p->mihf_id, p->mihf_id_len);
+		q->id_len = p->mihf_id_len;
+		q->has_mac = p->has_mac;
+		memcpy(q->mac, p->mac, sizeof(q->mac));
+		if (p->family == AF_INET) {
+			memcpy(q->addr, &p->addr.v4, 4);
+			q->addr_len = 4;
+		} else if (p->family == AF_INET6) {
+			memcpy(q->addr, &p->addr.v6, 16);
+			q->addr_len = 16;
+		}
+	}
+	km->peers = peers;
+	km->npeers = cfg->npeers;
+}
+
+/* ---- hooks: the kernel ------------------------------------------------ */
+
+static int h_sa_add(void *arg, const struct mihsec_sa_cfg *c)
+{
+	struct md_keyd *k = arg;
+	int err;
+
+	if (!k->nl)
+		return -ENOENT;
+	err = mihsec_nl_sa_add(k->nl, c);
+	if (err && err != -EEXIST)
+		md_warn("kernel refused an SA for %.*s: %s%s%s",
+			(int)c->peer_id_len, (const char *)c->peer_id,
+			strerror(-err), *mihsec_nl_errmsg(k->nl) ? ": " : "",
+			mihsec_nl_errmsg(k->nl));
+	return err;
+}
+
+static int h_sa_del_peer(void *arg, const uint8_t *id, size_t len)
+{
+	struct md_keyd *k = arg;
+
+	return k->nl ? mihsec_nl_sa_del_peer(k->nl, id, len) : -ENOENT;
+}
+
+static int h_sa_get(void *arg, const uint8_t rx_keyid[MIHSEC_KEYID_LEN])
+{
+	struct md_keyd *k = arg;
+	struct mihsec_sa_info info;
+
+	if (!k->nl)
+		return 0;	/* nothing to compare with: assume present */
+	return mihsec_nl_sa_get(k->nl, rx_keyid, &info);
+}
+
+/* ---- kernel events ---------------------------------------------------- */
+
+static int on_event(const struct mihsec_event_info *ev, void *arg)
+{
+	md_keymgr_kernel_event(arg, ev);
+	return 0;
+}
+
+static void events_readable(struct md_loop *loop, int fd, uint32_t events,
+			    void *arg)
+{
+	struct md_keyd *k = arg;
+	int n;
+
+	(void)loop;
+	(void)fd;
+	(void)events;
+	n = mihsec_nl_recv_events(k->ev, on_event, k->km);
+	if (n == -ENOBUFS)
+		md_warn("kernel events were lost (receive buffer full)");
+	else if (n < 0 && n != -EAGAIN && n != -EINTR)
+		md_warn("reading kernel events: %s", strerror(-n));
+}
+
+static void subscribe(struct md_keyd *k, md_open_fn open)
+{
+	char msg[MIHSEC_NL_ERRMSG_LEN] = "";
+	int err = 0;
+
+	k->ev = open(&err, msg, sizeof(msg));
+	if (!k->ev) {
+		md_warn("no kernel events: %s", strerror(-err));
+		return;
+	}
+	err = mihsec_nl_subscribe_events(k->ev);
+	if (!err)
+		err = md_loop_add_fd(k->loop, mihsec_nl_fd(k->ev), EPOLLIN,
+				     events_readable, k);
+	if (err) {
+		md_warn("no kernel events: %s", strerror(-err));
+		mihsec_nl_close(k->ev);
+		k->ev = NULL;
+	}
+}
+
+/* ---- adoption and the periodic check ---------------------------------- */
+
+static int adopt_one(const struct mihsec_sa_info *sa, void *arg)
+{
+	md_keymgr_adopt(arg, sa);
+	return 0;
+}
+
+static void adopt(struct md_keyd *k)
+{
+	int n, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		n = mihsec_nl_sa_dump(k->nl, adopt_one, k->km);
+		if (n != -EINTR)
+			break;
+	}
+	if (n < 0)
+		md_warn("cannot list the kernel's SAs: %s", strerror(-n));
+}
+
+static void check(struct md_loop *loop, struct md_timer *t, void *arg)
+{
+	struct md_keyd *k = arg;
+
+	(void)loop;
+	(void)t;
+	md_keymgr_check(k->km);
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static struct md_keymgr *new_keymgr(const struct md_config *cfg,
+				    const struct md_km_hooks *h)
+{
+	struct md_km_peer_cfg *peers = calloc(cfg->npeers + 1, sizeof(*peers));
+	struct md_keymgr *km;
+	struct md_km_cfg kc;
+
+	if (!peers)
+		return NULL;
+	md_keyd_km_cfg(cfg, &kc, peers);
+	km = md_keymgr_new(&kc, h);	/* copies the peers */
+	free(peers);
+	return km;
+}
+
+struct md_keyd *md_keyd_start(struct md_loop *loop,
+			      const struct md_config *cfg,
+			      struct mihsec_nl *nl, md_open_fn open)
+{
+	struct md_keyd *k = calloc(1, sizeof(*k));
+	struct md_km_hooks h = { .sa_add = h_sa_add,
+				 .sa_del_peer = h_sa_del_peer,
+				 .sa_get = h_sa_get };
+
+	if (!k)
+		return NULL;
+	k->loop = loop;
+	k->nl = nl;
+	h.arg = k;
+	k->km = new_keymgr(cfg, &h);
+	if (!k->km) {
+		free(k);
+		return NULL;
+	}
+	if (nl) {
+		adopt(k);
+		subscribe(k, open);
+	}
+	k->check = md_timer_add(loop, MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC,
+				MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC, check, k);
+	if (!k->check)
+		md_warn("no periodic SA check: out of memory");
+	return k;
+}
+
+int md_keyd_reload(struct md_keyd *k, const struct md_config *cfg)
+{
+	struct md_km_peer_cfg *peers = calloc(cfg->npeers + 1, sizeof(*peers));
+	struct md_km_cfg kc;
+	int err;
+
+	if (!peers)
+		return -ENOMEM;
+	md_keyd_km_cfg(cfg, &kc, peers);
+	err = md_keymgr_set_cfg(k->km, &kc);
+	free(peers);
+	return err;
+}
+
+void md_keyd_stop(struct md_keyd *k)
+{
+	if (!k)
+		return;
+	if (k->check)
+		md_timer_cancel(k->loop, k->check);
+	if (k->ev) {
+		md_loop_del_fd(k->loop, mihsec_nl_fd(k->ev));
+		mihsec_nl_close(k->ev);
+	}
+	md_keymgr_free(k->km);
+	free(k);
+}
+
+struct md_keymgr *md_keyd_keymgr(struct md_keyd *k)
+{
+	return k->km;
+}
