@@ -157,6 +157,32 @@ static void ask_reauth(struct md_keymgr *km, struct md_km_sa *s,
 			mihsec_key_src_name(s->src), mac);
 }
 
+/* Debug: key IDs and key fingerprints of @c (never a key), one log line
+ * each, so that two ends can be compared */
+static void log_cfg(const struct mihsec_sa_cfg *c)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (md_log_get_level() < MD_LOG_DEBUG)
+		return;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	if (mihsec_kdf_cfg_dump(f, c)) {
+		fclose(f);
+		free(buf);
+		return;
+	}
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		md_debug("sa %.*s: %s", (int)c->peer_id_len,
+			 (const char *)c->peer_id, line);
+	free(buf);
+}
+
 /* Try the pending SA of @s; keys are wiped once the kernel has them */
 static int sa_try_install(struct md_keymgr *km, struct md_km_sa *s)
 {
@@ -177,6 +203,7 @@ static int sa_try_install(struct md_keymgr *km, struct md_km_sa *s)
 		md_info("SA installed for %.*s (%s, rekey %u)",
 			(int)s->peer_id_len, (const char *)s->peer_id,
 			mihsec_key_src_name(s->src), s->rekeys);
+		log_cfg(c);
 		sa_wipe_pending(s);
 	} else if (err == -EEXIST) {
 		/* the kernel held these key IDs: this key was installed

@@ -17,7 +17,9 @@
 #include "kselftest_harness.h"
 
 #include "keys/keymgr.h"
+#include "lib/hex.h"
 #include "lib/kdf.h"
+#include "mihsecd/log.h"
 
 #define MAXREC 16
 
@@ -481,6 +483,39 @@ TEST(is_push_mirrors_the_mmt)
 	mihsec_kdf_root_wipe(&root);
 	md_keymgr_free(mmt);
 	md_keymgr_free(is);
+}
+
+/* At debug level each install logs key IDs and fingerprints, never keys */
+TEST(debug_dump_without_keys)
+{
+	struct md_km_peer_cfg p[1] = { peer(MD_KM_MMT, "mmt1", MAC_MMT) };
+	struct md_km_cfg c = cfg_for("ar1", false, true, false, p, 1);
+	struct rec r = {};
+	struct md_km_hooks h = hooks(&r);
+	struct md_keymgr *km = md_keymgr_new(&c, &h);
+	struct mihsec_key_event ev = up(5);
+	char *buf = NULL, hex[65];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NE(NULL, f);
+	md_log_open(f);
+	md_log_set_level(MD_LOG_DEBUG);
+	md_keymgr_key_event(km, &ev);
+	md_log_set_level(MD_LOG_INFO);
+	md_log_close();
+	fclose(f);
+	ASSERT_EQ(1, r.nadd);
+	EXPECT_NE(NULL, strstr(buf, "sa mmt1: m2n keyid "));
+	EXPECT_NE(NULL, strstr(buf, "sa mmt1: n2m keyid "));
+	mihsec_hex_encode(r.add[0].tx_key, 16, hex);
+	EXPECT_EQ(NULL, strstr(buf, hex));
+	mihsec_hex_encode(r.add[0].rx_key, 16, hex);
+	EXPECT_EQ(NULL, strstr(buf, hex));
+	mihsec_hex_encode(ev.msk, 32, hex);
+	EXPECT_EQ(NULL, strstr(buf, hex));
+	free(buf);
+	md_keymgr_free(km);
 }
 
 TEST_HARNESS_MAIN
