@@ -22,7 +22,7 @@
 #include "mihsecd/config.h"
 #include "mihsecd/log.h"
 
-enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_BAD };
+enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_WPA, SEC_HOSTAPD, SEC_BAD };
 
 /* Keys of [mihsecd] */
 enum { K_ROLES, K_MIHF_ID, K_LOG_LEVEL, K_PROFILE, K_SUITE, K_PORT, K_KERNEL,
@@ -45,6 +45,19 @@ static const char *const peer_keys[P_MAX] = {
 	[P_KIND] = "kind", [P_MAC] = "mac",
 };
 
+/* Keys of [wpa_supplicant] and [hostapd] */
+enum { W_CTRL, W_NETWORK_ID, W_PREAUTH, W_MAX };
+static const char *const wpa_keys[W_MAX] = {
+	[W_CTRL] = "ctrl-interface", [W_NETWORK_ID] = "network-id",
+	[W_PREAUTH] = "preauth",
+};
+
+enum { H_CTRL, H_INTERFACE, H_MAC, H_MAX };
+static const char *const hostapd_keys[H_MAX] = {
+	[H_CTRL] = "ctrl-interface", [H_INTERFACE] = "interface",
+	[H_MAC] = "mac",
+};
+
 struct parse {
 	const char *path;
 	FILE *f;
@@ -57,6 +70,8 @@ struct parse {
 	int main_line;		/* line of [mihsecd], 0 if none yet */
 	int main_seen[K_MAIN_MAX];	/* line of each key, 0 if absent */
 	int peer_seen[P_MAX];	/* same for the current peer */
+	int wpa_seen[W_MAX];
+	int hostapd_seen[H_MAX];
 	char *buf;
 	size_t cap;
 };
@@ -375,6 +390,70 @@ static void peer_key(struct parse *p, int k, const char *v)
 	}
 }
 
+static void ctrl_path(struct parse *p, const char *v, char *out, size_t size)
+{
+	if (v[0] != '/' || strlen(v) >= size)
+		err_at(p, p->line,
+		       "ctrl-interface: '%s' is not an absolute path of at most %zu characters",
+		       v, size - 1);
+	else
+		strcpy(out, v);
+}
+
+static void wpa_key(struct parse *p, int k, const char *v)
+{
+	struct md_wpa_conf *w = &p->cfg->wpa;
+	unsigned long n;
+
+	switch (k) {
+	case W_CTRL:
+		ctrl_path(p, v, w->ctrl, sizeof(w->ctrl));
+		break;
+	case W_NETWORK_ID:
+		if (parse_uint(v, 0, INT32_MAX, &n))
+			w->network_id = (int)n;
+		else
+			err_at(p, p->line,
+			       "network-id: '%s' is not an integer in 0..%d", v,
+			       INT32_MAX);
+		break;
+	case W_PREAUTH:
+		if (parse_mac(v, w->preauth_aa))
+			w->preauth = true;
+		else
+			err_at(p, p->line,
+			       "preauth: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			       v);
+		break;
+	}
+}
+
+static void hostapd_key(struct parse *p, int k, const char *v)
+{
+	struct md_hostapd_conf *h = &p->cfg->hostapd;
+
+	switch (k) {
+	case H_CTRL:
+		ctrl_path(p, v, h->ctrl, sizeof(h->ctrl));
+		break;
+	case H_INTERFACE:
+		if (strlen(v) >= sizeof(h->ifname) || strchr(v, '/'))
+			err_at(p, p->line,
+			       "interface: '%s' is not an interface name", v);
+		else
+			strcpy(h->ifname, v);
+		break;
+	case H_MAC:
+		if (parse_mac(v, h->mac))
+			h->has_mac = true;
+		else
+			err_at(p, p->line,
+			       "mac: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			       v);
+		break;
+	}
+}
+
 static int key_index(const char *const *keys, int n, const char *name)
 {
 	int i;
@@ -407,6 +486,18 @@ static int handler(void *user, const char *section, const char *name,
 		seen = p->main_seen;
 		snprintf(where, sizeof(where), "[mihsecd]");
 		break;
+	case SEC_WPA:
+		keys = wpa_keys;
+		n = W_MAX;
+		seen = p->wpa_seen;
+		snprintf(where, sizeof(where), "[wpa_supplicant]");
+		break;
+	case SEC_HOSTAPD:
+		keys = hostapd_keys;
+		n = H_MAX;
+		seen = p->hostapd_seen;
+		snprintf(where, sizeof(where), "[hostapd]");
+		break;
 	default:
 		keys = peer_keys;
 		n = P_MAX;
@@ -432,6 +523,10 @@ static int handler(void *user, const char *section, const char *name,
 	}
 	if (p->sec == SEC_MAIN)
 		main_key(p, k, value);
+	else if (p->sec == SEC_WPA)
+		wpa_key(p, k, value);
+	else if (p->sec == SEC_HOSTAPD)
+		hostapd_key(p, k, value);
 	else
 		peer_key(p, k, value);
 	return 1;
@@ -444,6 +539,12 @@ static void end_section(struct parse *p)
 {
 	struct md_peer *peer;
 
+	if (p->sec == SEC_WPA && !p->wpa_seen[W_CTRL])
+		err_at(p, p->cfg->wpa.line,
+		       "[wpa_supplicant]: missing required key 'ctrl-interface'");
+	if (p->sec == SEC_HOSTAPD && !p->hostapd_seen[H_CTRL])
+		err_at(p, p->cfg->hostapd.line,
+		       "[hostapd]: missing required key 'ctrl-interface'");
 	if (p->sec != SEC_PEER)
 		return;
 	peer = &p->cfg->peers[p->cfg->npeers - 1];
@@ -518,6 +619,20 @@ static void section(struct parse *p, char *s)
 		}
 		p->main_line = p->line;
 		p->sec = SEC_MAIN;
+		return;
+	}
+	if (!strcmp(name, "wpa_supplicant") || !strcmp(name, "hostapd")) {
+		bool wpa = name[0] == 'w';
+		int *line = wpa ? &c->wpa.line : &c->hostapd.line;
+
+		if (*line) {
+			err_at(p, p->line,
+			       "duplicate section [%s] (first on line %d)", name,
+			       *line);
+			return;
+		}
+		*line = p->line;
+		p->sec = wpa ? SEC_WPA : SEC_HOSTAPD;
 		return;
 	}
 	if (strncmp(name, "peer", 4) || (name[4] != ' ' && name[4] != '\t')) {
@@ -631,6 +746,12 @@ static void finish(struct parse *p)
 			err_at(p, p->main_seen[K_SA_SOFT],
 			       "sa-soft-lifetime: %u is beyond sa-lifetime %u",
 			       c->sa_soft_lifetime, c->sa_lifetime);
+		if (c->wpa.line && !(c->roles & MD_ROLE_MMT))
+			err_at(p, c->wpa.line,
+			       "[wpa_supplicant] is a terminal's key source: it needs role mmt");
+		if (c->hostapd.line && !(c->roles & MD_ROLE_POA))
+			err_at(p, c->hostapd.line,
+			       "[hostapd] is an access router's key source: it needs role poa");
 		if (c->profile == MD_PROFILE_PAPER &&
 		    c->suite != MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
 			err_at(p, p->main_seen[K_PROFILE],
@@ -684,6 +805,7 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	strcpy(p.cfg->control, MD_CONTROL_DEFAULT);
 	p.cfg->grace = MIHSEC_GRACE_DEFAULT;
 	p.cfg->is_lifetime = 3600;
+	p.cfg->wpa.network_id = -1;
 	if (!f) {
 		f = fopen(path, "re");
 		if (!f) {
@@ -743,7 +865,9 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 	    a->sa_lifetime != b->sa_lifetime ||
 	    a->sa_soft_lifetime != b->sa_soft_lifetime ||
 	    a->grace != b->grace || a->is_lifetime != b->is_lifetime ||
-	    a->mmt_id_from_mac != b->mmt_id_from_mac)
+	    a->mmt_id_from_mac != b->mmt_id_from_mac ||
+	    memcmp(&a->wpa, &b->wpa, sizeof(a->wpa)) ||
+	    memcmp(&a->hostapd, &b->hostapd, sizeof(a->hostapd)))
 		return false;
 	for (i = 0; i < a->npeers; i++) {
 		const struct md_peer *x = &a->peers[i], *y = &b->peers[i];

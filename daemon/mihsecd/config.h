@@ -62,6 +62,24 @@ struct md_peer {
 	int id_line;			/* of its mihf-id key */
 };
 
+/* [wpa_supplicant]: the MMT's key source (keys/wpa.h) */
+struct md_wpa_conf {
+	int line;			/* of the section; 0: absent */
+	char ctrl[108];			/* control socket of one interface */
+	int network_id;			/* -1: any (default) */
+	bool preauth;
+	uint8_t preauth_aa[6];
+};
+
+/* [hostapd]: the access router's key source (keys/hostapd.h) */
+struct md_hostapd_conf {
+	int line;			/* of the section; 0: absent */
+	char ctrl[108];
+	char ifname[16];		/* "" : none */
+	bool has_mac;
+	uint8_t mac[6];
+};
+
 struct md_config {
 	char *path;
 	unsigned int roles;		/* MD_ROLE_* */
@@ -78,6 +96,8 @@ struct md_config {
 	uint32_t grace;			/* seconds */
 	uint32_t is_lifetime;		/* of pushed IS keys, seconds */
 	bool mmt_id_from_mac;
+	struct md_wpa_conf wpa;
+	struct md_hostapd_conf hostapd;
 	struct md_peer *peers;
 	size_t npeers;
 };

@@ -344,6 +344,52 @@ TEST_F(conf, key_settings)
 	    "t.conf:7: mac: '0x:00:00:00:00:01' is not a MAC address (aa:bb:cc:dd:ee:ff)");
 }
 
+/* The key sources' sections */
+TEST_F(conf, key_source_sections)
+{
+	LOAD("[mihsecd]\nroles = mmt,poa\nmihf-id = x1\n"
+	     "[wpa_supplicant]\nctrl-interface = /run/wpa_supplicant/eth0\n"
+	     "network-id = 2\npreauth = 02:00:00:00:00:0a\n"
+	     "[hostapd]\nctrl-interface = /run/hostapd/eth1\ninterface = eth1\n"
+	     "mac = 02:00:00:00:00:0b\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(4, self->cfg->wpa.line);
+	EXPECT_STREQ("/run/wpa_supplicant/eth0", self->cfg->wpa.ctrl);
+	EXPECT_EQ(2, self->cfg->wpa.network_id);
+	EXPECT_TRUE(self->cfg->wpa.preauth);
+	EXPECT_EQ(0x0a, self->cfg->wpa.preauth_aa[5]);
+	EXPECT_EQ(8, self->cfg->hostapd.line);
+	EXPECT_STREQ("/run/hostapd/eth1", self->cfg->hostapd.ctrl);
+	EXPECT_STREQ("eth1", self->cfg->hostapd.ifname);
+	EXPECT_TRUE(self->cfg->hostapd.has_mac);
+
+	LOAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n");
+	ASSERT_NE(NULL, self->cfg);
+	EXPECT_EQ(-1, self->cfg->wpa.network_id);
+	EXPECT_FALSE(self->cfg->wpa.preauth);
+	EXPECT_EQ(0, self->cfg->hostapd.line);
+
+	BAD(BASE "[wpa_supplicant]\nnetwork-id = 1\n",
+	    "t.conf:4: [wpa_supplicant]: missing required key 'ctrl-interface'");
+	BAD(BASE "[hostapd]\nctrl-interface = /h\n",
+	    "t.conf:4: [hostapd] is an access router's key source: it needs role poa");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[wpa_supplicant]\nctrl-interface = /w\n",
+	    "t.conf:4: [wpa_supplicant] is a terminal's key source: it needs role mmt");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n[wpa_supplicant]\n",
+	    "t.conf:6: duplicate section [wpa_supplicant] (first on line 4)");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = w\n",
+	    "t.conf:5: ctrl-interface: 'w' is not an absolute path of at most 107 characters");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\nnetwork-id = -1\n",
+	    "t.conf:6: network-id: '-1' is not an integer in 0..2147483647");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\npreauth = x\n",
+	    "t.conf:6: preauth: 'x' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\nssid = x\n",
+	    "t.conf:6: unknown key 'ssid' in [wpa_supplicant]");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[hostapd]\nctrl-interface = /h\n"
+	    "interface = a/b\n",
+	    "t.conf:6: interface: 'a/b' is not an interface name");
+}
+
 TEST_F(conf, id_too_long)
 {
 	char text[600];
