@@ -85,11 +85,12 @@ static void ping_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 	struct md_ctrl *c = arg;
 	char reply[32];
 	size_t len;
+	int ret;
 
 	(void)loop;
 	(void)t;
-	if (md_ctrl_request(c, "PING", reply, sizeof(reply), &len) == 0 &&
-	    strncmp(reply, "PONG", 4) != 0)
+	ret = md_ctrl_request(c, "PING", reply, sizeof(reply), &len);
+	if (ret == -ETIMEDOUT || (!ret && strncmp(reply, "PONG", 4)))
 		ctrl_drop(c, "PING not answered with PONG");
 }
 
