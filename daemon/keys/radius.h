@@ -48,6 +48,12 @@
  * max_clients at a time, closed when idle.  A key is reported once per
  * request even if the AAA server answers a retransmission again.
  *
+ * Octets after a packet's Length (padding, RFC 2865 3) are not relayed.
+ * Point only the authenticator's authentication server at the relay: an
+ * Accounting-Request it receives goes to the same AAA server address.
+ * The key callback runs from the relay's reply handler: it must not call
+ * md_radius_stop().
+ *
  * No secret, key or key-derived value is ever logged; every copy is
  * cleansed (OPENSSL_cleanse).  MD5 and HMAC-MD5 come from OpenSSL EVP.
  *

@@ -11,6 +11,8 @@
  *    oversize and undersize packets, every single-octet corruption and
  *    every truncation of a good Accept) is refused, without a crash
  *    (ASan/UBSan);
+ *  - a real Access-Accept from hostapd's RADIUS server (captured), whose
+ *    key eapol_test printed;
  *  - Calling/Called-Station-Id parsing;
  *  - the relay over loopback UDP with a fake client and a fake AAA server
  *    on the relay's own event loop: requests and replies cross
@@ -35,6 +37,7 @@
 #include <openssl/evp.h>
 
 #include "keys/radius.h"
+#include "lib/hex.h"
 #include "mihsecd/log.h"
 #include "mihsecd/loop.h"
 
@@ -275,6 +278,56 @@ TEST(accept_gives_recv_key)
 	ASSERT_EQ(0, memcmp(msk, key, 32));
 	/* the independent checker agrees the packet is well signed */
 	ASSERT_EQ(0, t_verify_reply(&p, RQA, SECRET, SECRET_LEN, 0));
+}
+
+/*
+ * A real exchange: hostapd 2.10 (Debian 2:2.10-12) as RADIUS server
+ * (eap_server=1), eapol_test as authenticator, EAP-PEAP/MSCHAPv2, shared
+ * secret "srvsecret", captured with tcpdump on loopback: the
+ * authenticator of the last Access-Request (id 8) and the Access-Accept
+ * that answered it, as sent; eapol_test printed the key as
+ * "MS-MPPE-Recv-Key (crypt) - hexdump(len=32): 8b d7 f0 b4 ...".
+ */
+static const char REAL_RQA[] = "c0955d2e78f3450792a2c5ebbdc2287d";
+static const char REAL_ACCEPT[] =
+	"020800e31d2868ed52f8248ca08cc96fbca9b1a74f06039800041a3a00000137"
+	"1034aa7c20ec6af6451eff7a9c6ae2dd0220761d50c18eeaf05ec3d391013a8f"
+	"faf93af3d9bb4ff43e0f28afe13d500c978feaca1a3a000001371134aa7d3433"
+	"e26208aafec92744fab52d48dd527c076eab96d3649092d3cc524ea28f2d86c7"
+	"f0eb87e4ef7fef34b1869a0a1e1d664319539dd2a2592d658778dceab41a4a58"
+	"83c8dc0ec9f87ef72ec2b266a5ba50ee5857ef8f21be1abe88606ef2f2527930"
+	"7c38d5745387defe7c2ceb529bb3dcdea750125b5ccbc549ae8a93c656c2cd4e"
+	"a8d55c";
+static const char REAL_KEY[] =
+	"8bd7f0b4caf092d3571252cd6cc7a368768e429ab8cfac2ee5701a093551f7ab";
+
+TEST(real_hostapd_accept)
+{
+	uint8_t rqa[16], key[32], msk[32];
+	struct pk p;
+	int n;
+
+	ASSERT_EQ(16, mihsec_hex_decode(REAL_RQA, rqa, sizeof(rqa)));
+	ASSERT_EQ(32, mihsec_hex_decode(REAL_KEY, key, sizeof(key)));
+	n = mihsec_hex_decode(REAL_ACCEPT, p.b, sizeof(p.b));
+	ASSERT_EQ(227, n);
+	p.len = (size_t)n;
+	ASSERT_EQ(0, md_radius_verify_reply(p.b, p.len, rqa,
+					    (const uint8_t *)"srvsecret", 9,
+					    true));
+	ASSERT_EQ(0, md_radius_recv_key(p.b, p.len, rqa,
+					(const uint8_t *)"srvsecret", 9, msk));
+	ASSERT_EQ(0, memcmp(msk, key, 32));
+	/* and the independent checker agrees on the signature */
+	ASSERT_EQ(0, t_verify_reply(&p, rqa, (const uint8_t *)"srvsecret", 9,
+				    0));
+	ASSERT_EQ(-EPERM, md_radius_verify_reply(p.b, p.len, rqa,
+						 (const uint8_t *)"srvsecreT",
+						 9, true));
+	rqa[0] ^= 1;
+	ASSERT_EQ(-EPERM, md_radius_verify_reply(p.b, p.len, rqa,
+						 (const uint8_t *)"srvsecret", 9,
+						 true));
 }
 
 /* MS-MPPE in a VSA holding several sub-attributes; Recv-Key first */
