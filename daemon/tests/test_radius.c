@@ -19,7 +19,8 @@
  *    byte-identical, one MIHSEC_KEY_UP per Accept (not again for the
  *    server's answer to a retransmission), none for Reject/Challenge,
  *    unknown identifiers and forged replies dropped, the table bound and
- *    expiry, and per-side secrets (the relay re-signs both ways).
+ *    expiry, per-side secrets (the relay re-signs both ways), and random
+ *    datagrams at both sockets.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1169,6 +1170,64 @@ TEST(relay_per_side_secrets)
 	ASSERT_EQ(0, md_radius_recv_key(g.cl.got.b, g.cl.got.len, RQA,
 					(const uint8_t *)cs, strlen(cs), msk));
 	ASSERT_EQ(0, memcmp(msk, key, 32));
+	rig_down(&g);
+}
+
+/* Random datagrams at both sockets: no crash, no key, still working */
+TEST(relay_survives_garbage)
+{
+	unsigned int seed = 4242;
+	uint8_t key[32];
+	struct pk rq, rp, junk;
+	struct rig g;
+	struct md_radius_stats st;
+
+	ASSERT_EQ(0, rig_up(&g, "testing123", NULL, 0, 0, true));
+	t_key(key, 0x2f);
+	request(&rq, 33, RQA, "02-00-00-00-00-01", NULL, "testing123");
+	client_send(&g, &rq);
+	ASSERT_TRUE(wait_for(&g, &g.srv, 2000));
+	for (int i = 0; i < 400; i++) {
+		junk.len = (size_t)(rand_r(&seed) % 4200);
+		for (size_t j = 0; j < junk.len; j++)
+			junk.b[j] = (uint8_t)rand_r(&seed);
+		if (junk.len >= 4 && (i & 1)) {
+			/* plausible headers: a reply to id 33, Length right */
+			junk.b[0] = (uint8_t)(i & 2 ? 2 : 11);
+			junk.b[1] = 33;
+			junk.b[2] = (uint8_t)(junk.len >> 8);
+			junk.b[3] = (uint8_t)junk.len;
+		}
+		server_send(&g, &junk);
+		/* requests: id 33 stays the genuine one's */
+		if (junk.len >= 2) {
+			junk.b[0] = 1;
+			junk.b[1] = (uint8_t)(34 + i % 200);
+		}
+		client_send(&g, &junk);
+		if (i % 50 == 49)
+			wait_for(&g, &g.cl, 20);
+	}
+	ASSERT_FALSE(wait_for(&g, &g.cl, 300));
+	ASSERT_EQ(0, g.keys.n);
+	md_radius_get_stats(g.r, &st);
+	/*
+	 * Some random requests are well-formed Access-Requests without
+	 * EAP-Message or Message-Authenticator (nothing to verify): those
+	 * are relayed, as they must be; whatever reached the server is one
+	 */
+	ASSERT_EQ((uint64_t)g.srv.count, st.requests);
+	ASSERT_EQ(0, md_radius_check_packet(g.srv.got.b, g.srv.got.len));
+	ASSERT_EQ(1, g.srv.got.b[0]);
+	ASSERT_EQ(0u, st.replies);
+	ASSERT_GE(st.dropped, 700u);
+	/* the genuine reply still gets through */
+	good_accept(&rp, 33, RQA, key, SECRET, SECRET_LEN, NULL);
+	server_send(&g, &rp);
+	ASSERT_TRUE(wait_for(&g, &g.cl, 2000));
+	ASSERT_EQ(0, memcmp(rp.b, g.cl.got.b, rp.len));
+	ASSERT_EQ(1, g.keys.n);
+	ASSERT_EQ(0, memcmp(g.keys.ev[0].msk, key, 32));
 	rig_down(&g);
 }
 
