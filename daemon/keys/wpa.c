@@ -19,6 +19,9 @@
 #define PMKSA_LINE_MAX		512
 /* a PREAUTH younger than this is not repeated for another trigger */
 #define PREAUTH_HOLD_NS		(5 * MD_NSEC_PER_SEC)
+/* no key this long after a PREAUTH: send it again (doubling, up to MAX) */
+#define PREAUTH_RETRY_NS	(10 * MD_NSEC_PER_SEC)
+#define PREAUTH_RETRY_MAX_NS	(300 * MD_NSEC_PER_SEC)
 
 struct md_wpa {
 	struct md_loop *loop;
@@ -29,6 +32,8 @@ struct md_wpa {
 	uint8_t own[MIHSEC_MAC_LEN];
 	bool have_own;
 	uint64_t preauth_at;	/* md_now_ns() of the last PREAUTH, 0 none */
+	struct md_timer *preauth_timer;	/* retry while no key came */
+	uint64_t preauth_retry_ns;
 	struct md_ctrl_peers peers;
 };
 
@@ -277,8 +282,14 @@ static void fetch(struct md_wpa *w, const uint8_t aa[MIHSEC_MAC_LEN],
 	if (!peer) {
 		md_err(WHO ": out of memory");
 	} else {
-		if (!memcmp(aa, w->cfg.preauth_aa, MIHSEC_MAC_LEN))
+		if (w->cfg.preauth &&
+		    !memcmp(aa, w->cfg.preauth_aa, MIHSEC_MAC_LEN)) {
 			w->preauth_at = 0;
+			w->preauth_retry_ns = PREAUTH_RETRY_NS;
+			if (w->preauth_timer)
+				md_timer_cancel(w->loop, w->preauth_timer);
+			w->preauth_timer = NULL;
+		}
 		if (md_ctrl_deliver_up(peer, MIHSEC_SRC_WPA_SUPPLICANT, w->own,
 				       aa, pmk, w->cb, w->arg) == 1)
 			md_info(WHO " %s: key up with %s (key %s)",
@@ -287,6 +298,35 @@ static void fetch(struct md_wpa *w, const uint8_t aa[MIHSEC_MAC_LEN],
 	OPENSSL_cleanse(pmk, sizeof(pmk));
 }
 
+static int preauth(struct md_wpa *w, const uint8_t *aa);
+
+static void preauth_retry_cb(struct md_loop *loop, struct md_timer *t,
+			     void *arg)
+{
+	struct md_wpa *w = arg;
+	char mac[MD_MAC_STR];
+
+	(void)loop;
+	(void)t;
+	w->preauth_timer = NULL;	/* one-shot: freed after we return */
+	if (!w->preauth_at || !w->ctrl.up)
+		return;
+	md_mac_str(w->cfg.preauth_aa, mac);
+	md_notice(WHO " %s: no key from pre-authentication with %s yet, "
+		  "trying again", w->cfg.ctrl_path, mac);
+	w->preauth_retry_ns *= 2;
+	if (w->preauth_retry_ns > PREAUTH_RETRY_MAX_NS)
+		w->preauth_retry_ns = PREAUTH_RETRY_MAX_NS;
+	preauth(w, w->cfg.preauth_aa);
+}
+
+/*
+ * PREAUTH @aa.  wpa_supplicant takes the EAP configuration from the
+ * network it is "connected" to: sent before that (wpa_state not yet
+ * COMPLETED, e.g. just after it started) the pre-authentication hangs
+ * without an identity, so callers send it only when connected, and a
+ * PREAUTH that brought no key is sent again after a while.
+ */
 static int preauth(struct md_wpa *w, const uint8_t *aa)
 {
 	char cmd[32], mac[MD_MAC_STR], reply[64];
@@ -303,6 +343,14 @@ static int preauth(struct md_wpa *w, const uint8_t *aa)
 		return -EIO;
 	}
 	w->preauth_at = md_now_ns();
+	if (!memcmp(aa, w->cfg.preauth_aa, MIHSEC_MAC_LEN)) {
+		if (!w->preauth_retry_ns)
+			w->preauth_retry_ns = PREAUTH_RETRY_NS;
+		if (w->preauth_timer)
+			md_timer_cancel(w->loop, w->preauth_timer);
+		w->preauth_timer = md_timer_add(w->loop, w->preauth_retry_ns, 0,
+						preauth_retry_cb, w);
+	}
 	md_info(WHO " %s: pre-authenticating with %s", w->cfg.ctrl_path, mac);
 	return 0;
 }
@@ -330,9 +378,11 @@ static void on_up(void *arg)
 
 	if (read_own(w, &id, state, sizeof(state), bssid, &have_bssid))
 		return;
+	if (strcmp(state, "COMPLETED"))
+		return;		/* the CONNECTED event will come */
 	if (w->cfg.preauth)
 		preauth_if_needed(w);
-	else if (!strcmp(state, "COMPLETED") && have_bssid)
+	else if (have_bssid)
 		fetch(w, bssid, id);
 }
 
@@ -419,6 +469,8 @@ void md_wpa_stop(struct md_wpa *w)
 	if (!w)
 		return;
 	md_ctrl_stop(&w->ctrl);
+	if (w->preauth_timer)
+		md_timer_cancel(w->loop, w->preauth_timer);
 	md_ctrl_peers_free(&w->peers, w->loop);
 	OPENSSL_cleanse(w, sizeof(*w));
 	free(w);

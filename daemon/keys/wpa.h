@@ -32,8 +32,12 @@
  *
  * Wired access (EAP.md): a network with key_mgmt=NONE keeps the EAP
  * credentials; with @preauth set the source sends `PREAUTH <preauth_aa>`
- * on every (re)connection to wpa_supplicant and on md_wpa_reauth(): RSN
- * pre-authentication (ethertype 0x88c7) to the AR fills both PMKSA caches.
+ * when wpa_supplicant is connected (wpa_state COMPLETED, at start or on
+ * CTRL-EVENT-CONNECTED: before that a pre-authentication hangs without
+ * the network's EAP identity) unless the AR's key is up, and on
+ * md_wpa_reauth(): RSN pre-authentication (ethertype 0x88c7) to the AR
+ * fills both PMKSA caches.  A PREAUTH that brought no key within 10 s is
+ * sent again (interval doubling up to 5 minutes).
  */
 #ifndef MIHSECD_KEYS_WPA_H
 #define MIHSECD_KEYS_WPA_H

@@ -849,6 +849,41 @@ TEST(wpa_source_preauth_up_down_reauth)
 	md_loop_free(c.loop);
 }
 
+TEST(wpa_source_preauth_waits_for_connected)
+{
+	struct ctx c = { 0 };
+	struct md_wpa_cfg cfg = { .network_id = -1, .preauth = true,
+				  .preauth_aa = { 0x3a, 0x0e, 0xc0, 0x42, 0x31,
+						  0x20 } };
+	struct md_wpa *w = NULL;
+	struct fake f;
+	char path[108];
+
+	md_log_set_level(MD_LOG_ERR);
+	sock_path(path, sizeof(path), "wpa");
+	ASSERT_EQ(0, fake_start(&f, path));
+	/* just started: a PREAUTH now would hang without an identity */
+	fake_rule(&f, "STATUS", "wpa_state=DISCONNECTED\naddress=" STA "\n", 0);
+	fake_rule(&f, "PREAUTH " AA, "OK\n", 0);
+	c.loop = md_loop_new();
+	cfg.ctrl_path = path;
+	ASSERT_EQ(0, md_wpa_start(c.loop, &cfg, key_cb, &c, &w));
+	c.f = &f;
+	c.want_attaches = 1;
+	ASSERT_EQ(0, run_until(&c, 3000));
+	run_for(&c, 200);
+	EXPECT_EQ(1, fake_count(&f, "STATUS"));
+	EXPECT_EQ(0, fake_count(&f, "PREAUTH " AA));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-CONNECTED - Connection to "
+				"01:80:c2:00:00:03 completed [id=0 id_str=]"));
+	c.want_cmd = "PREAUTH " AA;
+	c.want_cmd_n = 1;
+	ASSERT_EQ(0, run_until(&c, 3000));
+	md_wpa_stop(w);
+	fake_stop(&f);
+	md_loop_free(c.loop);
+}
+
 TEST(wpa_source_wifi_connected_network_id)
 {
 	static const char two[] =
