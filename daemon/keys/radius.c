@@ -850,8 +850,14 @@ static int verify_request(struct md_radius *r, const uint8_t *pkt,
 		}
 		return 0;
 	}
+	/*
+	 * Every Access-Request and Status-Server must carry one (hostapd
+	 * always adds it): only then is the sender known to hold the
+	 * secret, so the relay is no open door to the AAA server (and the
+	 * BlastRADIUS advice, CVE-2024-3596, is to require it anyway)
+	 */
 	if (!n)
-		return eap || pkt[0] == CODE_STATUS_SERVER ? -EPERM : 0;
+		return -EPERM;
 	err = ma_compute(pkt, len, ma_off, pkt + 4, r->csec, r->csec_len,
 			 calc);
 	if (err)

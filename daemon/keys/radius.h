@@ -25,9 +25,11 @@
  * that request's authenticator, and the Accept holds exactly one
  * well-formed MS-MPPE-Recv-Key of 32 octets.  Replies that fail the
  * authenticator checks are dropped, not relayed (the authenticator would
- * discard them too).  Requests that fail their own checks (a bad
- * Message-Authenticator, EAP-Message without one, a bad
- * Accounting-Request authenticator) are dropped.
+ * discard them too).  Requests that fail their own checks are dropped: an
+ * Access-Request or Status-Server must carry a Message-Authenticator that
+ * verifies under the client-side secret (so only holders of the secret
+ * can use the relay; RFC 3579 3.2, and the CVE-2024-3596 "BlastRADIUS"
+ * advice), an Accounting-Request its RFC 2866 authenticator.
  *
  * Secrets: client_secret_file is shared with the authenticator(s),
  * server_secret_file with the AAA server; if the latter is NULL the same
