@@ -106,6 +106,7 @@ static void mon_cb(struct md_loop *loop, int fd, uint32_t events, void *arg)
 		ctrl_drop(c, "socket error");
 		return;
 	}
+	/* event lines carry no keys, but leave nothing behind anyway */
 	/* the source may drop the connection from on_event: check c->mon */
 	while (c->mon && n++ < 64 && wpa_ctrl_pending(c->mon) > 0) {
 		size_t len = sizeof(buf) - 1;
@@ -113,7 +114,7 @@ static void mon_cb(struct md_loop *loop, int fd, uint32_t events, void *arg)
 
 		if (wpa_ctrl_recv(c->mon, buf, &len) < 0) {
 			ctrl_drop(c, "receive failed");
-			return;
+			break;
 		}
 		l = md_ctrl_line(buf, len, line, sizeof(line));
 		if (!l) {
@@ -123,7 +124,7 @@ static void mon_cb(struct md_loop *loop, int fd, uint32_t events, void *arg)
 		}
 		if (!strncmp(l, "CTRL-EVENT-TERMINATING", 22)) {
 			ctrl_drop(c, "far end terminating");
-			return;
+			break;
 		}
 		c->ops->on_event(c->arg, l);
 	}

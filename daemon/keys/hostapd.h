@@ -26,6 +26,13 @@
  * sessions (wired access), so there the AR learns of departures only
  * through the SA lifetime (or another source).
  *
+ * After a DOWN, the same key may be announced again (e.g. Wi-Fi PMKSA
+ * caching on reassociation): the source delivers it; the key manager
+ * refuses to install SAs from one MSK twice (PROTOCOL.md section 7).
+ * Stations that authenticated while the source was not connected (mihsecd
+ * or hostapd restarting) are not enumerated: the kernel keeps their SAs
+ * (adopted on restart), and their next EAP run announces a new key.
+ *
  * The AR's own MAC (mac_poa): @own_mac if @have_own_mac, else the MAC of
  * the interface @ifname (SIOCGIFHWADDR in mihsecd's network namespace),
  * else hostapd's STATUS "bssid[0]=" (for driver=wired: the interface's MAC).

@@ -292,7 +292,7 @@ static void fetch(struct md_wpa *w, const uint8_t aa[MIHSEC_MAC_LEN],
 		}
 		if (md_ctrl_deliver_up(peer, MIHSEC_SRC_WPA_SUPPLICANT, w->own,
 				       aa, pmk, w->cb, w->arg) == 1)
-			md_info(WHO " %s: key up with %s (key %s)",
+			md_info(WHO " %s: key up with %s (fp %s)",
 				w->cfg.ctrl_path, mac, peer->fp);
 	}
 	OPENSSL_cleanse(pmk, sizeof(pmk));

@@ -26,6 +26,9 @@
  * Every MIHSEC_KEY_UP has mac_poa = AA and mac_mmt = the interface's own
  * MAC (STATUS "address=").  Two events for the same key give one UP; a
  * different key for a peer that is up is a re-authentication: a new UP.
+ * After a DOWN the same key may be announced again (PMKSA caching on
+ * reassociation): the key manager, not the source, refuses to install SAs
+ * from one MSK twice (PROTOCOL.md section 7).
  * PMKSA-CACHE-REMOVED (expiry, replacement) is not a DOWN: the SAs have
  * lifetimes of their own.  A PMK that is not 32 octets (SHA-384 AKMs) is
  * refused (it is not MSK[0..31]).
