@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "keys/hostapd.h"
+#include "keys/wpa.h"
 #include "lib/kdf.h"
 #include "mihsecd/keyd.h"
 #include "mihsecd/log.h"
@@ -17,6 +19,10 @@ struct md_keyd {
 	struct mihsec_nl *ev;		/* kernel events; NULL: none */
 	struct md_keymgr *km;
 	struct md_timer *check;
+	struct md_wpa *wpa;		/* key sources; NULL: not configured */
+	struct md_hostapd *hostapd;
+	struct md_wpa_conf wpa_conf;	/* what they were started with */
+	struct md_hostapd_conf hostapd_conf;
 };
 
 /* ---- the key manager's view of the configuration --------------------- */
@@ -103,6 +109,94 @@ static int h_sa_get(void *arg, const uint8_t rx_keyid[MIHSEC_KEYID_LEN])
 	if (!k->nl)
 		return 0;	/* nothing to compare with: assume present */
 	return mihsec_nl_sa_get(k->nl, rx_keyid, &info);
+}
+
+/* ---- hooks: the key sources ------------------------------------------- */
+
+static int h_reauth(void *arg, enum mihsec_key_src src,
+		    const uint8_t mac_mmt[MIHSEC_MAC_LEN],
+		    const uint8_t mac_poa[MIHSEC_MAC_LEN])
+{
+	struct md_keyd *k = arg;
+
+	switch (src) {
+	case MIHSEC_SRC_WPA_SUPPLICANT:
+		return k->wpa ? md_wpa_reauth(k->wpa, mac_poa) : -ENOTCONN;
+	case MIHSEC_SRC_HOSTAPD:
+		return k->hostapd ? md_hostapd_reauth(k->hostapd, mac_mmt) :
+				    -ENOTCONN;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void sources_stop(struct md_keyd *k)
+{
+	md_wpa_stop(k->wpa);
+	k->wpa = NULL;
+	md_hostapd_stop(k->hostapd);
+	k->hostapd = NULL;
+}
+
+/* (Re)start the sources @cfg names whose settings changed (a restarted
+ * source would re-read, or with pre-authentication re-run, EAP) */
+static void sources_start(struct md_keyd *k, const struct md_config *cfg)
+{
+	bool wpa = !k->wpa || memcmp(&cfg->wpa, &k->wpa_conf, sizeof(cfg->wpa));
+	bool hapd = !k->hostapd || memcmp(&cfg->hostapd, &k->hostapd_conf,
+					  sizeof(cfg->hostapd));
+	int err;
+
+	/* the line numbers are not settings */
+	if (k->wpa && cfg->wpa.line && k->wpa_conf.line) {
+		struct md_wpa_conf a = cfg->wpa;
+
+		a.line = k->wpa_conf.line;
+		wpa = memcmp(&a, &k->wpa_conf, sizeof(a));
+	}
+	if (k->hostapd && cfg->hostapd.line && k->hostapd_conf.line) {
+		struct md_hostapd_conf a = cfg->hostapd;
+
+		a.line = k->hostapd_conf.line;
+		hapd = memcmp(&a, &k->hostapd_conf, sizeof(a));
+	}
+	k->wpa_conf = cfg->wpa;
+	k->hostapd_conf = cfg->hostapd;
+	if (wpa) {
+		md_wpa_stop(k->wpa);
+		k->wpa = NULL;
+	}
+	if (hapd) {
+		md_hostapd_stop(k->hostapd);
+		k->hostapd = NULL;
+	}
+	if (wpa && cfg->wpa.line) {
+		struct md_wpa_cfg w = { .ctrl_path = cfg->wpa.ctrl,
+					.network_id = cfg->wpa.network_id,
+					.preauth = cfg->wpa.preauth };
+
+		memcpy(w.preauth_aa, cfg->wpa.preauth_aa, MIHSEC_MAC_LEN);
+		err = md_wpa_start(k->loop, &w, md_keymgr_key_event, k->km,
+				   &k->wpa);
+		if (err)
+			md_err("key source wpa_supplicant (%s): %s",
+			       cfg->wpa.ctrl, strerror(-err));
+	}
+	if (hapd && cfg->hostapd.line) {
+		struct md_hostapd_cfg h = {
+			.ctrl_path = cfg->hostapd.ctrl,
+			.have_own_mac = cfg->hostapd.has_mac,
+			.ifname = cfg->hostapd.ifname[0] ? cfg->hostapd.ifname :
+							   NULL,
+		};
+
+		memcpy(h.own_mac, cfg->hostapd.mac, MIHSEC_MAC_LEN);
+		err = md_hostapd_start(k->loop, &h, md_keymgr_key_event, k->km,
+				       &k->hostapd);
+		if (err)
+			md_err("key source hostapd (%s): %s", cfg->hostapd.ctrl,
+			       strerror(-err));
+	}
 }
 
 /* ---- kernel events ---------------------------------------------------- */
@@ -204,7 +298,7 @@ struct md_keyd *md_keyd_start(struct md_loop *loop,
 	struct md_keyd *k = calloc(1, sizeof(*k));
 	struct md_km_hooks h = { .sa_add = h_sa_add,
 				 .sa_del_peer = h_sa_del_peer,
-				 .sa_get = h_sa_get };
+				 .sa_get = h_sa_get, .reauth = h_reauth };
 
 	if (!k)
 		return NULL;
@@ -220,6 +314,7 @@ struct md_keyd *md_keyd_start(struct md_loop *loop,
 		adopt(k);
 		subscribe(k, open);
 	}
+	sources_start(k, cfg);
 	k->check = md_timer_add(loop, MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC,
 				MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC, check, k);
 	if (!k->check)
@@ -238,6 +333,7 @@ int md_keyd_reload(struct md_keyd *k, const struct md_config *cfg)
 	md_keyd_km_cfg(cfg, &kc, peers);
 	err = md_keymgr_set_cfg(k->km, &kc);
 	free(peers);
+	sources_start(k, cfg);
 	return err;
 }
 
@@ -245,6 +341,7 @@ void md_keyd_stop(struct md_keyd *k)
 {
 	if (!k)
 		return;
+	sources_stop(k);
 	if (k->check)
 		md_timer_cancel(k->loop, k->check);
 	if (k->ev) {
