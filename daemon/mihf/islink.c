@@ -246,32 +246,38 @@ int md_islink_push_decode(const uint8_t *buf, size_t len,
 			&pdu, &it, why);
 	if (err)
 		return err;
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_MMT_MAC, MD_ISLINK_MAC_LEN, &t,
-			   why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_MMT_MAC, MD_ISLINK_MAC_LEN, &t,
+		      why);
+	if (err)
 		return err;
 	memcpy(m->mac_mmt, t.value, MD_ISLINK_MAC_LEN);
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_MMT_ID, 0, &t, why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_MMT_ID, 0, &t, why);
+	if (err)
 		return err;
 	err = mih_mihf_id_decode(&t, &m->mmt_id, &m->mmt_id_len);
 	if (err)
 		BAD(mih_strerror(err));
 	if (!m->mmt_id_len)
 		BAD("empty MMT MIHF ID");
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_PROFILE, 2, &t, why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_PROFILE, 2, &t, why);
+	if (err)
 		return err;
 	m->profile = t.value[0];
 	m->suite = t.value[1];
 	if (mihsec_kdf_suite_error(m->profile, m->suite))
 		BAD("unknown profile, or a suite the profile does not allow");
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_KEY, MD_ISLINK_KEY_LEN, &t,
-			   why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_KEY, MD_ISLINK_KEY_LEN, &t,
+		      why);
+	if (err)
 		return err;
 	m->key = t.value;
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_LIFETIME, 4, &t, why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_LIFETIME, 4, &t, why);
+	if (err)
 		return err;
 	m->lifetime = (uint32_t)t.value[0] << 24 | (uint32_t)t.value[1] << 16 |
 		      (uint32_t)t.value[2] << 8 | t.value[3];
-	if ((err = dec_end(&it, why)))
+	err = dec_end(&it, why);
+	if (err)
 		return err;
 	m->tid = pdu.hdr.tid;
 	m->src_id = pdu.src_id;
@@ -296,11 +302,13 @@ int md_islink_rsp_decode(const uint8_t *buf, size_t len,
 			&pdu, &it, why);
 	if (err)
 		return err;
-	if ((err = dec_tlv(&it, MIH_TLV_STATUS, 1, &t, why)))
+	err = dec_tlv(&it, MIH_TLV_STATUS, 1, &t, why);
+	if (err)
 		return err;
 	if (t.value[0] > MD_ISLINK_ST_AUTHN)
 		BAD("unknown status");
-	if ((err = dec_end(&it, why)))
+	err = dec_end(&it, why);
+	if (err)
 		return err;
 	m->status = t.value[0];
 	m->tid = pdu.hdr.tid;
@@ -326,10 +334,12 @@ int md_islink_epoch_decode(const uint8_t *buf, size_t len,
 			&pdu, &it, why);
 	if (err)
 		return err;
-	if ((err = dec_tlv(&it, MD_ISLINK_TLV_EPOCH, MD_ISLINK_EPOCH_LEN, &t,
-			   why)))
+	err = dec_tlv(&it, MD_ISLINK_TLV_EPOCH, MD_ISLINK_EPOCH_LEN, &t,
+		      why);
+	if (err)
 		return err;
-	if ((err = dec_end(&it, why)))
+	err = dec_end(&it, why);
+	if (err)
 		return err;
 	memcpy(m->epoch, t.value, MD_ISLINK_EPOCH_LEN);
 	m->tid = pdu.hdr.tid;
@@ -699,7 +709,11 @@ static int conn_run(struct conn *c)
 				conn_want(c, EPOLLIN | EPOLLOUT);
 				return 0;
 			}
-			log_refusal(c, c->server ? "AR" : "IS server");
+			if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
+				md_notice("islink: %s closed the connection "
+					  "during the TLS handshake", c->addr);
+			else
+				log_refusal(c, c->server ? "AR" : "IS server");
 			conn_close(c);
 			return -1;
 		}
@@ -721,8 +735,10 @@ static int conn_run(struct conn *c)
 			ERR_clear_error();
 			r = SSL_write_ex(c->ssl, c->out, c->out_len, &n);
 			if (r == 1) {
+				/* what was sent may hold a key: wipe it */
 				memmove(c->out, c->out + n, c->out_len - n);
 				c->out_len -= n;
+				OPENSSL_cleanse(c->out + c->out_len, n);
 				progress = true;
 				continue;
 			}
@@ -768,6 +784,7 @@ static int conn_run(struct conn *c)
 				}
 				memmove(c->in, c->in + len, c->in_len - len);
 				c->in_len -= len;
+				OPENSSL_cleanse(c->in + c->in_len, len);
 				progress = true;
 			}
 			if (len < 0) {
@@ -1724,6 +1741,13 @@ static int ar_pdu(struct conn *c, const uint8_t *pdu, size_t len)
 			"(%s): closing", ar->addr, why);
 		return -EPROTO;
 	}
+	if (m.src_id_len != ar->is_id_len ||
+	    memcmp(m.src_id, ar->is_id, ar->is_id_len) ||
+	    m.dst_id_len != ar->id_len || memcmp(m.dst_id, ar->id, ar->id_len)) {
+		md_warn("islink: IS server %s: response with other MIHF IDs: "
+			"closing", ar->addr);
+		return -EPROTO;
+	}
 	for (p = ar->head; p; p = p->next)
 		if (p->sent && p->tid == m.tid)
 			break;
@@ -1831,9 +1855,11 @@ int md_islink_ar_start(struct md_loop *loop,
 	ar->cbs = *cbs;
 	ar->tail = &ar->head;
 	ar->next_id = 1;
-	if ((err = id_dup(ar->id, &ar->id_len, cfg->id, cfg->id_len)) ||
-	    (err = id_dup(ar->is_id, &ar->is_id_len, cfg->is_id,
-			  cfg->is_id_len)))
+	err = id_dup(ar->id, &ar->id_len, cfg->id, cfg->id_len);
+	if (!err)
+		err = id_dup(ar->is_id, &ar->is_id_len, cfg->is_id,
+			     cfg->is_id_len);
+	if (err)
 		goto fail;
 	if (parse_addr(cfg->is_addr, cfg->port ? cfg->port : MD_ISLINK_PORT,
 		       &ar->is_addr, &ar->is_addr_len)) {

@@ -259,7 +259,7 @@ int md_islink_is_start(struct md_loop *loop,
 		       struct md_islink_is **out);
 /* Close every connection and the listener, wipe and free */
 void md_islink_is_stop(struct md_islink_is *is);
-/* The port actually bound (for port 0 in a test's own setup, see above) */
+/* The TCP port listened on */
 uint16_t md_islink_is_port(const struct md_islink_is *is);
 void md_islink_is_epoch(const struct md_islink_is *is,
 			uint8_t epoch[MD_ISLINK_EPOCH_LEN]);

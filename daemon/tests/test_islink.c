@@ -20,12 +20,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "kselftest_harness.h"
 
@@ -1058,6 +1062,14 @@ TEST_F(link, the_configured_id_must_match_the_certificate)
 	EXPECT_GE(st.accepted, 2u);
 }
 
+static bool is_conn0(void *a)
+{
+	struct md_islink_is_stats st;
+
+	md_islink_is_get_stats(a, &st);
+	return st.conns == 0;
+}
+
 static bool is_conn1(void *a)
 {
 	struct md_islink_is_stats st;
@@ -1240,6 +1252,287 @@ TEST_F(link, reconnects_with_backoff_after_the_is_server_goes_away)
 	md_islink_ar_get_info(self->ar, &info);
 	EXPECT_EQ((int)MD_ISLINK_UP, (int)info.state);
 	EXPECT_EQ(2u, info.ups);
+}
+
+/*
+ * A bare TLS client with ar1's certificate, on the same loop, sending
+ * hand-made PDUs to the IS server.
+ */
+struct rawc {
+	struct md_loop *loop;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	bool up, closed;
+	uint8_t in[8192];
+	size_t in_len;
+	int npdu;		/* complete PDUs in @in */
+};
+
+static void rawc_count(struct rawc *c)
+{
+	size_t off = 0;
+	int n = 0, len;
+
+	while ((len = md_islink_frame(c->in + off, c->in_len - off)) > 0) {
+		off += len;
+		n++;
+	}
+	c->npdu = n;
+}
+
+static void rawc_io(struct md_loop *loop, int fd, uint32_t ev, void *arg)
+{
+	struct rawc *c = arg;
+	size_t n;
+	int r;
+
+	(void)ev;
+	if (!c->up) {
+		r = SSL_do_handshake(c->ssl);
+		if (r != 1) {
+			int e = SSL_get_error(c->ssl, r);
+
+			if (e != SSL_ERROR_WANT_READ &&
+			    e != SSL_ERROR_WANT_WRITE) {
+				c->closed = true;
+				md_loop_del_fd(loop, fd);
+			}
+			return;
+		}
+		c->up = true;
+	}
+	for (;;) {
+		r = SSL_read_ex(c->ssl, c->in + c->in_len,
+				sizeof(c->in) - c->in_len, &n);
+		if (r == 1) {
+			c->in_len += n;
+			continue;
+		}
+		if (SSL_get_error(c->ssl, r) != SSL_ERROR_WANT_READ) {
+			c->closed = true;
+			md_loop_del_fd(loop, fd);
+		}
+		break;
+	}
+	rawc_count(c);
+}
+
+static int rawc_open(struct rawc *c, struct md_loop *loop, uint16_t port,
+		     const char *cert, const char *key, const char *ca)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+
+	memset(c, 0, sizeof(*c));
+	c->loop = loop;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (!c->ctx ||
+	    SSL_CTX_use_certificate_chain_file(c->ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(c->ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_load_verify_file(c->ctx, ca) != 1)
+		return -1;
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	/* a loopback connect completes in the kernel's backlog */
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	c->ssl = SSL_new(c->ctx);
+	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
+		return -1;
+	SSL_set_connect_state(c->ssl);
+	if (md_loop_add_fd(loop, c->fd, EPOLLIN, rawc_io, c))
+		return -1;
+	rawc_io(loop, c->fd, 0, c);	/* the ClientHello */
+	return 0;
+}
+
+static void rawc_close(struct rawc *c)
+{
+	if (!c->closed && c->fd >= 0)
+		md_loop_del_fd(c->loop, c->fd);
+	SSL_free(c->ssl);
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+static int rawc_send(struct rawc *c, const uint8_t *buf, size_t len)
+{
+	size_t n;
+
+	/* small writes on loopback: never short */
+	return SSL_write_ex(c->ssl, buf, len, &n) == 1 && n == len ? 0 : -1;
+}
+
+/* The @i-th PDU received */
+static const uint8_t *rawc_pdu(struct rawc *c, int i, size_t *len)
+{
+	size_t off = 0;
+	int l;
+
+	while ((l = md_islink_frame(c->in + off, c->in_len - off)) > 0) {
+		if (!i--) {
+			*len = l;
+			return c->in + off;
+		}
+		off += l;
+	}
+	return NULL;
+}
+
+struct rawc_wait {
+	struct rawc *c;
+	int npdu;
+};
+
+static bool rawc_has(void *a)
+{
+	struct rawc_wait *w = a;
+
+	return w->c->npdu >= w->npdu || w->c->closed;
+}
+
+static bool rawc_closed(void *a)
+{
+	return ((struct rawc *)a)->closed;
+}
+
+static int raw_push(uint8_t *buf, size_t size, uint16_t tid, const char *src,
+		    const uint8_t *key)
+{
+	struct md_islink_push_msg m = {
+		.tid = tid,
+		.src_id = (const uint8_t *)src, .src_id_len = strlen(src),
+		.dst_id = (const uint8_t *)"is1", .dst_id_len = 3,
+		.mmt_id = (const uint8_t *)"mmt1", .mmt_id_len = 4,
+		.profile = MIHSEC_KDF_V1, .suite = 1, .key = key,
+	};
+
+	memcpy(m.mac_mmt, MAC, 6);
+	return md_islink_push_encode(buf, size, &m);
+}
+
+#define EXPECT_RSP(c, i, want_tid, want_status) do {			\
+		struct md_islink_rsp_msg _r;				\
+		size_t _l = 0;						\
+		const uint8_t *_p = rawc_pdu((c), (i), &_l);		\
+									\
+		ASSERT_NE(NULL, _p);					\
+		ASSERT_EQ(0, md_islink_rsp_decode(_p, _l, &_r, NULL));	\
+		EXPECT_EQ((want_tid), _r.tid);				\
+		EXPECT_EQ((want_status), _r.status);			\
+		EXPECT_EQ(3u, _r.src_id_len);				\
+		EXPECT_EQ(0, memcmp(_r.src_id, "is1", 3));		\
+		EXPECT_EQ(0, memcmp(_r.dst_id, "ar1", 3));		\
+	} while (0)
+
+TEST_F(link, is_server_answers_bad_pushes_and_bounds_the_stream)
+{
+	static const struct tlvspec swapped[] = { T_ID, T_MAC, T_PS, T_KEY,
+						  T_LIFE };
+	struct mih_hdr h = { .version = 1, .sid = 1, .aid = 1000,
+			     .opcode = MIH_OP_REQUEST, .tid = 77 };
+	struct md_islink_epoch_msg e;
+	struct md_islink_is_stats st;
+	struct rawc c;
+	struct rawc_wait w = { &c, 1 };
+	uint8_t buf[MD_ISLINK_PDU_MAX], key[32], ep[8];
+	const uint8_t *p;
+	size_t len = 0;
+	int n;
+
+	ASSERT_EQ(0, start_is(self, "is1", "ca", false));
+	ASSERT_EQ(0, rawc_open(&c, self->loop, self->port,
+			       P(self, "ar1", "pem"), P(self, "ar1", "key"),
+			       P(self, "ca", "pem")));
+	/* first the epoch, addressed to the certificate's ID */
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	p = rawc_pdu(&c, 0, &len);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, md_islink_epoch_decode(p, len, &e, NULL));
+	md_islink_is_epoch(self->is, ep);
+	EXPECT_EQ(0, memcmp(e.epoch, ep, 8));
+	EXPECT_EQ(0, memcmp(e.src_id, "is1", 3));
+	EXPECT_EQ(3u, e.dst_id_len);
+	EXPECT_EQ(0, memcmp(e.dst_id, "ar1", 3));
+
+	/* a malformed push: Rejected, same TID, the link stays */
+	n = build(buf, sizeof(buf), &h, swapped, 5);
+	ASSERT_GT(n, 0);
+	ASSERT_EQ(0, rawc_send(&c, buf, n));
+	w.npdu = 2;
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	EXPECT_RSP(&c, 1, 77, MD_ISLINK_ST_REJECTED);
+
+	/* a push claiming another AR's MIHF ID: Rejected */
+	fill(key, 32, 30);
+	n = raw_push(buf, sizeof(buf), 78, "ar2", key);
+	ASSERT_EQ(0, rawc_send(&c, buf, n));
+	w.npdu = 3;
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	EXPECT_RSP(&c, 2, 78, MD_ISLINK_ST_REJECTED);
+	EXPECT_EQ(0, self->r.installs);
+
+	/* a good push, in two TLS records split inside the header */
+	n = raw_push(buf, sizeof(buf), 79, "ar1", key);
+	ASSERT_EQ(0, rawc_send(&c, buf, 5));
+	w.npdu = 4;	/* no answer to part of a PDU (give it 100 ms) */
+	EXPECT_FALSE(run_until(self->loop, rawc_has, &w, 100));
+	EXPECT_EQ(3, c.npdu);
+	ASSERT_EQ(0, rawc_send(&c, buf + 5, n - 5));
+	w.npdu = 4;
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	EXPECT_RSP(&c, 3, 79, MD_ISLINK_ST_SUCCESS);
+	EXPECT_EQ(1, self->r.installs);
+	EXPECT_STREQ("ar1", self->r.ar_id);
+
+	/* two pushes in one record: two answers, in order */
+	n = raw_push(buf, sizeof(buf), 80, "ar1", key);
+	memcpy(buf + n, buf, n);
+	buf[n + 5] = 81;		/* the second one's TID */
+	ASSERT_EQ(0, rawc_send(&c, buf, 2 * n));
+	w.npdu = 6;
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	EXPECT_RSP(&c, 4, 80, MD_ISLINK_ST_SUCCESS);
+	EXPECT_RSP(&c, 5, 81, MD_ISLINK_ST_SUCCESS);
+	EXPECT_EQ(1, self->r.installs);
+
+	/* a header announcing more than the link allows: closed at once */
+	memset(buf, 0, 8);
+	buf[0] = 0x10;
+	buf[2] = 0x13;
+	buf[3] = 0xe8;
+	buf[6] = buf[7] = 0xff;
+	ASSERT_EQ(0, rawc_send(&c, buf, 8));
+	ASSERT_TRUE(run_until(self->loop, rawc_closed, &c, DEADLINE_MS));
+	EXPECT_FALSE(c.npdu > 6);
+	ASSERT_TRUE(run_until(self->loop, is_conn0, self->is, DEADLINE_MS));
+	md_islink_is_get_stats(self->is, &st);
+	EXPECT_EQ(5u, st.pushes);
+	EXPECT_EQ(2u, st.rejected);
+	EXPECT_EQ(2u, st.duplicates);
+	rawc_close(&c);
+
+	/* something other than a push request: closed */
+	ASSERT_EQ(0, rawc_open(&c, self->loop, self->port,
+			       P(self, "ar1", "pem"), P(self, "ar1", "key"),
+			       P(self, "ca", "pem")));
+	w.npdu = 1;
+	ASSERT_TRUE(run_until(self->loop, rawc_has, &w, DEADLINE_MS));
+	n = md_islink_rsp_encode(buf, sizeof(buf),
+				 &(struct md_islink_rsp_msg){
+					.src_id = (const uint8_t *)"ar1",
+					.src_id_len = 3,
+					.dst_id = (const uint8_t *)"is1",
+					.dst_id_len = 3 });
+	ASSERT_GT(n, 0);
+	ASSERT_EQ(0, rawc_send(&c, buf, n));
+	ASSERT_TRUE(run_until(self->loop, rawc_closed, &c, DEADLINE_MS));
+	EXPECT_EQ(1, c.npdu);
+	rawc_close(&c);
 }
 
 TEST_F(link, start_refuses_bad_configuration)
