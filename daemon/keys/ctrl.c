@@ -126,6 +126,7 @@ static void mon_cb(struct md_loop *loop, int fd, uint32_t events, void *arg)
 			ctrl_drop(c, "far end terminating");
 			break;
 		}
+		c->event_ns = md_now_ns();
 		c->ops->on_event(c->arg, l);
 	}
 	OPENSSL_cleanse(buf, sizeof(buf));
@@ -388,10 +389,11 @@ void md_ctrl_peers_free(struct md_ctrl_peers *p, struct md_loop *loop)
 int md_ctrl_deliver_up(struct md_ctrl_peer *peer, enum mihsec_key_src src,
 		       const uint8_t mac_mmt[MIHSEC_MAC_LEN],
 		       const uint8_t mac_poa[MIHSEC_MAC_LEN],
-		       const uint8_t pmk[MIHSEC_MSK_LEN],
+		       const uint8_t pmk[MIHSEC_MSK_LEN], uint64_t t_ns,
 		       mihsec_key_cb cb, void *arg)
 {
-	struct mihsec_key_event ev = { .what = MIHSEC_KEY_UP, .src = src };
+	struct mihsec_key_event ev = { .what = MIHSEC_KEY_UP, .src = src,
+				       .t_ns = t_ns };
 	char fp[MIHSEC_KDF_FP_STR];
 
 	if (mihsec_kdf_fingerprint(pmk, MIHSEC_MSK_LEN, fp))

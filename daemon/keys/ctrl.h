@@ -59,6 +59,7 @@ struct md_ctrl {
 	uint64_t backoff_ns;
 	bool up;
 	bool warned;			/* "cannot connect" logged once per outage */
+	uint64_t event_ns;		/* md_now_ns() of the last event line */
 };
 
 /*
@@ -150,7 +151,7 @@ void md_ctrl_peers_free(struct md_ctrl_peers *p, struct md_loop *loop);
 int md_ctrl_deliver_up(struct md_ctrl_peer *peer, enum mihsec_key_src src,
 		       const uint8_t mac_mmt[MIHSEC_MAC_LEN],
 		       const uint8_t mac_poa[MIHSEC_MAC_LEN],
-		       const uint8_t pmk[MIHSEC_MSK_LEN],
+		       const uint8_t pmk[MIHSEC_MSK_LEN], uint64_t t_ns,
 		       mihsec_key_cb cb, void *arg);
 /* MIHSEC_KEY_DOWN if @peer is up (1), else nothing (0) */
 int md_ctrl_deliver_down(struct md_ctrl_peer *peer, enum mihsec_key_src src,

@@ -174,7 +174,7 @@ static void fetch(struct md_hostapd *h, struct md_ctrl_peer *peer)
 	if (ret)
 		return;		/* connection trouble, logged by ctrl.c */
 	if (md_ctrl_deliver_up(peer, MIHSEC_SRC_HOSTAPD, peer->mac, h->own,
-			       pmk, h->cb, h->arg) == 1)
+			       pmk, h->ctrl.event_ns, h->cb, h->arg) == 1)
 		md_info(WHO " %s: key up for %s (fp %s)", h->cfg.ctrl_path,
 			mac, peer->fp);
 	OPENSSL_cleanse(pmk, sizeof(pmk));

@@ -12,8 +12,10 @@
 #include "keys/keymgr.h"
 #include "lib/kdf.h"
 #include "mihsecd/log.h"
+#include "mihsecd/loop.h"
 
 struct md_keymgr {
+	uint64_t t_event;		/* of the key event being handled */
 	struct md_km_cfg cfg;
 	struct md_km_peer_cfg *peers;	/* our copy of cfg.peers */
 	struct md_km_hooks hooks;
@@ -200,9 +202,16 @@ static int sa_try_install(struct md_keymgr *km, struct md_km_sa *s)
 		memcpy(s->rx_keyid, c->rx_keyid, MIHSEC_KEYID_LEN);
 		memcpy(s->tx_keyid, c->tx_keyid, MIHSEC_KEYID_LEN);
 		s->since = time(NULL);
-		md_info("SA installed for %.*s (%s, rekey %u)",
-			(int)s->peer_id_len, (const char *)s->peer_id,
-			mihsec_key_src_name(s->src), s->rekeys);
+		s->setup_ns = s->t_event ? md_now_ns() - s->t_event : 0;
+		if (s->setup_ns)
+			md_info("SA installed for %.*s (%s, rekey %u) %.3f ms after the key event",
+				(int)s->peer_id_len, (const char *)s->peer_id,
+				mihsec_key_src_name(s->src), s->rekeys,
+				s->setup_ns / 1e6);
+		else
+			md_info("SA installed for %.*s (%s, rekey %u)",
+				(int)s->peer_id_len, (const char *)s->peer_id,
+				mihsec_key_src_name(s->src), s->rekeys);
 		log_cfg(c);
 		sa_wipe_pending(s);
 	} else if (err == -EEXIST) {
@@ -252,6 +261,7 @@ static int install(struct md_keymgr *km, struct mihsec_sa_cfg *cfg,
 	memcpy(s->mac_mmt, mac_mmt, MIHSEC_MAC_LEN);
 	memcpy(s->mac_poa, mac_poa, MIHSEC_MAC_LEN);
 	snprintf(s->key_fp, sizeof(s->key_fp), "%s", fp);
+	s->t_event = km->t_event;
 	cfg->life = km->cfg.life;
 	if (lifetime && (!cfg->life.has_hard_secs || !cfg->life.hard_secs ||
 			 cfg->life.hard_secs > lifetime)) {
@@ -478,6 +488,7 @@ void md_keymgr_key_event(void *arg, const struct mihsec_key_event *ev)
 	if (ev->what != MIHSEC_KEY_UP ||
 	    mihsec_kdf_fingerprint(ev->msk, MIHSEC_MSK_LEN, fp))
 		return;
+	km->t_event = ev->t_ns ? ev->t_ns : md_now_ns();
 	if (km->cfg.mmt)
 		key_up_mmt(km, ev, fp);
 	if (km->cfg.poa)
@@ -525,6 +536,7 @@ int md_keymgr_install_is(struct md_keymgr *km, uint8_t profile,
 	mihsec_kdf_keys_wipe(&keys);
 	if (err)
 		return err;
+	km->t_event = md_now_ns();
 	return install(km, &cfg, MD_KM_MMT, 0, mac_mmt, none, fp, lifetime);
 }
 

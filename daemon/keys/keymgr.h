@@ -114,6 +114,10 @@ struct md_km_sa {
 	bool reauth_asked;
 	unsigned int rekeys;		/* installs after the first */
 	time_t since;			/* last install (CLOCK_REALTIME) */
+	uint64_t t_event;		/* CLOCK_MONOTONIC ns of the key event
+					 * of the pending SA; 0: unknown */
+	uint64_t setup_ns;		/* last install: from the source's
+					 * event to the SA in the kernel */
 };
 
 struct md_keymgr;

@@ -50,6 +50,9 @@ struct mihsec_key_event {
 	uint8_t mac_poa[MIHSEC_MAC_LEN];	/* the authenticator (AA, BSSID,
 						 * the AR interface's MAC) */
 	uint8_t msk[MIHSEC_MSK_LEN];		/* MIHSEC_KEY_UP only */
+	uint64_t t_ns;		/* CLOCK_MONOTONIC when the source learned of
+				 * the authentication (the event line), 0 if
+				 * not known: for the set-up latency */
 };
 
 typedef void (*mihsec_key_cb)(void *arg, const struct mihsec_key_event *ev);

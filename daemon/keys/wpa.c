@@ -291,7 +291,8 @@ static void fetch(struct md_wpa *w, const uint8_t aa[MIHSEC_MAC_LEN],
 			w->preauth_timer = NULL;
 		}
 		if (md_ctrl_deliver_up(peer, MIHSEC_SRC_WPA_SUPPLICANT, w->own,
-				       aa, pmk, w->cb, w->arg) == 1)
+				       aa, pmk, w->ctrl.event_ns, w->cb,
+				       w->arg) == 1)
 			md_info(WHO " %s: key up with %s (fp %s)",
 				w->cfg.ctrl_path, mac, peer->fp);
 	}
