@@ -636,6 +636,7 @@ FIXTURE(link) {
 	struct md_islink_ar *ar;
 	const char *ar_ids[2];
 	uint8_t msk[32];
+	size_t dup_max, conn_max;	/* for start_is(); 0: defaults */
 };
 
 static const char *P(FIXTURE_DATA(link) *self, const char *name,
@@ -675,6 +676,7 @@ static int start_is(FIXTURE_DATA(link) *self, const char *cert,
 		.tls = { P(self, cert, "pem"), P(self, cert, "key"),
 			 P(self, ca, "pem") },
 		.ar_ids = self->ar_ids, .n_ar_ids = 2,
+		.dup_max = self->dup_max, .conn_max = self->conn_max,
 	};
 
 	if (paper) {
@@ -1533,6 +1535,89 @@ TEST_F(link, is_server_answers_bad_pushes_and_bounds_the_stream)
 	ASSERT_TRUE(run_until(self->loop, rawc_closed, &c, DEADLINE_MS));
 	EXPECT_EQ(1, c.npdu);
 	rawc_close(&c);
+}
+
+static void stop_loop(struct md_loop *loop, struct md_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	md_loop_stop(loop, 0);
+}
+
+static bool done_ge(struct rec *r, int n)
+{
+	return r->done_n >= n;
+}
+
+static bool done_ge5(void *a) { return done_ge(a, 5); }
+static bool done_ge6(void *a) { return done_ge(a, 6); }
+static bool done_ge7(void *a) { return done_ge(a, 7); }
+
+TEST_F(link, duplicate_table_is_bounded_and_entries_expire)
+{
+	uint8_t k1[32], k2[32], k3[32];
+
+	self->dup_max = 2;
+	ASSERT_EQ(0, start_is(self, "is1", "ca", false));
+	ASSERT_EQ(0, start_ar(self, "ar1", "ca"));
+	fill(k1, 32, 40);
+	fill(k2, 32, 41);
+	fill(k3, 32, 42);
+	ASSERT_GT(PUSH(self, k1, 1), 0);		/* lifetime 1 s */
+	ASSERT_GT(PUSH(self, k2, 0), 0);
+	ASSERT_TRUE(run_until(self->loop, done_ge2, &self->r, DEADLINE_MS));
+	EXPECT_EQ(2, self->r.installs);
+	/* k1 identical but its lifetime ran out: no longer "the same SA" */
+	ASSERT_NE(NULL, md_timer_add(self->loop, 1100 * MS, 0, stop_loop,
+				     NULL));
+	md_loop_run(self->loop);
+	ASSERT_GT(PUSH(self, k1, 1), 0);
+	ASSERT_TRUE(run_until(self->loop, done_ge3, &self->r, DEADLINE_MS));
+	EXPECT_EQ(MD_ISLINK_ST_REJECTED, self->r.status[2]);
+	EXPECT_EQ(2, self->r.installs);
+	/* k2 still a duplicate; k3 installed pushes k1 out of the table */
+	ASSERT_GT(PUSH(self, k2, 0), 0);
+	ASSERT_GT(PUSH(self, k3, 0), 0);
+	ASSERT_TRUE(run_until(self->loop, done_ge5, &self->r, DEADLINE_MS));
+	EXPECT_EQ(MD_ISLINK_ST_SUCCESS, self->r.status[3]);
+	EXPECT_EQ(MD_ISLINK_ST_SUCCESS, self->r.status[4]);
+	EXPECT_EQ(3, self->r.installs);
+	/* forgotten: the installer is asked (the kernel would refuse it) */
+	self->r.install_ret = -EEXIST;
+	ASSERT_GT(PUSH(self, k1, 1), 0);
+	ASSERT_TRUE(run_until(self->loop, done_ge6, &self->r, DEADLINE_MS));
+	EXPECT_EQ(MD_ISLINK_ST_REJECTED, self->r.status[5]);
+	EXPECT_EQ(4, self->r.installs);
+	/* k3 still remembered */
+	ASSERT_GT(PUSH(self, k3, 0), 0);
+	ASSERT_TRUE(run_until(self->loop, done_ge7, &self->r, DEADLINE_MS));
+	EXPECT_EQ(MD_ISLINK_ST_SUCCESS, self->r.status[6]);
+	EXPECT_EQ(4, self->r.installs);
+}
+
+static bool is_refused1(void *a)
+{
+	struct md_islink_is_stats st;
+
+	md_islink_is_get_stats(a, &st);
+	return st.refused >= 1;
+}
+
+TEST_F(link, connection_limit)
+{
+	struct md_islink_ar *ar2 = NULL;
+	struct md_islink_is_stats st;
+
+	self->conn_max = 1;
+	ASSERT_EQ(0, start_is(self, "is1", "ca", false));
+	ASSERT_EQ(0, start_ar(self, "ar1", "ca"));
+	ASSERT_TRUE(run_until(self->loop, up_ge1, &self->r, DEADLINE_MS));
+	ASSERT_EQ(0, start_ar_as(self, "ar2", "ar2", "ca", 20, 200, &ar2));
+	ASSERT_TRUE(run_until(self->loop, is_refused1, self->is, DEADLINE_MS));
+	md_islink_is_get_stats(self->is, &st);
+	EXPECT_EQ(1u, st.conns);
+	EXPECT_EQ(1, self->r.ups);
+	md_islink_ar_stop(ar2);
 }
 
 TEST_F(link, start_refuses_bad_configuration)
