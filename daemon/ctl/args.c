@@ -11,6 +11,7 @@
 #include "ctl/keyfile.h"
 #include "lib/hex.h"
 #include "lib/mihmsg.h"
+#include "mihsecd/config.h"	/* MD_CONTROL_DEFAULT */
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
@@ -92,12 +93,40 @@ static const char help_msgs[] =
 static const char help_stats[] =
 "  mihsecctl [-j] stats [show]\n";
 
+static const char help_msk[] =
+"  mihsecctl [-S PATH] msk add MMT-MAC POA-MAC KEYFILE|-\n"
+"  mihsecctl [-S PATH] msk del MMT-MAC POA-MAC\n";
+
+static const char help_peers[] =
+"  mihsecctl [-j] [-S PATH] peers [show]\n";
+
 static const char help_options[] =
 "Options:\n"
-"  -j, --json     JSON output (sa show, policy, stats, monitor)\n"
+"  -j, --json     JSON output (sa show, policy, stats, monitor, peers)\n"
 "  -s, --stats    sa show: add each SA's counters\n"
+"  -S, --control PATH\n"
+"                 mihsecd's control socket (msk, peers)\n"
 "  -h, --help     this help; 'mihsecctl OBJECT help' for one object\n"
 "  -V, --version  print the version\n";
+
+static const char help_msk_details[] =
+"msk add hands mihsecd the MSK of terminal MMT-MAC, authenticated by\n"
+"POA-MAC, for deployments that move keys out of band (key source manual):\n"
+"mihsecd derives and installs the SAs as after an EAP success (for a known\n"
+"terminal: a rekey).  KEYFILE holds the MSK in hex: 64 digits (MSK[0..31])\n"
+"or 128 (a whole MSK; its first 32 octets are used); '-': one line of\n"
+"standard input.  The key is never printed.  msk del removes the SAs of\n"
+"that terminal.  MACs are written aa:bb:cc:dd:ee:ff.\n";
+
+static const char help_peers_details[] =
+"Prints the SAs mihsecd installed or adopted, one line per peer: MIHF ID,\n"
+"kind (poa, is, mmt), key source, the terminal's and the authenticator's\n"
+"MAC, state (installed, pending, gone), key IDs, rekeys and the time of\n"
+"the last install.  Never a key.\n";
+
+static const char help_control[] =
+"msk and peers talk to mihsecd over its control socket: -S PATH, else\n"
+"$MIHSEC_CONTROL, else " MD_CONTROL_DEFAULT ".\n";
 
 static const char help_exit[] =
 "Exit status: 0 success; 1 the kernel refused or another runtime error\n"
@@ -150,6 +179,18 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs("\nPrints every counter of the network namespace, zeros included.\n",
 		      f);
 		break;
+	case CTL_TOPIC_MSK:
+		fputs(help_msk, f);
+		fputs("\n", f);
+		fputs(help_msk_details, f);
+		fputs(help_control, f);
+		break;
+	case CTL_TOPIC_PEERS:
+		fputs(help_peers, f);
+		fputs("\n", f);
+		fputs(help_peers_details, f);
+		fputs(help_control, f);
+		break;
 	case CTL_TOPIC_MAIN:
 	default:
 		fputs("  mihsecctl [OPTIONS] OBJECT COMMAND [ARGUMENTS]\n\n", f);
@@ -157,11 +198,16 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs(help_policy, f);
 		fputs(help_stats, f);
 		fputs(help_monitor, f);
+		fputs(help_msk, f);
+		fputs(help_peers, f);
 		fputs("\n", f);
 		fputs(help_options, f);
 		fputs("\n", f);
 		fputs(help_sa_details, f);
 		fputs(help_msgs, f);
+		fputs(help_msk_details, f);
+		fputs(help_peers_details, f);
+		fputs(help_control, f);
 		break;
 	}
 	fputs("\n", f);
@@ -845,6 +891,131 @@ static int parse_stats(struct parser *p, struct ctl_args *a)
 	return usage(p, "unknown command '%s' (show, help)", cmd);
 }
 
+/* ------------------------------------------------------------------ */
+/* msk, peers (served by mihsecd)                                      */
+
+bool ctl_parse_mac(const char *s, uint8_t mac[6])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (strlen(s) != 17)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		const char *q = s + 3 * i;
+		const char *hi = q[0] ? strchr(hex, q[0] | 0x20) : NULL;
+		const char *lo = q[1] ? strchr(hex, q[1] | 0x20) : NULL;
+
+		if (!hi || !lo || (i < 5 && q[2] != ':'))
+			return false;
+		mac[i] = (uint8_t)((hi - hex) << 4 | (lo - hex));
+	}
+	return true;
+}
+
+static int parse_mac_arg(struct parser *p, const char *name, uint8_t mac[6])
+{
+	const char *s;
+
+	if (!more(p))
+		return usage(p, "missing %s", name);
+	s = p->argv[p->i++];
+	if (!ctl_parse_mac(s, mac))
+		return usage(p, "%s '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			     name, s);
+	return 0;
+}
+
+static int parse_msk(struct parser *p, struct ctl_args *a)
+{
+	char *cmd = peek(p), *val;
+	int rc;
+
+	a->topic = CTL_TOPIC_MSK;
+	if (!cmd)
+		return usage(p, "missing command (add, del, help)");
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "add")) {
+		p->what = "msk add";
+		a->op = CTL_OP_MSK_ADD;
+	} else if (!strcmp(cmd, "del")) {
+		p->what = "msk del";
+		a->op = CTL_OP_MSK_DEL;
+	} else {
+		return usage(p, "unknown command '%s' (add, del, help)", cmd);
+	}
+	if (is_help(peek(p))) {
+		p->i++;
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	rc = parse_mac_arg(p, "MMT-MAC", a->mac_mmt);
+	if (!rc)
+		rc = parse_mac_arg(p, "POA-MAC", a->mac_poa);
+	if (rc)
+		return rc;
+	if (a->op == CTL_OP_MSK_ADD) {
+		if (!more(p))
+			return usage(p, "missing KEYFILE ('-': standard input)");
+		a->msk_arg.argi = p->i;
+		val = p->argv[p->i++];
+		if (!*val)
+			return usage(p, "KEYFILE: empty path");
+		a->msk_arg.src = strcmp(val, "-") ? CTL_SRC_FILE :
+						    CTL_SRC_STDIN;
+		a->msk_arg.path = val;
+	}
+	return no_more(p);
+}
+
+static int parse_peers(struct parser *p, struct ctl_args *a)
+{
+	char *cmd;
+	int rc;
+
+	a->topic = CTL_TOPIC_PEERS;
+	a->op = CTL_OP_PEERS;
+	if (parse_show_help(p, a, "peers show", &cmd, &rc))
+		return rc;
+	return usage(p, "unknown command '%s' (show, help)", cmd);
+}
+
+bool ctl_op_is_daemon(enum ctl_op op)
+{
+	return op == CTL_OP_MSK_ADD || op == CTL_OP_MSK_DEL ||
+	       op == CTL_OP_PEERS;
+}
+
+const char *ctl_control_path(const struct ctl_args *a)
+{
+	const char *env;
+
+	if (a->control)
+		return a->control;
+	env = getenv("MIHSEC_CONTROL");
+	if (env && *env)
+		return env;
+	return MD_CONTROL_DEFAULT;
+}
+
+/* -S PATH, --control PATH, --control=PATH */
+static int control_opt(struct parser *p, struct ctl_args *a, const char *opt,
+		       const char *val)
+{
+	if (!val) {
+		if (!more(p))
+			return usage(p, "option '%s' needs a path", opt);
+		val = p->argv[p->i++];
+	}
+	if (!*val)
+		return usage(p, "option '%s': empty path", opt);
+	a->control = val;
+	return 0;
+}
+
 /* Leading options; returns 0, or CTL_EXIT_USAGE */
 static int parse_options(struct parser *p, struct ctl_args *a, bool *done)
 {
@@ -863,6 +1034,14 @@ static int parse_options(struct parser *p, struct ctl_args *a, bool *done)
 
 		if (!strcmp(o, "--"))
 			break;
+		if (!strcmp(o, "--control") || !strncmp(o, "--control=", 10)) {
+			int rc = control_opt(p, a, "--control",
+					     o[9] ? o + 10 : NULL);
+
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (o[1] == '-') {
 			for (size_t j = 0; j < ARRAY_SIZE(longopts); j++)
 				if (!strcmp(o, longopts[j].name))
@@ -887,6 +1066,16 @@ static int parse_options(struct parser *p, struct ctl_args *a, bool *done)
 				a->op = CTL_OP_VERSION;
 				*done = true;
 				return 0;
+			case 'S': {
+				/* the rest of the word, or the next one */
+				int rc = control_opt(p, a, "-S",
+						     c[1] ? c + 1 : NULL);
+
+				if (rc)
+					return rc;
+				c += strlen(c) - 1;
+				break;
+			}
 			default:
 				return usage(p, "unknown option '-%c'", *c);
 			}
@@ -914,7 +1103,7 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 
 	obj = peek(&p);
 	if (!obj)
-		return usage(&p, "missing object (sa, policy, stats, monitor, help)");
+		return usage(&p, "missing object (sa, policy, stats, monitor, msk, peers, help)");
 	p.i++;
 	if (!strcmp(obj, "sa")) {
 		p.what = "sa";
@@ -932,6 +1121,14 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 		p.what = "monitor";
 		return parse_monitor(&p, a);
 	}
+	if (!strcmp(obj, "msk")) {
+		p.what = "msk";
+		return parse_msk(&p, a);
+	}
+	if (!strcmp(obj, "peers")) {
+		p.what = "peers";
+		return parse_peers(&p, a);
+	}
 	if (!strcmp(obj, "help")) {
 		const char *t = peek(&p);
 
@@ -948,15 +1145,49 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 			a->topic = CTL_TOPIC_STATS;
 		else if (!strcmp(t, "monitor"))
 			a->topic = CTL_TOPIC_MONITOR;
+		else if (!strcmp(t, "msk"))
+			a->topic = CTL_TOPIC_MSK;
+		else if (!strcmp(t, "peers"))
+			a->topic = CTL_TOPIC_PEERS;
 		else
 			return usage(&p, "help: unknown object '%s'", t);
 		return no_more(&p);
 	}
-	return usage(&p, "unknown object '%s' (sa, policy, stats, monitor, help)", obj);
+	return usage(&p, "unknown object '%s' (sa, policy, stats, monitor, msk, peers, help)", obj);
 }
 
 /* ------------------------------------------------------------------ */
 /* Keys from files and stdin                                           */
+
+/* msk add: 32 or 64 octets from the file or one line of stdin */
+static int load_msk(struct ctl_args *a, FILE *in, FILE *warn, char *err,
+		    size_t errlen)
+{
+	const char *what = a->msk_arg.src == CTL_SRC_STDIN ? "stdin" :
+			   a->msk_arg.path;
+	char msg[512];
+	int rc;
+
+	if (a->msk_arg.src == CTL_SRC_STDIN)
+		rc = ctl_read_key_line(in, a->msk, sizeof(a->msk), err, errlen);
+	else
+		rc = ctl_read_key_file(a->msk_arg.path, warn, a->msk,
+				       sizeof(a->msk), err, errlen);
+	if (rc >= 0 && rc != 32 && rc != CTL_MSK_MAX) {
+		explicit_bzero(a->msk, sizeof(a->msk));
+		snprintf(err, errlen,
+			 "%.400s: an MSK is 64 or 128 hex digits (32 or 64 octets), not %d octets",
+			 what, rc);
+		rc = -1;
+	}
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, errlen, "KEYFILE: %s", msg);
+		return CTL_EXIT_ERROR;
+	}
+	a->msk_len = (size_t)rc;
+	return CTL_EXIT_OK;
+}
 
 int ctl_load_keys(struct ctl_args *a, FILE *in, FILE *warn, char *err,
 		  size_t errlen)
@@ -979,6 +1210,8 @@ int ctl_load_keys(struct ctl_args *a, FILE *in, FILE *warn, char *err,
 	};
 	int order[CTL_KEY_COUNT], n = 0;
 
+	if (a->op == CTL_OP_MSK_ADD)
+		return load_msk(a, in, warn, err, errlen);
 	if (a->op != CTL_OP_SA_ADD)
 		return CTL_EXIT_OK;
 

@@ -22,6 +22,9 @@ enum {
 	CTL_EXIT_NOMODULE = 3,	/* generic netlink family "mihsec" not found */
 };
 
+/* Longest MSK accepted by "msk add" (a whole EAP MSK); 32 octets also do */
+#define CTL_MSK_MAX	64
+
 enum ctl_op {
 	CTL_OP_HELP,
 	CTL_OP_VERSION,
@@ -33,6 +36,9 @@ enum ctl_op {
 	CTL_OP_POLICY_SET,
 	CTL_OP_STATS,
 	CTL_OP_MONITOR,
+	CTL_OP_MSK_ADD,		/* these three talk to mihsecd, not the kernel */
+	CTL_OP_MSK_DEL,
+	CTL_OP_PEERS,
 };
 
 enum ctl_topic {
@@ -41,6 +47,8 @@ enum ctl_topic {
 	CTL_TOPIC_POLICY,
 	CTL_TOPIC_STATS,
 	CTL_TOPIC_MONITOR,
+	CTL_TOPIC_MSK,
+	CTL_TOPIC_PEERS,
 };
 
 /* Keys of "sa add" that may come from a file or stdin */
@@ -90,6 +98,17 @@ struct ctl_args {
 	uint32_t mon_count;
 	bool has_mon_timeout;
 	uint32_t mon_timeout;
+
+	/* msk add, msk del: the terminal's and the authenticator's MACs;
+	 * msk add: the MSK (32 or 64 octets), read by ctl_load_keys() */
+	uint8_t mac_mmt[6];
+	uint8_t mac_poa[6];
+	struct ctl_key_arg msk_arg;
+	uint8_t msk[CTL_MSK_MAX];
+	size_t msk_len;
+
+	/* -S, --control: mihsecd's control socket (NULL: not given) */
+	const char *control;
 };
 
 /* Largest monitor timeout, seconds (fits poll()'s milliseconds) */
@@ -111,13 +130,25 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 
 /*
  * sa add: read the keys given as files or "-" (stdin @in, one line per key
- * in command-line order).  Warnings (group/world-readable key file) go to
+ * in command-line order); msk add: the MSK likewise.  Warnings (group/world-readable key file) go to
  * @warn.  Returns CTL_EXIT_OK or CTL_EXIT_ERROR with a message in @err.
  */
 int ctl_load_keys(struct ctl_args *a, FILE *in, FILE *warn, char *err,
 		  size_t errlen);
 
 void ctl_args_wipe(struct ctl_args *a);
+
+/* Whether @op is served by mihsecd (over its control socket) */
+bool ctl_op_is_daemon(enum ctl_op op);
+
+/*
+ * mihsecd's control socket: -S/--control, else $MIHSEC_CONTROL (if not
+ * empty), else MD_CONTROL_DEFAULT
+ */
+const char *ctl_control_path(const struct ctl_args *a);
+
+/* "aa:bb:cc:dd:ee:ff" (either case) exactly; true if @s is one */
+bool ctl_parse_mac(const char *s, uint8_t mac[6]);
 
 /* Help for @topic (to stdout for --help; to stderr after usage errors) */
 void ctl_help(FILE *f, enum ctl_topic topic);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ctl/cmd.h"
+#include "ctl/control.h"
 #include "ctl/output.h"
 
 /* Attempts at a consistent SA dump before giving up */
@@ -25,6 +26,9 @@ static const char *op_name(enum ctl_op op)
 	case CTL_OP_POLICY_SET:	 return "policy set";
 	case CTL_OP_STATS:	 return "stats";
 	case CTL_OP_MONITOR:	 return "monitor";
+	case CTL_OP_MSK_ADD:	 return "msk add";
+	case CTL_OP_MSK_DEL:	 return "msk del";
+	case CTL_OP_PEERS:	 return "peers";
 	default:		 return "mihsecctl";
 	}
 }
@@ -337,6 +341,10 @@ int ctl_run(struct ctl_args *a, struct mihsec_nl *nl, FILE *out, FILE *errf)
 			return json_out(out, errf, ctl_json_stats(stats));
 		ctl_print_stats(out, stats);
 		return CTL_EXIT_OK;
+	case CTL_OP_MSK_ADD:
+	case CTL_OP_MSK_DEL:
+	case CTL_OP_PEERS:
+		return ctl_daemon_run(a, out, errf);
 	case CTL_OP_HELP:
 	case CTL_OP_VERSION:
 		break;
@@ -366,7 +374,9 @@ int ctl_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf,
 			a->topic == CTL_TOPIC_SA ? "sa " :
 			a->topic == CTL_TOPIC_POLICY ? "policy " :
 			a->topic == CTL_TOPIC_STATS ? "stats " :
-			a->topic == CTL_TOPIC_MONITOR ? "monitor " : "");
+			a->topic == CTL_TOPIC_MONITOR ? "monitor " :
+			a->topic == CTL_TOPIC_MSK ? "msk " :
+			a->topic == CTL_TOPIC_PEERS ? "peers " : "");
 		goto out;
 	}
 	if (a->op == CTL_OP_HELP) {
@@ -382,8 +392,15 @@ int ctl_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf,
 
 	rc = ctl_load_keys(a, in, errf, err, sizeof(err));
 	if (rc) {
-		fprintf(errf, "mihsecctl: sa add: %s\n", err);
+		fprintf(errf, "mihsecctl: %s: %s\n", op_name(a->op), err);
 		goto out;
+	}
+	/* msk, peers: mihsecd's business, no netlink */
+	if (ctl_op_is_daemon(a->op)) {
+		rc = ctl_daemon_run(a, out, errf);
+		if (rc)
+			goto out;
+		goto flush;
 	}
 
 	nl = open(&e, err, sizeof(err));

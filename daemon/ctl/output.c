@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -471,4 +472,90 @@ int ctl_json_print(FILE *f, struct json_object *obj)
 		return -1;
 	fprintf(f, "%s\n", s);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* mihsecctl peers                                                     */
+
+/* The string field @k of @o, or "-" */
+static const char *peer_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(o, k, &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0)
+		return json_object_get_string(v);
+	return "-";
+}
+
+/*
+ * mihsecd sends IDs escaped for JSON (ctl_escape_id() with !human); the
+ * table escapes the space and the double quote too, as sa show does.
+ * @out holds 4 * strlen(@s) + 1.
+ */
+static void peer_id_human(const char *s, char *out)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '"') {
+			sprintf(out, "\\x%02x", (unsigned char)*s);
+			out += 4;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+void ctl_print_peers(FILE *f, struct json_object *peers)
+{
+	size_t n = json_object_array_length(peers), w = 4;
+	char **ids = calloc(n ? n : 1, sizeof(*ids));
+
+	if (!ids || !n) {
+		free(ids);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *id = peer_str(json_object_array_get_idx(peers, i),
+					  "peer");
+
+		ids[i] = malloc(4 * strlen(id) + 1);
+		if (!ids[i])
+			continue;
+		peer_id_human(id, ids[i]);
+		if (strlen(ids[i]) > w)
+			w = strlen(ids[i]);
+	}
+	fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s\n",
+		(int)w, "PEER", "KIND", "SOURCE", "MMT", "POA", "STATE",
+		"RX-KEYID", "TX-KEYID", "REKEYS", "SINCE");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(peers, i);
+		struct json_object *v;
+		char rekeys[24] = "-", since[32] = "-";
+
+		if (json_object_object_get_ex(o, "rekeys", &v) &&
+		    json_object_is_type(v, json_type_int))
+			snprintf(rekeys, sizeof(rekeys), "%lld",
+				 (long long)json_object_get_int64(v));
+		if (json_object_object_get_ex(o, "since", &v) &&
+		    json_object_is_type(v, json_type_int) &&
+		    json_object_get_int64(v) > 0) {
+			time_t t = (time_t)json_object_get_int64(v);
+			struct tm tm;
+
+			if (localtime_r(&t, &tm))
+				strftime(since, sizeof(since),
+					 "%Y-%m-%dT%H:%M:%S", &tm);
+		}
+		fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s\n",
+			(int)w, ids[i] ? ids[i] : "?", peer_str(o, "kind"),
+			peer_str(o, "source"), peer_str(o, "mac_mmt"),
+			peer_str(o, "mac_poa"), peer_str(o, "state"),
+			peer_str(o, "rx_keyid"), peer_str(o, "tx_keyid"),
+			rekeys, since);
+		free(ids[i]);
+	}
+	free(ids);
 }

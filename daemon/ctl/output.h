@@ -51,6 +51,14 @@ void ctl_print_event(FILE *f, const struct mihsec_event_info *ev,
 struct json_object *ctl_json_event(const struct mihsec_event_info *ev,
 				   long long when, long usec);
 
+/*
+ * mihsecctl peers: the "peers" array of mihsecd's reply (mihsecd/ctrl.h)
+ * as a table, a header and one line per peer; nothing for no peers.
+ * "since" is printed as local time (2026-11-24T18:20:01), "-" if 0; a
+ * field missing from an entry as "-".
+ */
+void ctl_print_peers(FILE *f, struct json_object *peers);
+
 /* Print @obj on one line, then a newline; returns 0 or -1 (out of memory) */
 int ctl_json_print(FILE *f, struct json_object *obj);
 
