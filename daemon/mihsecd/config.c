@@ -22,7 +22,8 @@
 #include "mihsecd/config.h"
 #include "mihsecd/log.h"
 
-enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_WPA, SEC_HOSTAPD, SEC_BAD };
+enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_WPA, SEC_HOSTAPD, SEC_RADIUS,
+	   SEC_ISLINK, SEC_BAD };
 
 /* Keys of [mihsecd] */
 enum { K_ROLES, K_MIHF_ID, K_LOG_LEVEL, K_PROFILE, K_SUITE, K_PORT, K_KERNEL,
@@ -58,6 +59,20 @@ static const char *const hostapd_keys[H_MAX] = {
 	[H_MAC] = "mac",
 };
 
+enum { R_LISTEN, R_SERVER, R_SECRET, R_SERVER_SECRET, R_AR_MAC, R_MAX };
+static const char *const radius_keys[R_MAX] = {
+	[R_LISTEN] = "listen", [R_SERVER] = "server",
+	[R_SECRET] = "secret-file", [R_SERVER_SECRET] = "server-secret-file",
+	[R_AR_MAC] = "ar-mac",
+};
+
+enum { I_CERT, I_KEY, I_CA, I_LISTEN, I_PORT, I_MMT_ADDR, I_MAX };
+static const char *const islink_keys[I_MAX] = {
+	[I_CERT] = "cert", [I_KEY] = "key", [I_CA] = "ca",
+	[I_LISTEN] = "listen", [I_PORT] = "port",
+	[I_MMT_ADDR] = "mmt-address",
+};
+
 struct parse {
 	const char *path;
 	FILE *f;
@@ -72,6 +87,8 @@ struct parse {
 	int peer_seen[P_MAX];	/* same for the current peer */
 	int wpa_seen[W_MAX];
 	int hostapd_seen[H_MAX];
+	int radius_seen[R_MAX];
+	int islink_seen[I_MAX];
 	char *buf;
 	size_t cap;
 };
@@ -454,6 +471,129 @@ static void hostapd_key(struct parse *p, int k, const char *v)
 	}
 }
 
+static void abs_path(struct parse *p, const char *key, const char *v,
+		     char *out, size_t size)
+{
+	if (v[0] != '/' || strlen(v) >= size)
+		err_at(p, p->line,
+		       "%s: '%s' is not an absolute path of at most %zu characters",
+		       key, v, size - 1);
+	else
+		strcpy(out, v);
+}
+
+/* "A.B.C.D:PORT" or "[IPv6]:PORT", numeric */
+static bool valid_hostport(const char *v)
+{
+	char host[64];
+	const char *colon;
+	unsigned long port;
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t n;
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		if (!close || close[1] != ':')
+			return false;
+		n = (size_t)(close - v - 1);
+		if (n >= sizeof(host))
+			return false;
+		memcpy(host, v + 1, n);
+		host[n] = '\0';
+		return inet_pton(AF_INET6, host, &a6) == 1 &&
+		       parse_uint(close + 2, 1, 65535, &port);
+	}
+	colon = strrchr(v, ':');
+	if (!colon || (size_t)(colon - v) >= sizeof(host))
+		return false;
+	memcpy(host, v, (size_t)(colon - v));
+	host[colon - v] = '\0';
+	return inet_pton(AF_INET, host, &a4) == 1 &&
+	       parse_uint(colon + 1, 1, 65535, &port);
+}
+
+static void radius_key(struct parse *p, int k, const char *v)
+{
+	struct md_radius_conf *r = &p->cfg->radius;
+	char *dst = k == R_LISTEN ? r->listen : r->server;
+
+	switch (k) {
+	case R_LISTEN:
+	case R_SERVER:
+		if (strlen(v) >= sizeof(r->listen) || !valid_hostport(v))
+			err_at(p, p->line,
+			       "%s: '%s' is not ADDRESS:PORT (numeric; [IPv6]:PORT)",
+			       radius_keys[k], v);
+		else
+			strcpy(dst, v);
+		break;
+	case R_SECRET:
+		abs_path(p, "secret-file", v, r->secret_file,
+			 sizeof(r->secret_file));
+		break;
+	case R_SERVER_SECRET:
+		abs_path(p, "server-secret-file", v, r->server_secret_file,
+			 sizeof(r->server_secret_file));
+		break;
+	case R_AR_MAC:
+		if (parse_mac(v, r->ar_mac))
+			r->has_ar_mac = true;
+		else
+			err_at(p, p->line,
+			       "ar-mac: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			       v);
+		break;
+	}
+}
+
+static void islink_key(struct parse *p, int k, const char *v)
+{
+	struct md_islink_conf *l = &p->cfg->islink;
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned long n;
+
+	switch (k) {
+	case I_CERT:
+		abs_path(p, "cert", v, l->cert, sizeof(l->cert));
+		break;
+	case I_KEY:
+		abs_path(p, "key", v, l->key, sizeof(l->key));
+		break;
+	case I_CA:
+		abs_path(p, "ca", v, l->ca, sizeof(l->ca));
+		break;
+	case I_LISTEN:
+		if (strlen(v) < sizeof(l->listen) &&
+		    (inet_pton(AF_INET, v, &a4) == 1 ||
+		     inet_pton(AF_INET6, v, &a6) == 1))
+			strcpy(l->listen, v);
+		else
+			err_at(p, p->line,
+			       "listen: '%s' is not an IPv4 or IPv6 address", v);
+		break;
+	case I_PORT:
+		if (parse_uint(v, 1, 65535, &n))
+			l->port = (uint16_t)n;
+		else
+			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
+			       v);
+		break;
+	case I_MMT_ADDR:
+		if (inet_pton(AF_INET, v, l->mmt_addr) == 1)
+			l->mmt_family = AF_INET;
+		else if (inet_pton(AF_INET6, v, l->mmt_addr) == 1)
+			l->mmt_family = AF_INET6;
+		else
+			err_at(p, p->line,
+			       "mmt-address: '%s' is not an IPv4 or IPv6 address",
+			       v);
+		break;
+	}
+}
+
 static int key_index(const char *const *keys, int n, const char *name)
 {
 	int i;
@@ -498,6 +638,18 @@ static int handler(void *user, const char *section, const char *name,
 		seen = p->hostapd_seen;
 		snprintf(where, sizeof(where), "[hostapd]");
 		break;
+	case SEC_RADIUS:
+		keys = radius_keys;
+		n = R_MAX;
+		seen = p->radius_seen;
+		snprintf(where, sizeof(where), "[radius]");
+		break;
+	case SEC_ISLINK:
+		keys = islink_keys;
+		n = I_MAX;
+		seen = p->islink_seen;
+		snprintf(where, sizeof(where), "[is-link]");
+		break;
 	default:
 		keys = peer_keys;
 		n = P_MAX;
@@ -527,6 +679,10 @@ static int handler(void *user, const char *section, const char *name,
 		wpa_key(p, k, value);
 	else if (p->sec == SEC_HOSTAPD)
 		hostapd_key(p, k, value);
+	else if (p->sec == SEC_RADIUS)
+		radius_key(p, k, value);
+	else if (p->sec == SEC_ISLINK)
+		islink_key(p, k, value);
 	else
 		peer_key(p, k, value);
 	return 1;
@@ -545,6 +701,26 @@ static void end_section(struct parse *p)
 	if (p->sec == SEC_HOSTAPD && !p->hostapd_seen[H_CTRL])
 		err_at(p, p->cfg->hostapd.line,
 		       "[hostapd]: missing required key 'ctrl-interface'");
+	if (p->sec == SEC_RADIUS) {
+		static const int req[] = { R_LISTEN, R_SERVER, R_SECRET };
+		size_t i;
+
+		for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
+			if (!p->radius_seen[req[i]])
+				err_at(p, p->cfg->radius.line,
+				       "[radius]: missing required key '%s'",
+				       radius_keys[req[i]]);
+	}
+	if (p->sec == SEC_ISLINK) {
+		static const int req[] = { I_CERT, I_KEY, I_CA };
+		size_t i;
+
+		for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
+			if (!p->islink_seen[req[i]])
+				err_at(p, p->cfg->islink.line,
+				       "[is-link]: missing required key '%s'",
+				       islink_keys[req[i]]);
+	}
 	if (p->sec != SEC_PEER)
 		return;
 	peer = &p->cfg->peers[p->cfg->npeers - 1];
@@ -621,19 +797,27 @@ static void section(struct parse *p, char *s)
 		p->sec = SEC_MAIN;
 		return;
 	}
-	if (!strcmp(name, "wpa_supplicant") || !strcmp(name, "hostapd")) {
-		bool wpa = name[0] == 'w';
-		int *line = wpa ? &c->wpa.line : &c->hostapd.line;
+	{
+		static const struct { const char *name; enum sec sec; } one[] = {
+			{ "wpa_supplicant", SEC_WPA }, { "hostapd", SEC_HOSTAPD },
+			{ "radius", SEC_RADIUS }, { "is-link", SEC_ISLINK },
+		};
+		int *lines[] = { &c->wpa.line, &c->hostapd.line,
+				 &c->radius.line, &c->islink.line };
 
-		if (*line) {
-			err_at(p, p->line,
-			       "duplicate section [%s] (first on line %d)", name,
-			       *line);
+		for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+			if (strcmp(name, one[i].name))
+				continue;
+			if (*lines[i]) {
+				err_at(p, p->line,
+				       "duplicate section [%s] (first on line %d)",
+				       name, *lines[i]);
+				return;
+			}
+			*lines[i] = p->line;
+			p->sec = one[i].sec;
 			return;
 		}
-		*line = p->line;
-		p->sec = wpa ? SEC_WPA : SEC_HOSTAPD;
-		return;
 	}
 	if (strncmp(name, "peer", 4) || (name[4] != ' ' && name[4] != '\t')) {
 		err_at(p, p->line, "unknown section [%s]", name);
@@ -752,6 +936,15 @@ static void finish(struct parse *p)
 		if (c->hostapd.line && !(c->roles & MD_ROLE_POA))
 			err_at(p, c->hostapd.line,
 			       "[hostapd] is an access router's key source: it needs role poa");
+		if (c->radius.line && !(c->roles & MD_ROLE_POA))
+			err_at(p, c->radius.line,
+			       "[radius] is an access router's key source: it needs role poa");
+		if (c->islink.line && !(c->roles & (MD_ROLE_POA | MD_ROLE_IS)))
+			err_at(p, c->islink.line,
+			       "[is-link] needs role poa or is");
+		if ((c->roles & MD_ROLE_IS) && !c->islink.line)
+			err_at(p, p->main_seen[K_ROLES],
+			       "role is needs an [is-link] section (the ARs push keys over it)");
 		if (c->profile == MD_PROFILE_PAPER &&
 		    c->suite != MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
 			err_at(p, p->main_seen[K_PROFILE],
@@ -760,6 +953,11 @@ static void finish(struct parse *p)
 	for (i = 0; i < c->npeers; i++) {
 		struct md_peer *a = &c->peers[i];
 
+		if (a->kind == MD_PEER_IS && (c->roles & MD_ROLE_POA) &&
+		    !c->islink.line)
+			err_at(p, a->line,
+			       "[peer %s]: an access router pushes keys to an IS server over [is-link], which is missing",
+			       a->name);
 		if (!a->port)
 			a->port = c->port;
 		if (!a->mihf_id_len)
@@ -806,6 +1004,7 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	p.cfg->grace = MIHSEC_GRACE_DEFAULT;
 	p.cfg->is_lifetime = 3600;
 	p.cfg->wpa.network_id = -1;
+	p.cfg->islink.port = MIHSEC_DEFAULT_PORT;
 	if (!f) {
 		f = fopen(path, "re");
 		if (!f) {
@@ -867,7 +1066,9 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 	    a->grace != b->grace || a->is_lifetime != b->is_lifetime ||
 	    a->mmt_id_from_mac != b->mmt_id_from_mac ||
 	    memcmp(&a->wpa, &b->wpa, sizeof(a->wpa)) ||
-	    memcmp(&a->hostapd, &b->hostapd, sizeof(a->hostapd)))
+	    memcmp(&a->hostapd, &b->hostapd, sizeof(a->hostapd)) ||
+	    memcmp(&a->radius, &b->radius, sizeof(a->radius)) ||
+	    memcmp(&a->islink, &b->islink, sizeof(a->islink)))
 		return false;
 	for (i = 0; i < a->npeers; i++) {
 		const struct md_peer *x = &a->peers[i], *y = &b->peers[i];

@@ -80,6 +80,29 @@ struct md_hostapd_conf {
 	uint8_t mac[6];
 };
 
+/* [radius]: a RADIUS relay key source on the access router (keys/radius.h) */
+struct md_radius_conf {
+	int line;			/* 0: absent */
+	char listen[64];		/* "A.B.C.D:PORT" or "[v6]:PORT" */
+	char server[64];
+	char secret_file[108];
+	char server_secret_file[108];	/* "": the same secret */
+	bool has_ar_mac;
+	uint8_t ar_mac[6];
+};
+
+/* [is-link]: TLS between access routers and IS servers (mihf/islink.h) */
+struct md_islink_conf {
+	int line;			/* 0: absent */
+	char cert[108];
+	char key[108];
+	char ca[108];
+	char listen[48];		/* IS server: numeric; "": "::" */
+	uint16_t port;			/* TCP; default 4551 */
+	int mmt_family;			/* IS server, profile paper: the */
+	uint8_t mmt_addr[16];		/* address MMTs send to; 0: none */
+};
+
 struct md_config {
 	char *path;
 	unsigned int roles;		/* MD_ROLE_* */
@@ -98,6 +121,8 @@ struct md_config {
 	bool mmt_id_from_mac;
 	struct md_wpa_conf wpa;
 	struct md_hostapd_conf hostapd;
+	struct md_radius_conf radius;
+	struct md_islink_conf islink;
 	struct md_peer *peers;
 	size_t npeers;
 };

@@ -107,7 +107,8 @@ TEST_F(conf, full_file)
 	     "\t[peer mn_2.x-y]\n"
 	     "   address  =   192.0.2.7   \n"
 	     "mihf-id = mn2\n"
-	     "port = 4552\n");
+	     "port = 4552\n"
+	     "[is-link]\ncert = /c\nkey = /k\nca = /a\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_EQ(MD_ROLE_POA | MD_ROLE_IS, (int)self->cfg->roles);
 	EXPECT_STREQ("poa,is", md_roles_str(self->cfg->roles, buf,
@@ -135,7 +136,8 @@ TEST_F(conf, full_file)
 
 TEST_F(conf, every_role_and_separator)
 {
-	LOAD("[mihsecd]\nroles = is  mmt,poa\nmihf-id = x\n");
+	LOAD("[mihsecd]\nroles = is  mmt,poa\nmihf-id = x\n"
+	     "[is-link]\ncert = /c\nkey = /k\nca = /a\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_EQ(MD_ROLE_MMT | MD_ROLE_POA | MD_ROLE_IS, (int)self->cfg->roles);
 }
@@ -241,7 +243,7 @@ TEST_F(conf, key_errors)
 	BAD(BASE "suite =\n", "t.conf:4: suite: empty value");
 	BAD("[mihsecd]\nmihf-id = m\n",
 	    "t.conf:1: [mihsecd]: missing required key 'roles'");
-	BAD("[mihsecd]\nroles = is\n",
+	BAD("[mihsecd]\nroles = is\n[is-link]\ncert = /c\nkey = /k\nca = /a\n",
 	    "t.conf:1: [mihsecd]: missing required key 'mihf-id'");
 	BAD(BASE "[peer a]\naddress = ::1\n",
 	    "t.conf:4: [peer a]: missing required key 'mihf-id'");
@@ -269,7 +271,7 @@ TEST_F(conf, value_errors)
 	    "t.conf:4: kernel: 'maybe' is not one of require, optional");
 	BAD("[mihsecd]\nroles = mmt, ap\nmihf-id = m\n",
 	    "t.conf:2: roles: unknown role 'ap' (expected mmt, poa or is)");
-	BAD("[mihsecd]\nroles = mmt,is,mmt\nmihf-id = m\n",
+	BAD("[mihsecd]\nroles = mmt,poa,mmt\nmihf-id = m\n",
 	    "t.conf:2: roles: 'mmt' listed twice");
 	BAD("[mihsecd]\nroles = ,\nmihf-id = m\n", "t.conf:2: roles: no role given");
 	BAD("[mihsecd]\nroles = mmt\nmihf-id = a b\n",
@@ -303,7 +305,8 @@ TEST_F(conf, key_settings)
 	     "[peer t1]\nkind = mmt\nmihf-id = mmt1\nmac = 02:00:00:00:00:01\n"
 	     "[peer is]\nkind = is\nmihf-id = is1\naddress = 10.0.0.9\n"
 	     "[peer ar2]\nmihf-id = ar2\naddress = 10.0.0.2\n"
-	     "mac = 02-00-00-00-00-0A\n");
+	     "mac = 02-00-00-00-00-0A\n"
+	     "[is-link]\ncert = /c\nkey = /k\nca = /a\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_STREQ("/run/m.sock", self->cfg->control);
 	EXPECT_EQ(7200U, self->cfg->sa_lifetime);
@@ -388,6 +391,56 @@ TEST_F(conf, key_source_sections)
 	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[hostapd]\nctrl-interface = /h\n"
 	    "interface = a/b\n",
 	    "t.conf:6: interface: 'a/b' is not an interface name");
+}
+
+TEST_F(conf, radius_and_is_link_sections)
+{
+	LOAD("[mihsecd]\nroles = poa\nmihf-id = ar1\n"
+	     "[radius]\nlisten = 127.0.0.1:1812\nserver = [::1]:18120\n"
+	     "secret-file = /etc/mihsec/radius.secret\nar-mac = 02:00:00:00:00:0a\n"
+	     "[is-link]\ncert = /c.pem\nkey = /k.pem\nca = /ca.pem\nport = 4600\n"
+	     "[peer is]\nkind = is\nmihf-id = is1\naddress = 10.0.0.9\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("127.0.0.1:1812", self->cfg->radius.listen);
+	EXPECT_STREQ("[::1]:18120", self->cfg->radius.server);
+	EXPECT_STREQ("/etc/mihsec/radius.secret", self->cfg->radius.secret_file);
+	EXPECT_STREQ("", self->cfg->radius.server_secret_file);
+	EXPECT_TRUE(self->cfg->radius.has_ar_mac);
+	EXPECT_STREQ("/c.pem", self->cfg->islink.cert);
+	EXPECT_EQ(4600, self->cfg->islink.port);
+
+	LOAD("[mihsecd]\nroles = is\nmihf-id = is1\n"
+	     "[is-link]\ncert = /c\nkey = /k\nca = /a\nlisten = ::\n"
+	     "mmt-address = 192.0.2.9\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(4551, self->cfg->islink.port);
+	EXPECT_STREQ("::", self->cfg->islink.listen);
+	EXPECT_EQ(AF_INET, self->cfg->islink.mmt_family);
+
+	BAD("[mihsecd]\nroles = is\nmihf-id = is1\n",
+	    "t.conf:2: role is needs an [is-link] section (the ARs push keys over it)");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[peer is]\nkind = is\nmihf-id = i\naddress = ::1\n",
+	    "t.conf:4: [peer is]: an access router pushes keys to an IS server over [is-link], which is missing");
+	BAD(BASE "[radius]\nlisten = 127.0.0.1:1\nserver = 127.0.0.1:2\nsecret-file = /s\n",
+	    "t.conf:4: [radius] is an access router's key source: it needs role poa");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[radius]\nlisten = 127.0.0.1:1\nserver = 127.0.0.1:2\n",
+	    "t.conf:4: [radius]: missing required key 'secret-file'");
+#define RAD "[mihsecd]\nroles = poa\nmihf-id = a\n[radius]\nsecret-file = /s\n"
+	BAD(RAD "listen = localhost:1812\nserver = 127.0.0.1:2\n",
+	    "t.conf:6: listen: 'localhost:1812' is not ADDRESS:PORT (numeric; [IPv6]:PORT)");
+	BAD(RAD "listen = 127.0.0.1:1\nserver = 127.0.0.1:0\n",
+	    "t.conf:7: server: '127.0.0.1:0' is not ADDRESS:PORT (numeric; [IPv6]:PORT)");
+	BAD(RAD "listen = 127.0.0.1:1\nserver = [::1:2\n",
+	    "t.conf:7: server: '[::1:2' is not ADDRESS:PORT (numeric; [IPv6]:PORT)");
+#undef RAD
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[is-link]\ncert = /c\nkey = /k\n",
+	    "t.conf:4: [is-link]: missing required key 'ca'");
+	BAD(BASE "[is-link]\ncert = /c\nkey = /k\nca = /a\n",
+	    "t.conf:4: [is-link] needs role poa or is");
+	BAD("[mihsecd]\nroles = is\nmihf-id = a\n[is-link]\ncert = c\nkey = /k\nca = /a\n",
+	    "t.conf:5: cert: 'c' is not an absolute path of at most 107 characters");
+	BAD("[mihsecd]\nroles = is\nmihf-id = a\n[is-link]\ncert = /c\nkey = /k\nca = /a\nmmt-address = x\n",
+	    "t.conf:8: mmt-address: 'x' is not an IPv4 or IPv6 address");
 }
 
 TEST_F(conf, id_too_long)
