@@ -540,6 +540,48 @@ int md_keymgr_install_is(struct md_keymgr *km, uint8_t profile,
 	return install(km, &cfg, MD_KM_MMT, 0, mac_mmt, none, fp, lifetime);
 }
 
+int md_keymgr_install_pushed(struct md_keymgr *km,
+			     const struct mihsec_sa_cfg *cfg,
+			     const uint8_t mac_mmt[MIHSEC_MAC_LEN])
+{
+	static const uint8_t none[MIHSEC_MAC_LEN];
+	uint8_t both[2 * MIHSEC_KEY_MAX];
+	struct mihsec_sa_cfg c = *cfg;
+	char fp[MIHSEC_KDF_FP_STR];
+	int err;
+
+	if (!km->cfg.is) {
+		mihsec_sa_cfg_wipe(&c);
+		return -EOPNOTSUPP;
+	}
+	memcpy(both, c.tx_key, c.tx_key_len);
+	memcpy(both + c.tx_key_len, c.rx_key, c.rx_key_len);
+	err = mihsec_kdf_fingerprint(both, c.tx_key_len + c.rx_key_len, fp);
+	OPENSSL_cleanse(both, sizeof(both));
+	if (err) {
+		mihsec_sa_cfg_wipe(&c);
+		return err;
+	}
+	km->t_event = md_now_ns();
+	/* the push's own lifetime stays (install() caps it by none) */
+	{
+		struct mihsec_sa_life life = c.life;
+
+		err = install(km, &c, MD_KM_MMT, 0, mac_mmt, none, fp,
+			      life.has_hard_secs ? life.hard_secs : 0);
+	}
+	return err;
+}
+
+void md_keymgr_reauth_terminals(struct md_keymgr *km, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < km->nsas; i++)
+		if (km->sas[i].kind == MD_KM_MMT)
+			ask_reauth(km, &km->sas[i], why);
+}
+
 static struct md_km_sa *sa_by_event(struct md_keymgr *km,
 				    const struct mihsec_event_info *ev)
 {

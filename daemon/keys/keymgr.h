@@ -139,6 +139,17 @@ int md_keymgr_install_is(struct md_keymgr *km, uint8_t profile,
 			 const uint8_t *mmt_id, size_t mmt_id_len,
 			 const uint8_t key[32], uint32_t lifetime);
 
+/* IS server: the SA the IS link derived from a Key_Push (its network
+ * end, with keys; wiped here).  0, -EEXIST (key IDs held before), or
+ * another negative errno. */
+int md_keymgr_install_pushed(struct md_keymgr *km,
+			     const struct mihsec_sa_cfg *cfg,
+			     const uint8_t mac_mmt[MIHSEC_MAC_LEN]);
+
+/* Ask the key sources to re-authenticate every terminal of this access
+ * router (an IS server lost the IS SAs pushed to it: PROTOCOL.md 2.3) */
+void md_keymgr_reauth_terminals(struct md_keymgr *km, const char *why);
+
 /* A kernel event (lib/nl.h mihsec_nl_recv_events) */
 void md_keymgr_kernel_event(struct md_keymgr *km,
 			    const struct mihsec_event_info *ev);

@@ -1000,7 +1000,15 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	p.cfg->suite = MIHSEC_SUITE_AES128_GCM;
 	p.cfg->port = MIHSEC_DEFAULT_PORT;
 	p.cfg->kernel = MD_KERNEL_REQUIRE;
-	strcpy(p.cfg->control, MD_CONTROL_DEFAULT);
+	{
+		/* as mihsecctl: $MIHSEC_CONTROL, else the default */
+		const char *env = getenv("MIHSEC_CONTROL");
+
+		if (env && env[0] == '/' && strlen(env) < sizeof(p.cfg->control))
+			strcpy(p.cfg->control, env);
+		else
+			strcpy(p.cfg->control, MD_CONTROL_DEFAULT);
+	}
 	p.cfg->grace = MIHSEC_GRACE_DEFAULT;
 	p.cfg->is_lifetime = 3600;
 	p.cfg->wpa.network_id = -1;

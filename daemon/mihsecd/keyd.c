@@ -7,8 +7,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include <arpa/inet.h>
+
 #include "keys/hostapd.h"
+#include "keys/radius.h"
 #include "keys/wpa.h"
+#include "mihf/islink.h"
+#include "mihsecd/ctrl.h"
 #include "lib/kdf.h"
 #include "mihsecd/keyd.h"
 #include "mihsecd/log.h"
@@ -21,8 +26,19 @@ struct md_keyd {
 	struct md_timer *check;
 	struct md_wpa *wpa;		/* key sources; NULL: not configured */
 	struct md_hostapd *hostapd;
+	struct md_radius *radius;
 	struct md_wpa_conf wpa_conf;	/* what they were started with */
 	struct md_hostapd_conf hostapd_conf;
+	struct md_radius_conf radius_conf;
+	/* the IS link: an IS server's listener, an AR's links (one per
+	 * IS server peer, in the order of cfg->peers' IS entries) */
+	struct md_islink_is *is;
+	struct md_islink_ar **ar;
+	struct md_km_peer_cfg *ar_peer;	/* the IS peer of each link */
+	size_t nar;
+	struct md_control *control;
+	struct md_islink_conf islink_conf;	/* as started */
+	char control_path[108];
 };
 
 /* ---- the key manager's view of the configuration --------------------- */
@@ -136,6 +152,40 @@ static void sources_stop(struct md_keyd *k)
 	k->wpa = NULL;
 	md_hostapd_stop(k->hostapd);
 	k->hostapd = NULL;
+	md_radius_stop(k->radius);
+	k->radius = NULL;
+}
+
+static void radius_start(struct md_keyd *k, const struct md_config *cfg)
+{
+	const struct md_radius_conf *c = &cfg->radius;
+	struct md_radius_cfg r = {
+		.listen = c->listen, .server = c->server,
+		.client_secret_file = c->secret_file,
+		.server_secret_file = c->server_secret_file[0] ?
+				      c->server_secret_file : NULL,
+		.have_ar_mac = c->has_ar_mac,
+	};
+	struct md_radius_conf a = *c;
+	int err;
+
+	a.line = k->radius_conf.line;
+	if (k->radius && !memcmp(&a, &k->radius_conf, sizeof(a)))
+		return;			/* unchanged */
+	md_radius_stop(k->radius);
+	k->radius = NULL;
+	k->radius_conf = *c;
+	if (!c->line)
+		return;
+	memcpy(r.ar_mac, c->ar_mac, MIHSEC_MAC_LEN);
+	err = md_radius_start(k->loop, &r, md_keymgr_key_event, k->km,
+			      &k->radius);
+	if (err)
+		md_err("key source radius (listen %s): %s", c->listen,
+		       strerror(-err));
+	else
+		md_notice("key source radius: relaying %s -> %s", c->listen,
+			  c->server);
 }
 
 /* (Re)start the sources @cfg names whose settings changed (a restarted
@@ -197,6 +247,184 @@ static void sources_start(struct md_keyd *k, const struct md_config *cfg)
 			md_err("key source hostapd (%s): %s", cfg->hostapd.ctrl,
 			       strerror(-err));
 	}
+	radius_start(k, cfg);
+}
+
+/* ---- the IS link (PROTOCOL.md 2.3) ------------------------------------ */
+
+static void push_done(void *arg, int status)
+{
+	(void)arg;
+	if (status)
+		md_warn("IS key push finished with status %d", status);
+	else
+		md_debug("IS key push acknowledged");
+}
+
+static int h_push_is(void *arg, const struct md_km_peer_cfg *is,
+		     const uint8_t mac_mmt[MIHSEC_MAC_LEN],
+		     const uint8_t *mmt_id, size_t mmt_id_len, uint8_t profile,
+		     uint8_t suite, const uint8_t key[32], uint32_t lifetime)
+{
+	struct md_keyd *k = arg;
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < k->nar; i++) {
+		if (k->ar_peer[i].id_len != is->id_len ||
+		    memcmp(k->ar_peer[i].id, is->id, is->id_len))
+			continue;
+		id = md_islink_push(k->ar[i], mac_mmt, mmt_id, mmt_id_len,
+				    profile, suite, key, lifetime, push_done, k);
+		return id > 0 ? 0 : (int)id;
+	}
+	return -ENOTCONN;
+}
+
+static void ar_epoch(void *arg, const uint8_t old_epoch[MD_ISLINK_EPOCH_LEN],
+		     const uint8_t new_epoch[MD_ISLINK_EPOCH_LEN])
+{
+	struct md_keyd *k = arg;
+
+	(void)old_epoch;
+	(void)new_epoch;
+	md_keymgr_reauth_terminals(k->km,
+				   "an IS server restarted and lost the IS keys");
+}
+
+static int is_install(void *arg, const struct md_islink_install *in)
+{
+	struct md_keyd *k = arg;
+
+	return md_keymgr_install_pushed(k->km, in->cfg, in->mac_mmt);
+}
+
+static void islink_stop(struct md_keyd *k)
+{
+	size_t i;
+
+	md_islink_is_stop(k->is);
+	k->is = NULL;
+	for (i = 0; i < k->nar; i++)
+		md_islink_ar_stop(k->ar[i]);
+	free(k->ar);
+	free(k->ar_peer);
+	k->ar = NULL;
+	k->ar_peer = NULL;
+	k->nar = 0;
+}
+
+static void islink_start(struct md_keyd *k, const struct md_config *cfg)
+{
+	const struct md_islink_conf *l = &cfg->islink;
+	struct md_islink_tls tls = { .cert_file = l->cert,
+				     .key_file = l->key, .ca_file = l->ca };
+	size_t i, n = 0;
+	int err;
+
+	islink_stop(k);
+	k->islink_conf = *l;
+	if (!l->line)
+		return;
+	if (cfg->roles & MD_ROLE_IS) {
+		const char **ids = calloc(cfg->npeers + 1, sizeof(*ids));
+		char (*idbuf)[MIHSEC_MIHF_ID_MAX + 1] =
+			calloc(cfg->npeers + 1, sizeof(*idbuf));
+		struct md_islink_is_cfg c = {
+			.id = cfg->mihf_id, .id_len = cfg->mihf_id_len,
+			.listen_addr = l->listen[0] ? l->listen : NULL,
+			.port = l->port, .tls = tls,
+		};
+
+		for (i = 0; ids && idbuf && i < cfg->npeers; i++) {
+			const struct md_peer *p = &cfg->peers[i];
+
+			if (p->kind != MD_PEER_POA)
+				continue;
+			memcpy(idbuf[n], p->mihf_id, p->mihf_id_len);
+			ids[n] = idbuf[n];
+			n++;
+		}
+		c.ar_ids = ids;
+		c.n_ar_ids = n;
+		if (l->mmt_family) {
+			c.paper_addr_len = l->mmt_family == AF_INET ? 4 : 16;
+			memcpy(c.paper_addr, l->mmt_addr, c.paper_addr_len);
+		}
+		err = ids && idbuf ? md_islink_is_start(k->loop, &c, is_install,
+							k, &k->is) :
+				     -ENOMEM;
+		if (err)
+			md_err("IS link: cannot listen on port %u: %s", l->port,
+			       strerror(-err));
+		else
+			md_notice("IS link: listening on port %u for %zu access router%s",
+				  l->port, n, n == 1 ? "" : "s");
+		free(ids);
+		free(idbuf);
+	}
+	if (!(cfg->roles & MD_ROLE_POA))
+		return;
+	for (i = 0; i < cfg->npeers; i++)
+		n += cfg->peers[i].kind == MD_PEER_IS;
+	k->ar = calloc(n + 1, sizeof(*k->ar));
+	k->ar_peer = calloc(n + 1, sizeof(*k->ar_peer));
+	if (!k->ar || !k->ar_peer) {
+		md_err("IS link: out of memory");
+		return;
+	}
+	for (i = 0; i < cfg->npeers; i++) {
+		const struct md_peer *p = &cfg->peers[i];
+		struct md_islink_ar_cbs cbs = { .epoch = ar_epoch, .arg = k };
+		struct md_islink_ar_cfg c = {
+			.id = cfg->mihf_id, .id_len = cfg->mihf_id_len,
+			.is_id = p->mihf_id, .is_id_len = p->mihf_id_len,
+			.port = l->port, .tls = tls,
+		};
+		char addr[INET6_ADDRSTRLEN];
+
+		if (p->kind != MD_PEER_IS)
+			continue;
+		c.is_addr = md_peer_addr_str(p, addr, sizeof(addr));
+		err = md_islink_ar_start(k->loop, &c, &cbs, &k->ar[k->nar]);
+		if (err) {
+			md_err("IS link to %s: %s", p->name, strerror(-err));
+			continue;
+		}
+		memcpy(k->ar_peer[k->nar].id, p->mihf_id, p->mihf_id_len);
+		k->ar_peer[k->nar].id_len = p->mihf_id_len;
+		k->nar++;
+	}
+}
+
+/* ---- the control socket ------------------------------------------------ */
+
+static void control_key_event(void *arg, const struct mihsec_key_event *ev)
+{
+	struct md_keyd *k = arg;
+
+	md_keymgr_key_event(k->km, ev);
+}
+
+static size_t control_sas(void *arg, const struct md_km_sa **sas)
+{
+	struct md_keyd *k = arg;
+
+	return md_keymgr_sas(k->km, sas);
+}
+
+static void control_start(struct md_keyd *k, const struct md_config *cfg)
+{
+	struct md_control_ops ops = { .key_event = control_key_event,
+				      .sas = control_sas, .arg = k };
+	int err;
+
+	md_control_stop(k->control);
+	k->control = NULL;
+	snprintf(k->control_path, sizeof(k->control_path), "%s", cfg->control);
+	err = md_control_start(k->loop, cfg->control, &ops, &k->control);
+	if (err)
+		md_err("control socket %s: %s", cfg->control, strerror(-err));
 }
 
 /* ---- kernel events ---------------------------------------------------- */
@@ -298,7 +526,8 @@ struct md_keyd *md_keyd_start(struct md_loop *loop,
 	struct md_keyd *k = calloc(1, sizeof(*k));
 	struct md_km_hooks h = { .sa_add = h_sa_add,
 				 .sa_del_peer = h_sa_del_peer,
-				 .sa_get = h_sa_get, .reauth = h_reauth };
+				 .sa_get = h_sa_get, .reauth = h_reauth,
+				 .push_is = h_push_is };
 
 	if (!k)
 		return NULL;
@@ -315,6 +544,8 @@ struct md_keyd *md_keyd_start(struct md_loop *loop,
 		subscribe(k, open);
 	}
 	sources_start(k, cfg);
+	islink_start(k, cfg);
+	control_start(k, cfg);
 	k->check = md_timer_add(loop, MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC,
 				MD_KEYD_CHECK_SECS * MD_NSEC_PER_SEC, check, k);
 	if (!k->check)
@@ -334,6 +565,12 @@ int md_keyd_reload(struct md_keyd *k, const struct md_config *cfg)
 	err = md_keymgr_set_cfg(k->km, &kc);
 	free(peers);
 	sources_start(k, cfg);
+	/* restarting the IS link would cancel pushes (AR) or draw a new
+	 * epoch and make every AR re-authenticate its terminals (IS) */
+	if (memcmp(&cfg->islink, &k->islink_conf, sizeof(cfg->islink)))
+		md_warn("[is-link] changes take effect at the next start");
+	if (strcmp(cfg->control, k->control_path))
+		md_warn("control-socket changes take effect at the next start");
 	return err;
 }
 
@@ -341,6 +578,8 @@ void md_keyd_stop(struct md_keyd *k)
 {
 	if (!k)
 		return;
+	md_control_stop(k->control);
+	islink_stop(k);
 	sources_stop(k);
 	if (k->check)
 		md_timer_cancel(k->loop, k->check);

@@ -76,6 +76,7 @@ FIXTURE(run) {
 	char dir[64];
 	char conf[128];
 	char logf[128];
+	char sock[128];
 	char log[8192];
 	char want[512];
 };
@@ -91,6 +92,8 @@ FIXTURE_SETUP(run)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->conf, sizeof(self->conf), "%s/c.conf", self->dir);
 	snprintf(self->logf, sizeof(self->logf), "%s/log", self->dir);
+	snprintf(self->sock, sizeof(self->sock), "%s/s", self->dir);
+	setenv("MIHSEC_CONTROL", self->sock, 1);	/* not the host's /run */
 }
 
 FIXTURE_TEARDOWN(run)
@@ -98,6 +101,7 @@ FIXTURE_TEARDOWN(run)
 	fake_fini(&self->f);
 	unlink(self->conf);
 	unlink(self->logf);
+	unlink(self->sock);
 	rmdir(self->dir);
 }
 
@@ -163,13 +167,16 @@ TEST_F(run, adopts_and_leaves_sas)
 {
 	ASSERT_EQ(0, put(self->conf, CONF));
 	EXPECT_EQ(MD_EXIT_OK, RUN());
-	EXPECT_STREQ("mihsecd: notice: kernel: 3 SAs present (adopted), MIH port 4551\n"
-		     "mihsecd: info: adopted the SA of peer-0 found in the kernel\n"
-		     "mihsecd: info: adopted the SA of peer-1 found in the kernel\n"
-		     "mihsecd: warning: no kernel events: Operation not supported\n"
-		     "mihsecd: notice: started: roles mmt, mihf-id mn1, 0 peers, profile v1, suite 1, port 4551, log-level info\n"
-		     "mihsecd: notice: SIGTERM: exiting; SAs stay in the kernel for the next start\n",
-		     self->log);
+	snprintf(self->want, sizeof(self->want),
+		 "mihsecd: notice: kernel: 3 SAs present (adopted), MIH port 4551\n"
+		 "mihsecd: info: adopted the SA of peer-0 found in the kernel\n"
+		 "mihsecd: info: adopted the SA of peer-1 found in the kernel\n"
+		 "mihsecd: warning: no kernel events: Operation not supported\n"
+		 "mihsecd: info: control socket %s\n"
+		 "mihsecd: notice: started: roles mmt, mihf-id mn1, 0 peers, profile v1, suite 1, port 4551, log-level info\n"
+		 "mihsecd: notice: SIGTERM: exiting; SAs stay in the kernel for the next start\n",
+		 self->sock);
+	EXPECT_STREQ(self->want, self->log);
 	/* the kernel saw two reads (policy, SA dump): nothing deleted */
 	ASSERT_EQ(2, self->f.nreq);
 	EXPECT_EQ(MIHSEC_CMD_POLICY_GET, fake_cmd(&self->f, 0));
@@ -199,10 +206,13 @@ TEST_F(run, module_missing_optional)
 	g_open_err = -ENOENT;
 	ASSERT_EQ(0, put(self->conf, CONF "kernel = optional\n"));
 	EXPECT_EQ(MD_EXIT_OK, RUN());
-	EXPECT_STREQ("mihsecd: warning: the mihsec kernel module is not loaded: running without MIH protection (kernel = optional)\n"
-		     "mihsecd: notice: started: roles mmt, mihf-id mn1, 0 peers, profile v1, suite 1, port 4551, log-level info\n"
-		     "mihsecd: notice: SIGTERM: exiting; SAs stay in the kernel for the next start\n",
-		     self->log);
+	snprintf(self->want, sizeof(self->want),
+		 "mihsecd: warning: the mihsec kernel module is not loaded: running without MIH protection (kernel = optional)\n"
+		 "mihsecd: info: control socket %s\n"
+		 "mihsecd: notice: started: roles mmt, mihf-id mn1, 0 peers, profile v1, suite 1, port 4551, log-level info\n"
+		 "mihsecd: notice: SIGTERM: exiting; SAs stay in the kernel for the next start\n",
+		 self->sock);
+	EXPECT_STREQ(self->want, self->log);
 	EXPECT_EQ(0, self->f.nreq);
 }
 

@@ -168,6 +168,7 @@ static int write_file(const char *path, const char *text)
 FIXTURE(d) {
 	char dir[64];
 	char conf[128];
+	char sock[128];
 	char want[1024];
 	struct proc p;
 };
@@ -177,6 +178,8 @@ FIXTURE_SETUP(d)
 	strcpy(self->dir, "/tmp/mihsecd-test-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->conf, sizeof(self->conf), "%s/mihsecd.conf", self->dir);
+	snprintf(self->sock, sizeof(self->sock), "%s/control.sock", self->dir);
+	setenv("MIHSEC_CONTROL", self->sock, 1);	/* not the host's /run */
 	self->p.pid = 0;
 	ASSERT_EQ(0, access(bin(), X_OK)) {
 		TH_LOG("%s: not built", bin());
@@ -187,6 +190,7 @@ FIXTURE_TEARDOWN(d)
 {
 	kill_proc(&self->p);
 	unlink(self->conf);
+	unlink(self->sock);
 	rmdir(self->dir);
 }
 
@@ -247,7 +251,8 @@ TEST_F(d, reload_and_terminate)
 	ASSERT_EQ(0, write_file(self->conf,
 				"[mihsecd]\nroles = poa, is\nmihf-id = ar1.test\n"
 				"kernel = optional\nlog-level = debug\n"
-				"[peer is1]\nmihf-id = is1.test\naddress = 2001:db8::1\n"));
+				"[peer is1]\nmihf-id = is1.test\naddress = 2001:db8::1\n"
+				"[is-link]\ncert = /c.pem\nkey = /k.pem\nca = /a.pem\n"));
 	ASSERT_EQ(0, kill(self->p.pid, SIGHUP));
 	SEEN("mihsecd: notice: configuration reloaded: roles poa,is, mihf-id ar1.test, 1 peer, profile v1, suite 1, port 4551, log-level debug\n"
 	     "mihsecd: info: peer is1: mihf-id is1.test, address 2001:db8::1 port 4551\n",
