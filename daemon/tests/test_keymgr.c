@@ -485,6 +485,51 @@ TEST(is_push_mirrors_the_mmt)
 	md_keymgr_free(is);
 }
 
+/* The IS link hands a ready SA; a new IS epoch re-authenticates terminals */
+TEST(pushed_install_and_epoch_reauth)
+{
+	struct md_km_peer_cfg p[2] = { peer(MD_KM_MMT, "mmt1", MAC_MMT),
+				       peer(MD_KM_IS, "is1", NULL) };
+	struct md_km_cfg ci = cfg_for("is1", false, false, true, NULL, 0);
+	struct md_km_cfg ca = cfg_for("ar1", false, true, false, p, 2);
+	struct rec ri = {}, ra = {};
+	struct md_km_hooks hi = hooks(&ri), ha = hooks(&ra);
+	struct md_keymgr *is = md_keymgr_new(&ci, &hi);
+	struct md_keymgr *ar = md_keymgr_new(&ca, &ha);
+	struct mihsec_key_event ev = up(4);
+	struct mihsec_kdf_keys k;
+	struct mihsec_sa_cfg c;
+
+	ASSERT_EQ(0, mihsec_kdf_is(MIHSEC_KDF_V1, 1, ev.msk, 32, MAC_MMT,
+				   (const uint8_t *)"is1", 3, &k));
+	ASSERT_EQ(0, mihsec_kdf_sa_cfg(&k, MIHSEC_ROLE_NETWORK,
+				       (const uint8_t *)"is1", 3,
+				       (const uint8_t *)"mmt1", 4, &c));
+	c.life.has_hard_secs = true;
+	c.life.hard_secs = 600;
+	EXPECT_EQ(0, md_keymgr_install_pushed(is, &c, MAC_MMT));
+	ASSERT_EQ(1, ri.nadd);
+	EXPECT_EQ(0, memcmp(c.rx_keyid, ri.add[0].rx_keyid, 8));
+	EXPECT_EQ(600U, ri.add[0].life.hard_secs);
+	EXPECT_EQ(5U, ri.add[0].life.grace);		/* the IS's own */
+	EXPECT_EQ(0, md_keymgr_install_pushed(is, &c, MAC_MMT));
+	EXPECT_EQ(1, ri.nadd);				/* duplicate */
+	ri.add_err = -EEXIST;
+	c.rx_key[0] ^= 1;
+	EXPECT_EQ(-EEXIST, md_keymgr_install_pushed(is, &c, MAC_MMT));
+	EXPECT_EQ(-EOPNOTSUPP, md_keymgr_install_pushed(ar, &c, MAC_MMT));
+	mihsec_sa_cfg_wipe(&c);
+	mihsec_kdf_keys_wipe(&k);
+
+	md_keymgr_key_event(ar, &ev);
+	EXPECT_EQ(1, ra.npush);
+	md_keymgr_reauth_terminals(ar, "test");
+	EXPECT_EQ(1, ra.nreauth);
+	EXPECT_EQ(0, memcmp(MAC_MMT, ra.reauth_mac, 6));
+	md_keymgr_free(is);
+	md_keymgr_free(ar);
+}
+
 /* At debug level each install logs key IDs and fingerprints, never keys */
 TEST(debug_dump_without_keys)
 {
