@@ -78,7 +78,7 @@ FIXTURE(run) {
 	char logf[128];
 	char sock[128];
 	char log[8192];
-	char want[512];
+	char want[1024];
 };
 
 FIXTURE_SETUP(run)
