@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "keys/radius.h"
+#include "lib/hex.h"
 #include "mihsecd/log.h"
 
 enum {
@@ -402,17 +403,6 @@ int md_radius_recv_key(const uint8_t *pkt, size_t len,
 /* ------------------------------------------------------------------ */
 /* Station IDs */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int md_radius_parse_mac(const char *s, size_t len, bool suffix_ok,
 			uint8_t mac[MIHSEC_MAC_LEN])
 {
@@ -432,8 +422,8 @@ int md_radius_parse_mac(const char *s, size_t len, bool suffix_ok,
 		}
 		if (len - pos < 2)
 			return -EINVAL;
-		hi = hexval(s[pos]);
-		lo = hexval(s[pos + 1]);
+		hi = mihsec_hex_digit(s[pos]);
+		lo = mihsec_hex_digit(s[pos + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		mac[i] = (uint8_t)(hi << 4 | lo);

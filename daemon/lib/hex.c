@@ -7,7 +7,7 @@
 
 #include "lib/hex.h"
 
-static int hex_val(char c)
+int mihsec_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -45,7 +45,7 @@ static int decode(const char *s, size_t len, uint8_t *out, size_t max, int ws)
 
 	/* pass 1: validate and count */
 	for (size_t j = i; j < end; j++) {
-		if (hex_val(s[j]) >= 0) {
+		if (mihsec_hex_digit(s[j]) >= 0) {
 			digits++;
 			continue;
 		}
@@ -62,7 +62,7 @@ static int decode(const char *s, size_t len, uint8_t *out, size_t max, int ws)
 
 	/* pass 2: convert */
 	for (size_t j = i; j < end; j++) {
-		int v = hex_val(s[j]);
+		int v = mihsec_hex_digit(s[j]);
 
 		if (v < 0)
 			continue;

@@ -31,6 +31,9 @@ int mihsec_hex_decode(const char *s, uint8_t *out, size_t max);
  */
 int mihsec_hex_decode_text(const char *s, size_t len, uint8_t *out, size_t max);
 
+/* The value of one hex digit, -1 if @c is none */
+int mihsec_hex_digit(char c);
+
 /* Encode @len octets as lowercase hex into @out, which holds 2 * @len + 1 */
 void mihsec_hex_encode(const uint8_t *in, size_t len, char *out);
 
