@@ -22,16 +22,17 @@ cd "$top"
 bin=${MIHSEC_BIN:-$top/build/selftests}
 here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsec_scale}
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsecd_eap mihsecd_wifi mihsec_scale}
 fail=0
 t_start=$(date +%s)
 
 cleanup() {
 	local n
 	# namespaces of the test programs: mh<tag>-<pid>-a/b, mihsec-nl-<pid>-*,
-	# mihsec-ctl-<pid>, mihsec-mon-<pid>-mmt/ar
+	# mihsec-ctl-<pid>, mihsec-mon-<pid>-mmt/ar, mihsec-eap-<pid>-mmt/ar,
+	# mihsec-wifi-<pid>-mmt/ar/is
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-* | mihsec-scale-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-* | mihsec-eap-* | mihsec-wifi-* | mihsec-scale-*) ip netns del "$n" 2>/dev/null ;; esac
 	done
 }
 trap cleanup EXIT
