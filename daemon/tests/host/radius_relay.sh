@@ -19,7 +19,21 @@
 #     mac_poa;
 # then per-side secrets (the relay re-signs both ways) and a wrong
 # relay->server secret (no SUCCESS, no key event).
-# TAP on stdout.  Needs root, hostapd, eapol_test, openssl.
+#
+# Then the chain issue 4 names, with a real authenticator and a real
+# terminal: a second namespace (MMT) joined to the first (AR) by a veth
+# pair; wpa_supplicant -D wired in the MMT pre-authenticates (RSN
+# pre-authentication, EAP-PEAP) to hostapd driver=wired eap_server=0 in the
+# AR, whose RADIUS server is the relay, whose AAA server is the hostapd
+# RADIUS server above (per-side secrets, no ar_mac: mac_poa must come from
+# the Called-Station-Id).  Checked: exactly one key per pre-authentication,
+# mac_mmt = the MMT veth's MAC, mac_poa = the AR veth's MAC, fingerprint =
+# SHA-256[0..8) of the PMK wpa_supplicant holds (wpa_cli pmksa_get: the
+# terminal's own key) and of the PMK the authenticator holds (hostapd_cli
+# GET_PMK); a second pre-authentication gives a second, different key.
+# TAP on stdout.  Needs root, hostapd, hostapd_cli, wpa_supplicant,
+# wpa_cli, eapol_test, openssl.  MIHSEC_KEEP=1 keeps the temporary
+# directory (configs and logs).
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 live=$top/build/daemon/tests/test_radius_live
@@ -46,7 +60,7 @@ skip_all() {
 	exit 0
 }
 [ "$(id -u)" = 0 ] || skip_all "needs root"
-for c in hostapd eapol_test openssl ip perl sha256sum; do
+for c in hostapd hostapd_cli wpa_supplicant wpa_cli eapol_test openssl ip perl sha256sum; do
 	command -v "$c" >/dev/null || skip_all "$c not installed"
 done
 make -s -C "$top/daemon" "$live" >/dev/null || {
@@ -64,7 +78,7 @@ cleanup() {
 	[ -z "$hapd_pid" ] || kill "$hapd_pid" 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
+	[ -n "${MIHSEC_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -143,7 +157,7 @@ network={
 }
 EOF
 
-echo "1..16"
+echo "1..26"
 
 in_ns hostapd "$tmp/hostapd.conf" >"$tmp/hostapd.log" 2>&1 &
 hapd_pid=$!
@@ -178,7 +192,7 @@ run() {
 		"$live" >"$tmp/$name.live" 2>&1 &
 	live_pid=$!
 	for _ in $(seq 100); do
-		grep -q 'radius-live: ready' "$tmp/$name.live" && break
+		grep -qs 'radius-live: ready' "$tmp/$name.live" && break
 		sleep 0.1
 	done
 	in_ns timeout 30 eapol_test -a127.0.0.1 -p$RELAY_PORT -r0 -t8 "$@" \
@@ -279,5 +293,224 @@ else
 	not_ok "wrong client-side secret: nothing forwarded, no key event"
 	show_fail wrong-client
 fi
+
+# ---- the chain from issue 4: a real authenticator and a real terminal
+#
+#   MMT namespace: wpa_supplicant -D wired (key_mgmt=NONE network with the
+#                  EAP-PEAP credentials), RSN pre-authentication to the AR
+#   AR namespace ($ns): hostapd driver=wired, eap_server=0, wpa=2 WPA-EAP
+#                  rsn_preauth=1 -> relay 127.0.0.1:$RELAY_PORT ->
+#                  hostapd RADIUS server 127.0.0.1:$SRV_PORT (above)
+#
+# The relay runs without ar_mac, so mac_poa can only come from the
+# Called-Station-Id the authenticator sends.  References: the PMK the
+# terminal itself holds (wpa_cli pmksa_get) and the PMK the authenticator
+# holds (hostapd_cli GET_PMK), both MSK[0..31] (EAP.md).
+chain_start=$(date +%s.%N)
+ns_mmt=mihsec-radm-$$
+if_ar=mrda$$
+if_mmt=mrdm$$
+auth_pid=
+wpas_pid=
+chain_cleanup() {
+	[ -z "$wpas_pid" ] || kill "$wpas_pid" 2>/dev/null
+	[ -z "$auth_pid" ] || kill "$auth_pid" 2>/dev/null
+	ip netns del "$ns_mmt" 2>/dev/null
+	cleanup
+}
+trap chain_cleanup EXIT
+in_mmt() { ip netns exec "$ns_mmt" "$@"; }
+if {
+	ip netns add "$ns_mmt" &&
+	ip link add "$if_ar" type veth peer name "$if_mmt" &&
+	ip link set "$if_ar" netns "$ns" &&
+	ip link set "$if_mmt" netns "$ns_mmt" &&
+	ip -n "$ns_mmt" link set lo up &&
+	# no IPv6 chatter: hostapd's wired driver would start ordinary 802.1X
+	# for a station it hears, which collides with pre-authentication of
+	# the same MAC (EAP.md)
+	in_ns sysctl -qw "net.ipv6.conf.$if_ar.disable_ipv6=1" &&
+	in_mmt sysctl -qw "net.ipv6.conf.$if_mmt.disable_ipv6=1" &&
+	ip -n "$ns" link set "$if_ar" up &&
+	ip -n "$ns_mmt" link set "$if_mmt" up
+} 2>"$tmp/veth.log"; then
+	ok "chain: MMT namespace and veth pair to the AR namespace"
+else
+	not_ok "chain: MMT namespace and veth pair to the AR namespace"
+	sed 's/^/#   /' "$tmp/veth.log"
+fi
+mac_of() { # NS IF
+	ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
+}
+mac_ar=$(mac_of "$ns" "$if_ar")
+mac_mmt=$(mac_of "$ns_mmt" "$if_mmt")
+hdir=$tmp/auth-ctrl
+wdir=$tmp/wpas-ctrl
+cat >"$tmp/auth.conf" <<EOF
+interface=$if_ar
+driver=wired
+ctrl_interface=$hdir
+logger_stdout=-1
+logger_stdout_level=2
+ieee8021x=1
+eap_server=0
+own_ip_addr=127.0.0.1
+auth_server_addr=127.0.0.1
+auth_server_port=$RELAY_PORT
+auth_server_shared_secret=clientsec
+wpa=2
+wpa_key_mgmt=WPA-EAP
+rsn_pairwise=CCMP
+rsn_preauth=1
+rsn_preauth_interfaces=$if_ar
+EOF
+cat >"$tmp/wpas.conf" <<EOF
+ctrl_interface=$wdir
+ap_scan=0
+network={
+	key_mgmt=NONE
+	eap=PEAP
+	identity="peapuser"
+	password="peap-password"
+	phase2="auth=MSCHAPV2"
+	ca_cert="$tmp/ca.pem"
+}
+EOF
+
+# the relay: per-side secrets (authenticator "clientsec", server
+# "srvsecret"), no ar_mac, two keys expected
+rm -f "$tmp/stop"
+in_ns env MIHSEC_RADIUS_LISTEN=127.0.0.1:$RELAY_PORT \
+	MIHSEC_RADIUS_SERVER=127.0.0.1:$SRV_PORT \
+	MIHSEC_RADIUS_SECRET_FILE="$tmp/client.secret" \
+	MIHSEC_RADIUS_SERVER_SECRET_FILE="$S" MIHSEC_RADIUS_WANT=2 \
+	MIHSEC_RADIUS_STOP="$tmp/stop" MIHSEC_RADIUS_TIMEOUT_MS=30000 \
+	"$live" >"$tmp/chain.live" 2>&1 &
+live_pid=$!
+for _ in $(seq 100); do
+	grep -qs 'radius-live: ready' "$tmp/chain.live" && break
+	sleep 0.1
+done
+# not through in_ns/in_mmt: $! must be the daemon, not a subshell
+ip netns exec "$ns" hostapd "$tmp/auth.conf" >"$tmp/auth.log" 2>&1 &
+auth_pid=$!
+ip netns exec "$ns_mmt" wpa_supplicant -D wired -i "$if_mmt" \
+	-c "$tmp/wpas.conf" >"$tmp/wpas.log" 2>&1 &
+wpas_pid=$!
+for _ in $(seq 50); do
+	[ -S "$hdir/$if_ar" ] && [ -S "$wdir/$if_mmt" ] && break
+	sleep 0.1
+done
+# pre-authentication takes its EAP configuration from the current network:
+# wait until wpa_supplicant has selected it (wired: COMPLETED at once)
+for _ in $(seq 50); do
+	wpa_cli -p "$wdir" -i "$if_mmt" status 2>/dev/null |
+		grep -qx wpa_state=COMPLETED && break
+	sleep 0.1
+done
+check "chain: relay, authenticator hostapd and wpa_supplicant (COMPLETED) up" \
+	test -S "$hdir/$if_ar" -a -n "$mac_ar" -a -n "$mac_mmt" -a \
+	"$(wpa_cli -p "$wdir" -i "$if_mmt" status 2>/dev/null | grep -x 'wpa_state=.*')" \
+	= wpa_state=COMPLETED
+
+chain_fail() {
+	echo "# --- relay (chain):"
+	grep -v '^#  *$' "$tmp/chain.live" | tail -n 15 | sed 's/^/#   /'
+	echo "# --- authenticator hostapd:"
+	tail -n 8 "$tmp/auth.log" | sed 's/^/#   /'
+	echo "# --- wpa_supplicant:"
+	tail -n 8 "$tmp/wpas.log" | sed 's/^/#   /'
+}
+# the PMK wpa_supplicant holds for the AR (empty if none)
+wpa_pmk() {
+	wpa_cli -p "$wdir" -i "$if_mmt" pmksa_get 0 2>/dev/null |
+		awk -v aa="$mac_ar" '$1 == aa { print $3 }'
+}
+auth_pmk() {
+	hostapd_cli -p "$hdir" -i "$if_ar" raw "GET_PMK $mac_mmt" 2>/dev/null
+}
+fp_of_hex() { # 64 hex digits -> first 8 octets of SHA-256, or "none"
+	if [ ${#1} = 64 ]; then
+		perl -e 'print pack("H*", $ARGV[0])' "$1" | sha256sum | cut -c1-16
+	else
+		echo none
+	fi
+}
+# preauth K OLD_PMK: pre-authenticate, wait (10 s) for a PMK other than
+# OLD_PMK in both wpa_supplicant's and the authenticator's cache and for K
+# key events from the relay; sets pmk_w, pmk_h
+preauth() {
+	local k=$1 old=$2 t0
+	t0=$(date +%s%N)
+	wpa_cli -p "$wdir" -i "$if_mmt" preauthenticate "$mac_ar" >/dev/null
+	for _ in $(seq 100); do
+		pmk_w=$(wpa_pmk)
+		pmk_h=$(auth_pmk)
+		[ ${#pmk_w} = 64 ] && [ "$pmk_w" != "$old" ] &&
+			[ ${#pmk_h} = 64 ] && [ "$pmk_h" != "$old" ] &&
+			[ "$(relay_ups chain | wc -l)" -ge "$k" ] && break
+		sleep 0.1
+	done
+	echo "# chain: pre-authentication $k took $((($(date +%s%N) - t0) / 1000000)) ms (incl. polling)"
+}
+
+# keyline K -> the K-th "mmt poa fp" from the relay
+keyline() { relay_ups chain | sed -n "${1}p"; }
+
+preauth 1 ""
+pmk1=$pmk_w
+fp_w1=$(fp_of_hex "$pmk_w")
+fp_h1=$(fp_of_hex "$pmk_h")
+ups=$(relay_ups chain)
+echo "# chain 1: wpa_supplicant PMK fp $fp_w1, hostapd GET_PMK fp $fp_h1; relay: ${ups:-nothing}"
+if [ "$(printf '%s\n' "$ups" | grep -c .)" = 1 ] &&
+	[ "$(keyline 1 | cut -d' ' -f1,2)" = "$mac_mmt $mac_ar" ]; then
+	ok "chain 1: exactly one relay key, mac_mmt $mac_mmt (MMT veth), mac_poa $mac_ar (AR, Called-Station-Id)"
+else
+	not_ok "chain 1: exactly one relay key, mac_mmt $mac_mmt, mac_poa $mac_ar"
+	chain_fail
+fi
+fp1=$(keyline 1 | cut -d' ' -f3)
+check "chain 1: relay fingerprint = SHA-256 of wpa_supplicant's PMK (pmksa_get)" \
+	test "$fp_w1" != none -a "$fp1" = "$fp_w1"
+check "chain 1: relay fingerprint = SHA-256 of the authenticator's PMK (GET_PMK)" \
+	test "$fp_h1" != none -a "$fp1" = "$fp_h1"
+
+preauth 2 "$pmk1"
+fp_w2=$(fp_of_hex "$pmk_w")
+fp_h2=$(fp_of_hex "$pmk_h")
+ups=$(relay_ups chain)
+echo "# chain 2: wpa_supplicant PMK fp $fp_w2, hostapd GET_PMK fp $fp_h2; relay: $(keyline 2)"
+fp2=$(keyline 2 | cut -d' ' -f3)
+if [ "$(printf '%s\n' "$ups" | grep -c .)" = 2 ] &&
+	[ "$(keyline 2 | cut -d' ' -f1,2)" = "$mac_mmt $mac_ar" ] &&
+	[ -n "$fp2" ] && [ "$fp2" != "$fp1" ]; then
+	ok "chain 2: a second pre-authentication gives a second, different key (same MACs)"
+else
+	not_ok "chain 2: a second pre-authentication gives a second, different key"
+	chain_fail
+fi
+check "chain 2: second key = wpa_supplicant's new PMK and the authenticator's" \
+	test "$fp_w2" != none -a "$fp2" = "$fp_w2" -a "$fp2" = "$fp_h2"
+pmk1= pmk_w= pmk_h=
+touch "$tmp/stop"
+wait "$live_pid"
+live_rc=$?
+live_pid=
+if [ "$live_rc" = 0 ] && grep -q '^ok 1 ' "$tmp/chain.live" &&
+	grep -q 'replies [1-9][0-9]* keys 2 dropped 0' "$tmp/chain.live"; then
+	ok "chain: relay saw exactly 2 keys, dropped nothing"
+else
+	not_ok "chain: relay saw exactly 2 keys, dropped nothing (rc $live_rc)"
+	chain_fail
+fi
+check "chain: authenticator logged CTRL-EVENT-EAP-SUCCESS2 for $mac_mmt twice" \
+	test "$(grep -c "CTRL-EVENT-EAP-SUCCESS2 $mac_mmt" "$tmp/auth.log")" = 2
+kill "$wpas_pid" "$auth_pid" 2>/dev/null
+wait "$wpas_pid" "$auth_pid" 2>/dev/null
+wpas_pid= auth_pid=
+chain_ms=$(perl -e 'printf "%d", ($ARGV[1] - $ARGV[0]) * 1000' "$chain_start" "$(date +%s.%N)")
+check "chain: ran in $chain_ms ms (under 20 s)" test "$chain_ms" -lt 20000
+
 check "hostapd still running" kill -0 "$hapd_pid"
 exit $((failed != 0))
