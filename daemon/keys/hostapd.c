@@ -223,8 +223,21 @@ static void on_event(void *arg, const char *line)
 		break;
 	case MD_HAPD_EV_DISCONNECTED:
 		peer = md_ctrl_peer_find(&h->peers, ev.sta);
-		if (!peer)
+		if (!peer) {
+			/* a station that connected before mihsecd (re)started:
+			 * its SAs may have been adopted; tell the manager */
+			struct mihsec_key_event down = {
+				.what = MIHSEC_KEY_DOWN,
+				.src = MIHSEC_SRC_HOSTAPD,
+			};
+
+			if (!h->have_own)
+				break;
+			memcpy(down.mac_mmt, ev.sta, MIHSEC_MAC_LEN);
+			memcpy(down.mac_poa, h->own, MIHSEC_MAC_LEN);
+			h->cb(h->arg, &down);
 			break;
+		}
 		if (peer->retry) {
 			md_timer_cancel(h->loop, peer->retry);
 			peer->retry = NULL;

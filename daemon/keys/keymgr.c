@@ -23,6 +23,24 @@ struct md_keymgr {
 	size_t nsas, cap;
 };
 
+/* An MIHF ID that is a MAC in mmt-id-from-mac form; zeros otherwise */
+static void mac_parse_id(const uint8_t *id, size_t len, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char s[18];
+	int n = 0;
+
+	memset(mac, 0, 6);
+	if (len != 17)
+		return;
+	memcpy(s, id, 17);
+	s[17] = '\0';
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &n) == 6 && n == 17)
+		for (n = 0; n < 6; n++)
+			mac[n] = (uint8_t)b[n];
+}
+
 static void mac_str(const uint8_t *mac, char out[18])
 {
 	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
@@ -452,12 +470,17 @@ static void key_down(struct md_keymgr *km, const struct mihsec_key_event *ev)
 
 	while (i < km->nsas) {
 		struct md_km_sa *s = &km->sas[i];
-		bool match = s->src == ev->src &&
-			     !memcmp(s->mac_mmt, ev->mac_mmt, MIHSEC_MAC_LEN) &&
-			     (s->kind == MD_KM_MMT ||
-			      (s->kind == MD_KM_POA &&
-			       !memcmp(s->mac_poa, ev->mac_poa,
-				       MIHSEC_MAC_LEN)));
+		bool mmt = !memcmp(s->mac_mmt, ev->mac_mmt, MIHSEC_MAC_LEN);
+		bool poa = !memcmp(s->mac_poa, ev->mac_poa, MIHSEC_MAC_LEN);
+		bool match;
+
+		if (s->src)
+			match = s->src == ev->src && mmt &&
+				(s->kind == MD_KM_MMT ||
+				 (s->kind == MD_KM_POA && poa));
+		else	/* adopted: known by the MAC its peer entry gives */
+			match = (s->kind == MD_KM_MMT && mmt) ||
+				(s->kind == MD_KM_POA && poa);
 
 		if (!match) {
 			i++;
@@ -653,6 +676,13 @@ void md_keymgr_adopt(struct md_keymgr *km, const struct mihsec_sa_info *sa)
 		return;
 	s->kind = p ? p->kind :
 		  sa->role == MIHSEC_ROLE_MMT ? MD_KM_POA : MD_KM_MMT;
+	/* the MACs a later key down names it by */
+	if (p && p->has_mac && p->kind == MD_KM_MMT)
+		memcpy(s->mac_mmt, p->mac, MIHSEC_MAC_LEN);
+	else if (p && p->has_mac && p->kind == MD_KM_POA)
+		memcpy(s->mac_poa, p->mac, MIHSEC_MAC_LEN);
+	else if (s->kind == MD_KM_MMT && km->cfg.mmt_id_from_mac)
+		mac_parse_id(sa->peer_id, sa->peer_id_len, s->mac_mmt);
 	s->installed = true;
 	memcpy(s->rx_keyid, sa->rx_keyid, MIHSEC_KEYID_LEN);
 	memcpy(s->tx_keyid, sa->tx_keyid, MIHSEC_KEYID_LEN);

@@ -414,6 +414,7 @@ TEST(adopt_at_start)
 	struct md_km_hooks h = hooks(&r);
 	struct md_keymgr *km = md_keymgr_new(&c, &h);
 	struct mihsec_sa_info sa = { .role = MIHSEC_ROLE_NETWORK };
+	struct mihsec_key_event down = up(1);
 	const struct md_km_sa *sas;
 
 	memcpy(sa.local_id, "ar1", 3);
@@ -429,6 +430,10 @@ TEST(adopt_at_start)
 	EXPECT_TRUE(sas[0].installed);
 	EXPECT_EQ(MD_KM_MMT, (int)sas[0].kind);
 	EXPECT_EQ(0, (int)sas[0].src);
+	/* a terminal it cannot name by MAC: a key down leaves it alone */
+	down.what = MIHSEC_KEY_DOWN;
+	md_keymgr_key_event(km, &down);
+	EXPECT_EQ(0, r.ndel);
 	/* lost later: nobody can re-authenticate it, nothing reinstalled */
 	r.get_err = -ENOENT;
 	md_keymgr_check(km);
@@ -483,6 +488,47 @@ TEST(is_push_mirrors_the_mmt)
 	mihsec_kdf_root_wipe(&root);
 	md_keymgr_free(mmt);
 	md_keymgr_free(is);
+}
+
+/* An adopted SA goes when its terminal (named by the peer table) leaves */
+TEST(adopted_sa_removed_on_key_down)
+{
+	struct md_km_peer_cfg p[1] = { peer(MD_KM_MMT, "mmt1", MAC_MMT) };
+	struct md_km_cfg c = cfg_for("ar1", false, true, false, p, 1);
+	struct rec r = {};
+	struct md_km_hooks h = hooks(&r);
+	struct md_keymgr *km = md_keymgr_new(&c, &h);
+	struct mihsec_sa_info sa = { .role = MIHSEC_ROLE_NETWORK };
+	struct mihsec_key_event down = up(1);
+	const struct md_km_sa *sas;
+
+	memcpy(sa.local_id, "ar1", 3);
+	sa.local_id_len = 3;
+	memcpy(sa.peer_id, "mmt1", 4);
+	sa.peer_id_len = 4;
+	md_keymgr_adopt(km, &sa);
+	down.what = MIHSEC_KEY_DOWN;
+	down.mac_mmt[5] = 9;			/* another terminal */
+	md_keymgr_key_event(km, &down);
+	EXPECT_EQ(0, r.ndel);
+	down.mac_mmt[5] = MAC_MMT[5];
+	md_keymgr_key_event(km, &down);
+	ASSERT_EQ(1, r.ndel);
+	EXPECT_EQ(0, memcmp("mmt1", r.del[0], 4));
+	EXPECT_EQ(0U, md_keymgr_sas(km, &sas));
+	md_keymgr_free(km);
+
+	/* mmt-id-from-mac: the MIHF ID is the MAC */
+	memset(&r, 0, sizeof(r));
+	c = cfg_for("ar1", false, true, false, NULL, 0);
+	c.mmt_id_from_mac = true;
+	km = md_keymgr_new(&c, &h);
+	memcpy(sa.peer_id, "02:00:00:00:00:01", 17);
+	sa.peer_id_len = 17;
+	md_keymgr_adopt(km, &sa);
+	md_keymgr_key_event(km, &down);
+	EXPECT_EQ(1, r.ndel);
+	md_keymgr_free(km);
 }
 
 /* The IS link hands a ready SA; a new IS epoch re-authenticates terminals */
