@@ -38,8 +38,7 @@
 # Known mihsecd bugs are TAP TODO checks (not counted as failures): the
 # EAPOL_REAUTH asked for on a new IS epoch gives no new PMK over WPA2 Wi-Fi
 # (EAP re-runs, no 4-way handshake; a probe shows that a supplicant-started
-# re-authentication, wpa_cli reauthenticate, does rekey); after an AR
-# mihsecd restart a leaving station's adopted SA is not deleted.
+# re-authentication, wpa_cli reauthenticate, does rekey).
 # Measured (TAP comments): association time, time to all four SAs.
 #
 # env: MIHSEC_KEEP  keep the temporary directory (its path is printed); if
@@ -701,8 +700,7 @@ n_conn=$(nlog "$log_i2" "islink: AR .* connected")
 log_a2=$tmp/mihsecd-ar-ca2.log
 restart_ar "$tmp/ar-ca2.conf" "$log_a2"
 reconnect 5
-todo "$rc_dn" "disconnect after the AR's mihsecd restarted: the AR deletes the SA it adopted for mmt1 too (AR SAs toward mmt1 now: $(cnt "$A" mmt1), one of them new)" \
-	"the restarted hostapd source knows no station it did not see connect: AP-STA-DISCONNECTED deletes nothing"
+check "$rc_dn" "disconnect after the AR's mihsecd restarted: the AR deletes the SA it adopted for mmt1 too (AR SAs toward mmt1 now: $(cnt "$A" mmt1), one of them new)"
 wait_for 20 refused
 rc_ref=$?
 set -- $(newest "$M" is1 "$old_m")
