@@ -23,14 +23,19 @@
 # a re-authentication (wpa_cli preauthenticate) installs a second mirrored
 # SA pair (the old one in grace) and traffic goes on under the new one;
 # then MIHSEC_EAP_RUNS (default 30) more re-authentications each install a
-# new mirrored pair; mihsecd stopped with SIGTERM leaves the SAs in the
-# kernel and a restarted mihsecd adopts them.
+# new mirrored pair, and in each the MMT (requesting every 2 ms) accepts an
+# MIH response protected with the new SA and then completes a whole
+# exchange under it (key IDs read on the wire); mihsecd stopped with
+# SIGTERM leaves the SAs in the kernel and a restarted mihsecd adopts them.
 #
 # Measured (TAP comments, not asserted): per re-authentication the set-up
 # latency each mihsecd logs ("SA installed for X (...) N ms after the key
-# event") and the wall time from `wpa_cli preauthenticate` until both
-# kernels hold the new SA (polled with mihsecctl sa show: the resolution
-# is one poll, printed too); median and p90 of each.
+# event"), the wall time from `wpa_cli preauthenticate` until both
+# kernels hold the new SA (followed in the daemons' logs, confirmed with
+# mihsecctl sa show), and the time to the first protected MIH response the
+# MMT accepted under the new SA, from `wpa_cli preauthenticate` and from
+# the AR's key event (its mihsecd's logged latency subtracted from when
+# the line appeared); median and p90 of each.
 #
 # env: MIHSEC_EAP_RUNS  re-authentications measured (default 30)
 #      MIHSEC_KEEP      keep the temporary directory (its path is printed)
@@ -85,7 +90,7 @@ dump() {
 	done
 }
 
-TOTAL=20
+TOTAL=21
 echo "TAP version 13"
 echo "1..$TOTAL"
 for c in hostapd hostapd_cli wpa_supplicant wpa_cli openssl python3 tcpdump; do
@@ -309,6 +314,149 @@ elif cmd == "mmt":	# AR_ADDR OUT TID: send one, receive the reply
     data, (addr, port) = s.recvfrom(4096)
     with open(sys.argv[3], "w") as f:
         print(req.hex(), data.hex(), addr, port, file=f)
+elif cmd == "resp":	# READY: answer every MIH request, same MID (response
+    s = udp()		# opcode) and TID, until killed
+    s.settimeout(None)
+    open(sys.argv[2], "w").close()
+    while True:
+        data, (addr, port) = s.recvfrom(4096)
+        if len(data) < 8 or (data[2] >> 2) & 3 != 1:
+            continue
+        mid = ((data[2] & 0xf3) | 0x08) << 8 | data[3]
+        tid = (data[4] & 0x0f) << 8 | data[5]
+        s.sendto(pdu("ar1", "mmt1", mid, tid, b"\x00\x01\x00"), (addr, 4551))
+elif cmd == "req":	# AR_ADDR IFACE AR_LOG: see below
+    # Per line "go RUN T0_US OLD_KEYID..." on stdin: an MIH_Register
+    # request to AR_ADDR every 2 ms (a new TID each) until a response
+    # protected with a key ID not in OLD arrives at the socket (the
+    # kernel accepted it), then on until a whole exchange ran under new
+    # key IDs; the key IDs are read on the wire (packet socket on IFACE,
+    # the protected form: mihsec hooks LOCAL_OUT/LOCAL_IN).  The AR's key
+    # event: when its mihsecd's "SA installed for mmt1 (hostapd ...) N ms
+    # after the key event" line shows up in AR_LOG, minus N (the log is
+    # polled at every wake-up, <= 2 ms apart).  Prints "RUN MS_T0 MS_EVT
+    # RESP_KEYID REQ_KEYID SENT" (MS_* to the first response; "-" unknown).
+    import os, re, select, time
+    ar, ifname = sys.argv[2], sys.argv[3]
+    s = udp()
+    s.setblocking(False)
+    # ETH_P_ALL: only such sockets see the outgoing frames too
+    ps = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    ps.bind((ifname, 3))
+    ps.setblocking(False)
+    lfd = os.open(sys.argv[4], os.O_RDONLY)
+    os.lseek(lfd, 0, os.SEEK_END)
+    lbuf = b""
+    pat = re.compile(rb"SA installed for mmt1 \(hostapd[^)]*\) ([0-9.]+) ms after the key event")
+    def logline():	# the key event (ns) of a new install line, or None
+        global lbuf
+        r = None
+        while True:
+            b = os.read(lfd, 65536)
+            if not b:
+                break
+            lbuf += b
+        *lines, lbuf = lbuf.split(b"\n")
+        for l in lines:
+            m = pat.search(l)
+            if m:
+                r = time.time_ns() - int(float(m.group(1)) * 1e6)
+        return r
+    def keyid(m):	# (TID, key ID hex of TLV 200) of an MIH PDU
+        tid = (m[4] & 0x0f) << 8 | m[5]
+        o = 8
+        while o + 2 <= len(m):
+            t, ln, v = m[o], m[o + 1], o + 2
+            if ln & 0x80:
+                k = ln & 0x7f
+                ln = int.from_bytes(m[v:v + k], "big") + 128
+                v += k
+            if t == 200:
+                return tid, m[v + 2:v + 10].hex()
+            o = v + ln
+        return tid, None
+    wire = {}
+    def sniff():	# wire[("q"|"r", TID)] = key ID, requests and responses
+        while True:
+            try:
+                fr, a = ps.recvfrom(4096)
+            except BlockingIOError:
+                return
+            ip = fr[14:]
+            if fr[12:14] != b"\x08\x00" or len(ip) < 28 or ip[9] != 17:
+                continue
+            u = ip[(ip[0] & 15) * 4:]
+            sp, dp = struct.unpack("!HH", u[:4])
+            src, dst = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+            if a[2] == socket.PACKET_OUTGOING and dst == ar and dp == 4551:
+                tid, k = keyid(u[8:])
+                wire[("q", tid)] = k
+            elif a[2] != socket.PACKET_OUTGOING and src == ar and sp == 4551:
+                tid, k = keyid(u[8:])
+                wire[("r", tid)] = k
+    tid = 0
+    print("ready", flush=True)
+    for line in sys.stdin:
+        f = line.split()
+        if len(f) < 3 or f[0] != "go":
+            continue
+        run, t0, old = f[1], int(f[2]) * 1000, set(f[3:])
+        logline()
+        sniff()
+        wire.clear()
+        while True:
+            try:
+                s.recv(4096)
+            except BlockingIOError:
+                break
+        first = evt = None
+        rk = qk = "-"
+        sent = 0
+        nxt = time.monotonic()
+        end = nxt + 30
+        while True:
+            now = time.monotonic()
+            if now >= end:
+                break
+            if now >= nxt:
+                tid = tid % 4095 + 1
+                s.sendto(pdu("mmt1", "ar1", 0x1402, tid), (ar, 4551))
+                sent += 1
+                nxt = max(nxt + 0.002, now)
+            e = logline()
+            if e is not None and evt is None:
+                evt = e
+            select.select([s, ps], [], [], max(0, nxt - time.monotonic()))
+            sniff()
+            while True:
+                try:
+                    data = s.recv(4096)
+                except BlockingIOError:
+                    break
+                t = time.time_ns()
+                if len(data) < 8 or (data[2] >> 2) & 3 != 2:
+                    continue
+                rt = (data[4] & 0x0f) << 8 | data[5]
+                if ("r", rt) not in wire:
+                    sniff()
+                    r = wire.get(("r", rt))
+                else:
+                    r = wire[("r", rt)]
+                if r is None or r in old:
+                    continue
+                q = wire.get(("q", rt))
+                if first is None:
+                    first, rk = t, r
+                if q is not None and q not in old:
+                    qk = q
+            if qk != "-":
+                break
+        # the AR's install line may follow its first new response
+        while evt is None and time.monotonic() < end:
+            evt = logline()
+            time.sleep(0.002)
+        ms = lambda a, b: "-" if a is None or b is None else "%.3f" % ((a - b) / 1e6)
+        print(run, ms(first, t0), ms(first, evt), rk, qk, sent, flush=True)
 elif cmd == "pcap":	# FILE: per UDP/4551 datagram "SRC DST TYPE..."
     raw = open(sys.argv[2], "rb").read()
     magic = struct.unpack("<I", raw[:4])[0]
@@ -530,7 +678,31 @@ follow() {
 	return $r
 }
 pat_m='SA installed for ar1 (wpa_supplicant' pat_a='SA installed for mmt1 (hostapd'
+# The first protected MIH response under the new SA: a responder on the AR
+# and a requester on the MMT (h.py resp / req), each started once (a
+# process start costs ~0.3 s under TCG) and driven through fifos.  Per
+# run the requester gets the origin (the time wpa_cli preauthenticate is
+# issued) and the key IDs in use before; it sends a request every 2 ms
+# from then on: until the MMT holds the new SA they go out under the old
+# one and are answered under the old one (not counted) or, once the AR has
+# the new SA, answered under the new one, which the MMT's kernel drops
+# until it holds the new SA too (unknown key); once the MMT holds it,
+# requests leave under the new key ID, which the AR drops (unknown key)
+# until it holds it: the MMT retransmits, as a real one would.
+mkfifo "$tmp/req.in" "$tmp/req.out" && exec {rqi}<>"$tmp/req.in" {rqo}<>"$tmp/req.out"
+rm -f "$tmp/ready"
+ip netns exec "$A" python3 "$tmp/h.py" resp "$tmp/ready" 2>"$tmp/resp.err" &
+pid_rsp=$!
+pids+=("$pid_rsp")
+ip netns exec "$M" python3 "$tmp/h.py" req "$ip_a" "$if_m" "$log_a" \
+	<"$tmp/req.in" >"$tmp/req.out" 2>"$tmp/req.err" &
+pid_req=$!
+pids+=("$pid_req")
+l=''
+wait_for 20 test -e "$tmp/ready" && read -r -t 20 -u "$rqo" l && [ "$l" = ready ] ||
+	dump "$tmp/resp.err" "$tmp/req.err"
 wall='' issue='' lm='' la='' good=0
+fo='' fe='' rgood=0 qgood=0 sent=0
 echo "# measuring $runs re-authentications (MIHSEC_EAP_RUNS)"
 t_meas=$(now_us)
 for i in $(seq "$runs"); do
@@ -538,7 +710,10 @@ for i in $(seq "$runs"); do
 	follow "$fm" cm x
 	follow "$fa" ca x
 	hm='' ha='' tm=0 ta=0
+	olds=''
+	while read -r x y; do olds="$olds $x $y"; done <<<"$before_m"
 	t0=$(now_us)
+	alive "$pid_req" && echo "go $i $t0$olds" >&"$rqi"
 	preauth
 	ti=$(now_us)
 	while :; do
@@ -549,6 +724,19 @@ for i in $(seq "$runs"); do
 		nap 0.01
 	done
 	nm=$(new_sa "$M" "$before_m") na=$(new_sa "$A" "$before_a")
+	# the requester's "RUN MS_T0 MS_EVT RESP_KEYID REQ_KEYID SENT"
+	r=''
+	while alive "$pid_req" && read -r -t 35 -u "$rqo" l; do
+		case $l in "$i "*) r=$l; break ;; esac
+	done
+	set -- $r $nm
+	if [ $# = 8 ] && [ "$4" = "$8" ] && [ "$2" != - ]; then
+		rgood=$((rgood + 1)) fo="$fo $2" sent=$((sent + $6))
+		[ "$3" = - ] || fe="$fe $3"
+		[ "$5" != "$7" ] || qgood=$((qgood + 1))
+	else
+		echo "# run $i: no MIH response under the new SA (requester: '$r'; MMT new (tx rx) '$nm')"
+	fi
 	if [ -z "$hm" ] || [ -z "$ha" ] || [ -z "$nm" ] || [ -z "$na" ]; then
 		echo "# run $i: no new SA pair within 30 s (logged: MMT '$hm', AR '$ha'; kernels: MMT '$nm', AR '$na')"
 		continue
@@ -571,6 +759,18 @@ exec {fm}<&- {fa}<&- {zfd}<&-
 t_meas=$((($(now_us) - t_meas) / 1000000))
 check "$([ "$good" = "$runs" ]; echo $?)" \
 	"$good of $runs further re-authentications each installed a new mirrored SA pair on both sides ($t_meas s)"
+# the last run's requests reached the AR under its newest SA
+m2n=${nm%% *}
+ina "$C" -j sa show -s >"$tmp/sa-a.json"
+pk=$(jget "$tmp/sa-a.json" "[s['stats']['rx_packets'] for s in j if s['rx_keyid'] == '$m2n']" 2>&1)
+stop_pid "$pid_req"
+stop_pid "$pid_rsp"
+exec {rqi}>&- {rqo}<&-
+echo "# MIH requests sent while measuring: $sent; the AR's newest SA received $pk"
+[ "$rgood" = "$runs" ] && [ "$qgood" = "$runs" ] || dump "$tmp/req.err" "$tmp/resp.err"
+check "$([ "$rgood" = "$runs" ] && [ "$qgood" = "$runs" ] &&
+	[ -n "$m2n" ] && [[ $pk =~ ^\[[1-9][0-9]*\]$ ]]; echo $?)" \
+	"in $rgood of $runs re-authentications the MMT accepted an MIH response protected with the new SA (its key ID on the wire), in $qgood then a whole exchange under it; the AR's newest SA received requests (rx packets $pk)"
 # median and p90 (nearest rank) of a list of numbers
 mp() {
 	printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END {
@@ -583,6 +783,8 @@ echo "# MEASURE set-up latency logged by the MMT's mihsecd (key event -> SA in i
 echo "# MEASURE set-up latency logged by the AR's mihsecd (key event -> SA in its kernel), ms: $(mp "$la")"
 echo "# MEASURE wall time from issuing wpa_cli preauthenticate to both kernels holding the new SA (EAP-PEAP included), ms: $(mp "$wall")"
 echo "# MEASURE   of which wpa_cli itself (start to exit), ms: $(mp "$issue")"
+echo "# MEASURE wall time from issuing wpa_cli preauthenticate to the first protected MIH response the MMT accepted under the new SA (requests every 2 ms), ms: $(mp "$fo")"
+echo "# MEASURE from the AR's key event (EAP success at hostapd, as its mihsecd logs it) to that first protected MIH response (log polled every <= 2 ms), ms: $(mp "$fe")"
 
 # ---- no PMK in any log or config file -------------------------------------------
 leak=''
