@@ -35,10 +35,9 @@
 # under which MIH verifies; an AR whose certificate chains to another CA is
 # refused by the IS server and gets no IS SA installed although MMT and AR
 # rekeyed, and one whose certificate names another MIHF ID is refused too.
-# Known mihsecd bugs are TAP TODO checks (not counted as failures): the
-# EAPOL_REAUTH asked for on a new IS epoch gives no new PMK over WPA2 Wi-Fi
-# (EAP re-runs, no 4-way handshake; a probe shows that a supplicant-started
-# re-authentication, wpa_cli reauthenticate, does rekey).
+# Over WPA2 Wi-Fi EAPOL_REAUTH re-runs EAP without a 4-way handshake (the
+# PMK stays); mihsecd's hostapd source then forces a new association, and
+# the checks see a new PMK and new SAs.
 # Measured (TAP comments): association time, time to all four SAs.
 #
 # env: MIHSEC_KEEP  keep the temporary directory (its path is printed); if
@@ -584,9 +583,6 @@ skip "a duplicate push changes nothing on the IS server" \
 	"cannot be forced from outside mihsecd (daemon/tests test_islink and test_keymgr cover it)"
 
 # ---- an IS server restart: new epoch -> re-authentication ------------------------
-# todo DESC WHY: a check that fails because of a known mihsecd bug (TAP TODO:
-# reported, not counted as a failure; passes "unexpectedly" once fixed)
-todo() { if [ "$1" = 0 ]; then ok "$2 # TODO $3"; else n=$((n + 1)); echo "not ok $n $2 # TODO $3"; fi; }
 n_ask=$(nlog "$log_a" "asking hostapd to re-authenticate $mac_m")
 n_eap=$(nlog "$tmp/hostapd.log" "CTRL-EVENT-EAP-SUCCESS $mac_m")
 old_m=$(sas "$M") old_a=$(sas "$A") old_i=$(sas "$I")
@@ -618,12 +614,13 @@ echo "# new SAs (tx rx): MMT-ar1 ${1:-} ${2:-}, AR ${3:-} ${4:-}, MMT-is1 ${5:-}
 read_pmk
 fp2=$(fp_of "$pmk_h")
 echo "# PMK after the re-authentication: fp $fp2 (hostapd GET_PMK), before: $fp1; 4-way handshakes in the hostapd log: $(nlog "$tmp/hostapd.log" "EAPOL-4WAY-HS-COMPLETED $mac_m"); PMKSA-CACHE-ADDED in the wpa_supplicant log: $(nlog "$tmp/wpas.log" "PMKSA-CACHE-ADDED")"
-bug="mihsecd asks hostapd for EAPOL_REAUTH: over WPA2 Wi-Fi the EAP re-run gives no new PMK (no 4-way handshake)"
-todo "$([ "$fp2" != "$fp1" ] && [ ${#pmk_h} = 64 ]; echo $?)" \
-	"the re-authentication gave a new PMK" "$bug"
-todo "$([ "$rc" = 0 ] && [ $# = 8 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ] &&
+# EAPOL_REAUTH alone keeps the PMK over WPA2 (no 4-way handshake): the
+# hostapd source then forces a new association (PMKSA_FLUSH, DEAUTHENTICATE)
+check "$([ "$fp2" != "$fp1" ] && [ ${#pmk_h} = 64 ]; echo $?)" \
+	"the re-authentication gave a new PMK (EAPOL_REAUTH, then a forced new association: $(nlog "$log_a" "forcing a new association") logged)"
+check "$([ "$rc" = 0 ] && [ $# = 8 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ] &&
 	[ "$5" = "$8" ] && [ "$6" = "$7" ]; echo $?)" \
-	"after the re-authentication a new mirrored Peer SA pair (MMT-AR) and a new mirrored IS SA pair (MMT-IS, pushed over the new link) appear ($t_re ms)" "$bug"
+	"after the re-authentication a new mirrored Peer SA pair (MMT-AR) and a new mirrored IS SA pair (MMT-IS, pushed over the new link) appear ($t_re ms)"
 # diagnostics for the report: does a supplicant-started re-authentication
 # (EAPOL-Start) rekey over Wi-Fi?
 if [ "$rc" != 0 ]; then

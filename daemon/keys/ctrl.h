@@ -128,6 +128,9 @@ struct md_ctrl_peer {
 	struct md_timer *retry;		/* hostapd: GET_PMK retry */
 	unsigned int tries;
 	void *owner;			/* back pointer for timer callbacks */
+	uint64_t reauth_at;		/* hostapd: md_now_ns() deadline for a
+					 * new key after EAPOL_REAUTH; 0: none */
+	char reauth_fp[2 * 8 + 1];	/* the key's fingerprint then */
 };
 
 struct md_ctrl_peers {

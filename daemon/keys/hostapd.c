@@ -29,7 +29,12 @@ struct md_hostapd {
 	uint8_t own[MIHSEC_MAC_LEN];
 	bool have_own;
 	struct md_ctrl_peers peers;
+	struct md_timer *reauth_check;	/* pending re-authentications */
 };
+
+/* How long EAPOL_REAUTH may take to bring a new key before the source
+ * forces a full re-association */
+#define REAUTH_GRACE_NS	(8 * MD_NSEC_PER_SEC)
 
 /* ---- parsing ---- */
 
@@ -304,15 +309,66 @@ void md_hostapd_stop(struct md_hostapd *h)
 {
 	if (!h)
 		return;
+	if (h->reauth_check)
+		md_timer_cancel(h->loop, h->reauth_check);
 	md_ctrl_stop(&h->ctrl);
 	md_ctrl_peers_free(&h->peers, h->loop);
 	OPENSSL_cleanse(h, sizeof(*h));
 	free(h);
 }
 
+/*
+ * Over WPA2 Wi-Fi, EAPOL_REAUTH re-runs EAP but hostapd keeps using the
+ * PMK of the last 4-way handshake: GET_PMK gives the old key.  A station
+ * whose key did not change within REAUTH_GRACE_NS is made to associate
+ * anew: its PMKSA cache entries flushed (PMKSA_FLUSH: all of this
+ * interface's; a cached PMK would come back) and the station
+ * deauthenticated, so its supplicant runs EAP and the 4-way handshake
+ * with a fresh key.  A station that only pre-authenticated (wired) is
+ * not associated: the commands change nothing for it.
+ */
+static void reauth_check(struct md_loop *loop, struct md_timer *t, void *arg)
+{
+	struct md_hostapd *h = arg;
+	char cmd[48], mac[MD_MAC_STR], reply[64];
+	uint64_t now = md_now_ns(), next = 0;
+	size_t i, len;
+
+	(void)t;
+	h->reauth_check = NULL;
+	for (i = 0; i < h->peers.n; i++) {
+		struct md_ctrl_peer *p = h->peers.v[i];
+
+		if (!p->reauth_at)
+			continue;
+		if (strcmp(p->fp, p->reauth_fp)) {
+			p->reauth_at = 0;	/* a new key came */
+			continue;
+		}
+		if (now < p->reauth_at) {
+			if (!next || p->reauth_at < next)
+				next = p->reauth_at;
+			continue;
+		}
+		p->reauth_at = 0;
+		md_mac_str(p->mac, mac);
+		md_notice(WHO " %s: EAPOL_REAUTH brought no new key for %s: forcing a new association (PMKSA_FLUSH, DEAUTHENTICATE)",
+			  h->cfg.ctrl_path, mac);
+		if (md_ctrl_request(&h->ctrl, "PMKSA_FLUSH", reply,
+				    sizeof(reply), &len))
+			continue;
+		snprintf(cmd, sizeof(cmd), "DEAUTHENTICATE %s", mac);
+		md_ctrl_request(&h->ctrl, cmd, reply, sizeof(reply), &len);
+	}
+	if (next)
+		h->reauth_check = md_timer_add(loop, next - now, 0,
+					       reauth_check, h);
+}
+
 int md_hostapd_reauth(struct md_hostapd *h, const uint8_t sta[MIHSEC_MAC_LEN])
 {
 	char cmd[40], mac[MD_MAC_STR], reply[64];
+	struct md_ctrl_peer *p;
 	size_t len;
 	int ret;
 
@@ -323,5 +379,15 @@ int md_hostapd_reauth(struct md_hostapd *h, const uint8_t sta[MIHSEC_MAC_LEN])
 	ret = md_ctrl_request(&h->ctrl, cmd, reply, sizeof(reply), &len);
 	if (ret)
 		return ret;
-	return strncmp(reply, "OK", 2) ? -EIO : 0;
+	if (strncmp(reply, "OK", 2))
+		return -EIO;
+	p = md_ctrl_peer_find(&h->peers, sta);
+	if (p && p->up) {
+		p->reauth_at = md_now_ns() + REAUTH_GRACE_NS;
+		memcpy(p->reauth_fp, p->fp, sizeof(p->reauth_fp));
+		if (!h->reauth_check)
+			h->reauth_check = md_timer_add(h->loop, REAUTH_GRACE_NS,
+						       0, reauth_check, h);
+	}
+	return 0;
 }
