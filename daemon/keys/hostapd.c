@@ -33,8 +33,8 @@ struct md_hostapd {
 };
 
 /* How long EAPOL_REAUTH may take to bring a new key before the source
- * forces a full re-association */
-#define REAUTH_GRACE_NS	(8 * MD_NSEC_PER_SEC)
+ * forces a full re-association (md_hostapd_cfg.reauth_grace_ms) */
+#define REAUTH_GRACE_MS	8000
 
 /* ---- parsing ---- */
 
@@ -320,7 +320,7 @@ void md_hostapd_stop(struct md_hostapd *h)
 /*
  * Over WPA2 Wi-Fi, EAPOL_REAUTH re-runs EAP but hostapd keeps using the
  * PMK of the last 4-way handshake: GET_PMK gives the old key.  A station
- * whose key did not change within REAUTH_GRACE_NS is made to associate
+ * whose key did not change within the grace (REAUTH_GRACE_MS) is made to associate
  * anew: its PMKSA cache entries flushed (PMKSA_FLUSH: all of this
  * interface's; a cached PMK would come back) and the station
  * deauthenticated, so its supplicant runs EAP and the 4-way handshake
@@ -383,11 +383,15 @@ int md_hostapd_reauth(struct md_hostapd *h, const uint8_t sta[MIHSEC_MAC_LEN])
 		return -EIO;
 	p = md_ctrl_peer_find(&h->peers, sta);
 	if (p && p->up) {
-		p->reauth_at = md_now_ns() + REAUTH_GRACE_NS;
+		uint64_t grace = (uint64_t)(h->cfg.reauth_grace_ms ?
+					    h->cfg.reauth_grace_ms :
+					    REAUTH_GRACE_MS) * MD_NSEC_PER_MSEC;
+
+		p->reauth_at = md_now_ns() + grace;
 		memcpy(p->reauth_fp, p->fp, sizeof(p->reauth_fp));
 		if (!h->reauth_check)
-			h->reauth_check = md_timer_add(h->loop, REAUTH_GRACE_NS,
-						       0, reauth_check, h);
+			h->reauth_check = md_timer_add(h->loop, grace, 0,
+						       reauth_check, h);
 	}
 	return 0;
 }

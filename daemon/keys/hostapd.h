@@ -53,6 +53,9 @@ struct md_hostapd_cfg {
 	bool have_own_mac;
 	uint8_t own_mac[MIHSEC_MAC_LEN];
 	const char *ifname;	/* or NULL */
+	/* how long EAPOL_REAUTH may take to bring a new key before the
+	 * station is made to associate anew; 0: 8000 ms */
+	unsigned int reauth_grace_ms;
 };
 
 struct md_hostapd;

@@ -623,7 +623,7 @@ TEST(hostapd_source_one_up_per_key_rekey_down)
 {
 	const uint8_t sta2[6] = { 2, 0, 0, 0, 0, 2 };
 	struct ctx c = { 0 };
-	struct md_hostapd_cfg cfg = { 0 };
+	struct md_hostapd_cfg cfg = { .reauth_grace_ms = 150 };
 	struct md_hostapd *h = NULL;
 	struct fake f;
 	char path[108];
@@ -703,10 +703,24 @@ TEST(hostapd_source_one_up_per_key_rekey_down)
 	run_for(&c, 150);
 	EXPECT_EQ(7, c.n);
 
-	/* EAPOL_REAUTH */
+	/* EAPOL_REAUTH; no new key within the grace (WPA2 keeps the PMK
+	 * until a 4-way handshake): the station is made to associate anew */
 	fake_rule(&f, "EAPOL_REAUTH " STA, "OK\n", 0);
+	fake_rule(&f, "PMKSA_FLUSH", "OK\n", 0);
+	fake_rule(&f, "DEAUTHENTICATE " STA, "OK\n", 0);
 	EXPECT_EQ(0, md_hostapd_reauth(h, sta_bin));
 	EXPECT_EQ(1, fake_count(&f, "EAPOL_REAUTH " STA));
+	run_for(&c, 30);
+	EXPECT_EQ(0, fake_count(&f, "DEAUTHENTICATE " STA));	/* not yet */
+	run_for(&c, 300);
+	EXPECT_EQ(1, fake_count(&f, "PMKSA_FLUSH"));
+	EXPECT_EQ(1, fake_count(&f, "DEAUTHENTICATE " STA));
+	/* a new key within the grace: nothing forced */
+	EXPECT_EQ(0, md_hostapd_reauth(h, sta_bin));
+	fake_rule(&f, "GET_PMK " STA, KEY1, 0);
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-EAP-SUCCESS " STA));
+	run_for(&c, 400);
+	EXPECT_EQ(1, fake_count(&f, "DEAUTHENTICATE " STA));
 	EXPECT_EQ(-EIO, md_hostapd_reauth(h, sta2));	/* UNKNOWN COMMAND */
 
 	md_hostapd_stop(h);
