@@ -586,14 +586,9 @@ int md_keymgr_install_pushed(struct md_keymgr *km,
 		return err;
 	}
 	km->t_event = md_now_ns();
-	/* the push's own lifetime stays (install() caps it by none) */
-	{
-		struct mihsec_sa_life life = c.life;
-
-		err = install(km, &c, MD_KM_MMT, 0, mac_mmt, none, fp,
-			      life.has_hard_secs ? life.hard_secs : 0);
-	}
-	return err;
+	/* the push's lifetime caps this IS server's own SA lifetime */
+	return install(km, &c, MD_KM_MMT, 0, mac_mmt, none, fp,
+		       c.life.has_hard_secs ? c.life.hard_secs : 0);
 }
 
 void md_keymgr_reauth_terminals(struct md_keymgr *km, const char *why)

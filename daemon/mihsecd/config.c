@@ -282,6 +282,17 @@ static void parse_secs(struct parse *p, const char *key, const char *v,
 		       v, max);
 }
 
+static void abs_path(struct parse *p, const char *key, const char *v,
+		     char *out, size_t size)
+{
+	if (v[0] != '/' || strlen(v) >= size)
+		err_at(p, p->line,
+		       "%s: '%s' is not an absolute path of at most %zu characters",
+		       key, v, size - 1);
+	else
+		strcpy(out, v);
+}
+
 static void main_key(struct parse *p, int k, const char *v)
 {
 	static const char *const levels[] = { "error", "warning", "notice",
@@ -334,12 +345,7 @@ static void main_key(struct parse *p, int k, const char *v)
 			       v);
 		break;
 	case K_CONTROL:
-		if (v[0] != '/' || strlen(v) >= sizeof(c->control))
-			err_at(p, p->line,
-			       "control-socket: '%s' is not an absolute path of at most %zu characters",
-			       v, sizeof(c->control) - 1);
-		else
-			strcpy(c->control, v);
+		abs_path(p, "control-socket", v, c->control, sizeof(c->control));
 		break;
 	case K_SA_LIFETIME:
 		parse_secs(p, "sa-lifetime", v, UINT32_MAX, &c->sa_lifetime);
@@ -407,16 +413,6 @@ static void peer_key(struct parse *p, int k, const char *v)
 	}
 }
 
-static void ctrl_path(struct parse *p, const char *v, char *out, size_t size)
-{
-	if (v[0] != '/' || strlen(v) >= size)
-		err_at(p, p->line,
-		       "ctrl-interface: '%s' is not an absolute path of at most %zu characters",
-		       v, size - 1);
-	else
-		strcpy(out, v);
-}
-
 static void wpa_key(struct parse *p, int k, const char *v)
 {
 	struct md_wpa_conf *w = &p->cfg->wpa;
@@ -424,7 +420,7 @@ static void wpa_key(struct parse *p, int k, const char *v)
 
 	switch (k) {
 	case W_CTRL:
-		ctrl_path(p, v, w->ctrl, sizeof(w->ctrl));
+		abs_path(p, "ctrl-interface", v, w->ctrl, sizeof(w->ctrl));
 		break;
 	case W_NETWORK_ID:
 		if (parse_uint(v, 0, INT32_MAX, &n))
@@ -451,7 +447,7 @@ static void hostapd_key(struct parse *p, int k, const char *v)
 
 	switch (k) {
 	case H_CTRL:
-		ctrl_path(p, v, h->ctrl, sizeof(h->ctrl));
+		abs_path(p, "ctrl-interface", v, h->ctrl, sizeof(h->ctrl));
 		break;
 	case H_INTERFACE:
 		if (strlen(v) >= sizeof(h->ifname) || strchr(v, '/'))
@@ -469,17 +465,6 @@ static void hostapd_key(struct parse *p, int k, const char *v)
 			       v);
 		break;
 	}
-}
-
-static void abs_path(struct parse *p, const char *key, const char *v,
-		     char *out, size_t size)
-{
-	if (v[0] != '/' || strlen(v) >= size)
-		err_at(p, p->line,
-		       "%s: '%s' is not an absolute path of at most %zu characters",
-		       key, v, size - 1);
-	else
-		strcpy(out, v);
 }
 
 /* "A.B.C.D:PORT" or "[IPv6]:PORT", numeric */

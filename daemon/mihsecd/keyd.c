@@ -127,6 +127,17 @@ static int h_sa_get(void *arg, const uint8_t rx_keyid[MIHSEC_KEYID_LEN])
 	return mihsec_nl_sa_get(k->nl, rx_keyid, &info);
 }
 
+/*
+ * Whether two copies of a configuration section (a struct whose "line" is
+ * where it stood in the file) hold the same settings; an absent section
+ * (line 0, required keys empty) differs from any present one.
+ */
+#define SAME_SECTION(a, b) ({						\
+	__typeof__(b) _s = (a);						\
+	_s.line = (b).line;						\
+	!memcmp(&_s, &(b), sizeof(_s));					\
+})
+
 /* ---- hooks: the key sources ------------------------------------------- */
 
 static int h_reauth(void *arg, enum mihsec_key_src src,
@@ -166,11 +177,9 @@ static void radius_start(struct md_keyd *k, const struct md_config *cfg)
 				      c->server_secret_file : NULL,
 		.have_ar_mac = c->has_ar_mac,
 	};
-	struct md_radius_conf a = *c;
 	int err;
 
-	a.line = k->radius_conf.line;
-	if (k->radius && !memcmp(&a, &k->radius_conf, sizeof(a)))
+	if (k->radius && SAME_SECTION(*c, k->radius_conf))
 		return;			/* unchanged */
 	md_radius_stop(k->radius);
 	k->radius = NULL;
@@ -192,24 +201,10 @@ static void radius_start(struct md_keyd *k, const struct md_config *cfg)
  * source would re-read, or with pre-authentication re-run, EAP) */
 static void sources_start(struct md_keyd *k, const struct md_config *cfg)
 {
-	bool wpa = !k->wpa || memcmp(&cfg->wpa, &k->wpa_conf, sizeof(cfg->wpa));
-	bool hapd = !k->hostapd || memcmp(&cfg->hostapd, &k->hostapd_conf,
-					  sizeof(cfg->hostapd));
+	bool wpa = !k->wpa || !SAME_SECTION(cfg->wpa, k->wpa_conf);
+	bool hapd = !k->hostapd || !SAME_SECTION(cfg->hostapd, k->hostapd_conf);
 	int err;
 
-	/* the line numbers are not settings */
-	if (k->wpa && cfg->wpa.line && k->wpa_conf.line) {
-		struct md_wpa_conf a = cfg->wpa;
-
-		a.line = k->wpa_conf.line;
-		wpa = memcmp(&a, &k->wpa_conf, sizeof(a));
-	}
-	if (k->hostapd && cfg->hostapd.line && k->hostapd_conf.line) {
-		struct md_hostapd_conf a = cfg->hostapd;
-
-		a.line = k->hostapd_conf.line;
-		hapd = memcmp(&a, &k->hostapd_conf, sizeof(a));
-	}
 	k->wpa_conf = cfg->wpa;
 	k->hostapd_conf = cfg->hostapd;
 	if (wpa) {
