@@ -22,7 +22,9 @@ cd "$top"
 bin=${MIHSEC_BIN:-$top/build/selftests}
 here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsecd_eap mihsecd_wifi mihsec_scale}
+# the MIH function's VM tests (issue 5) are every selftests/mihf_*.sh
+mihf_tests=$(cd "$here" && for f in mihf_*.sh; do [ -e "$f" ] && echo "${f%.sh}"; done)
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsecd_eap mihsecd_wifi $mihf_tests mihsec_scale}
 fail=0
 t_start=$(date +%s)
 
@@ -32,7 +34,7 @@ cleanup() {
 	# mihsec-ctl-<pid>, mihsec-mon-<pid>-mmt/ar, mihsec-eap-<pid>-mmt/ar,
 	# mihsec-wifi-<pid>-mmt/ar/is
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-* | mihsec-eap-* | mihsec-wifi-* | mihsec-scale-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in mh*-[0-9]*-[ab] | mihsec-nl-* | mihsec-ctl-* | mihsec-mon-* | mihsec-eap-* | mihsec-wifi-* | mihsec-scale-* | mihf-*) ip netns del "$n" 2>/dev/null ;; esac
 	done
 }
 trap cleanup EXIT
