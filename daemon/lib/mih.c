@@ -41,6 +41,30 @@ const char *mih_strerror(int err)
 	case MIH_E_ID_LEN:
 		return "MIHF ID does not fill its TLV exactly";
 	case MIH_E_ID_TOO_LONG:		return "MIHF ID longer than 253 octets";
+	case MIH_E_TRAILING:		return "octets left after the value";
+	case MIH_E_BAD_BOOL:		return "BOOLEAN neither 0 nor 1";
+	case MIH_E_BAD_ENUM:		return "enumerated value out of range";
+	case MIH_E_BAD_CHOICE:		return "CHOICE selector out of range";
+	case MIH_E_BAD_ADDR:
+		return "address family and length do not match";
+	case MIH_E_BAD_VALUE:		return "value violates its constraint";
+	case MIH_E_TOO_MANY:
+		return "list longer than this implementation holds";
+	case MIH_E_DEPTH:		return "containers nested too deep";
+	case MIH_E_UNKNOWN_MID:		return "unknown message ID";
+	case MIH_E_OPCODE:		return "opcode not used on the wire";
+	case MIH_E_TLV_ORDER:		return "TLV out of order";
+	case MIH_E_TLV_MISSING:		return "mandatory TLV missing";
+	case MIH_E_TLV_DUP:		return "duplicate TLV";
+	case MIH_E_TLV_UNEXPECTED:	return "TLV not allowed in this message";
+	case MIH_E_EMPTY_DST:
+		return "empty Destination MIHF ID not allowed here";
+	case MIH_E_FRAGMENT:		return "fragmented PDU not supported";
+	case MIH_E_ACK_BODY:
+		return "pure ACK carries TLVs besides the MIHF IDs";
+	case MIH_E_TLV_TOO_MANY:	return "too many TLVs";
+	case MIH_E_TLV_ALT:
+		return "more than one alternative of a one-of TLV group";
 	}
 	return "unknown MIH codec error";
 }

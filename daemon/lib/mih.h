@@ -49,6 +49,27 @@ enum mih_err {
 	MIH_E_NO_DST_ID		= -12,	/* second TLV is not Dest. MIHF ID */
 	MIH_E_ID_LEN		= -13,	/* MIHF ID does not fill its TLV */
 	MIH_E_ID_TOO_LONG	= -14,	/* MIHF ID above MIH_MIHF_ID_MAX */
+	/* data types (mihtype.h) */
+	MIH_E_TRAILING		= -15,	/* octets left after a whole value */
+	MIH_E_BAD_BOOL		= -16,	/* BOOLEAN neither 0 nor 1 */
+	MIH_E_BAD_ENUM		= -17,	/* ENUMERATED value out of range */
+	MIH_E_BAD_CHOICE	= -18,	/* CHOICE selector out of range */
+	MIH_E_BAD_ADDR		= -19,	/* address family / length mismatch */
+	MIH_E_BAD_VALUE		= -20,	/* a field violates its constraint */
+	MIH_E_TOO_MANY		= -21,	/* list longer than the codec holds */
+	MIH_E_DEPTH		= -22,	/* containers nested too deep */
+	/* messages (mihmsgdef.h) */
+	MIH_E_UNKNOWN_MID	= -23,	/* no such message */
+	MIH_E_OPCODE		= -24,	/* opcode not sent on the wire */
+	MIH_E_TLV_ORDER		= -25,	/* TLV out of schema order */
+	MIH_E_TLV_MISSING	= -26,	/* mandatory TLV absent */
+	MIH_E_TLV_DUP		= -27,	/* TLV present twice */
+	MIH_E_TLV_UNEXPECTED	= -28,	/* known TLV not in the message */
+	MIH_E_EMPTY_DST		= -29,	/* empty Destination ID not allowed */
+	MIH_E_FRAGMENT		= -30,	/* fragmented PDU (M or FN set) */
+	MIH_E_ACK_BODY		= -31,	/* ACK-Rsp on a request/indication */
+	MIH_E_TLV_TOO_MANY	= -32,	/* more TLVs than struct mih_msg holds */
+	MIH_E_TLV_ALT		= -33,	/* two alternatives of a one-of group */
 };
 
 /* A short English description of an enum mih_err value */
