@@ -19,11 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mihf/transport.h"
 #include "mihsecd/config.h"
 #include "mihsecd/log.h"
 
 enum sec { SEC_NONE, SEC_MAIN, SEC_PEER, SEC_WPA, SEC_HOSTAPD, SEC_RADIUS,
-	   SEC_ISLINK, SEC_BAD };
+	   SEC_ISLINK, SEC_MIHF, SEC_ISDB, SEC_DISC, SEC_PROXY, SEC_BAD };
 
 /* Keys of [mihsecd] */
 enum { K_ROLES, K_MIHF_ID, K_LOG_LEVEL, K_PROFILE, K_SUITE, K_PORT, K_KERNEL,
@@ -73,6 +74,39 @@ static const char *const islink_keys[I_MAX] = {
 	[I_MMT_ADDR] = "mmt-address",
 };
 
+/* Keys of [mihf] */
+enum { M_ENABLE, M_LISTEN, M_PORT, M_RTX_SM, M_RTX_EVENT, M_RTX_COMMAND,
+       M_RTX_INFO, M_RETRIES, M_DUP, M_KEEPALIVE, M_TCP, M_MAX_DGRAM,
+       M_INTERFACES, M_SIGNAL, M_SCRIPT, M_DISCOVER, M_MAX };
+static const char *const mihf_keys[M_MAX] = {
+	[M_ENABLE] = "enable", [M_LISTEN] = "listen", [M_PORT] = "port",
+	[M_RTX_SM] = "rtx-service-mgmt", [M_RTX_EVENT] = "rtx-event",
+	[M_RTX_COMMAND] = "rtx-command", [M_RTX_INFO] = "rtx-information",
+	[M_RETRIES] = "retries", [M_DUP] = "duplicate-cache",
+	[M_KEEPALIVE] = "keepalive", [M_TCP] = "tcp",
+	[M_MAX_DGRAM] = "max-datagram", [M_INTERFACES] = "interfaces",
+	[M_SIGNAL] = "wifi-signal-threshold",
+	[M_SCRIPT] = "handover-script", [M_DISCOVER] = "discover",
+};
+
+/* Keys of [isdb], [discovery], [proxy] */
+enum { D_BACKEND, D_PATH, D_CONNINFO, D_MAX };
+static const char *const isdb_keys[D_MAX] = {
+	[D_BACKEND] = "backend", [D_PATH] = "path", [D_CONNINFO] = "conninfo",
+};
+
+enum { V_DNS_DOMAIN, V_DNS_SERVER, V_DHCP_LEASE, V_DHCP6_LEASE, V_MAX };
+static const char *const disc_keys[V_MAX] = {
+	[V_DNS_DOMAIN] = "dns-domain", [V_DNS_SERVER] = "dns-server",
+	[V_DHCP_LEASE] = "dhcp-lease", [V_DHCP6_LEASE] = "dhcp6-lease",
+};
+
+enum { X_INTERFACE, X_UDP_PORT, X_UPSTREAM, X_MAX };
+static const char *const proxy_keys[X_MAX] = {
+	[X_INTERFACE] = "interface", [X_UDP_PORT] = "udp-port",
+	[X_UPSTREAM] = "upstream",
+};
+
 struct parse {
 	const char *path;
 	FILE *f;
@@ -89,6 +123,10 @@ struct parse {
 	int hostapd_seen[H_MAX];
 	int radius_seen[R_MAX];
 	int islink_seen[I_MAX];
+	int mihf_seen[M_MAX];
+	int isdb_seen[D_MAX];
+	int disc_seen[V_MAX];
+	int proxy_seen[X_MAX];
 	char *buf;
 	size_t cap;
 };
@@ -579,6 +617,330 @@ static void islink_key(struct parse *p, int k, const char *v)
 	}
 }
 
+/* An interface name as the kernel takes it: 1..15 octets, no '/', no
+ * blank, not "." or ".." */
+static bool valid_ifname(const char *v)
+{
+	size_t n = strlen(v), i;
+
+	if (!n || n > MD_IFNAME_MAX || !strcmp(v, ".") || !strcmp(v, ".."))
+		return false;
+	for (i = 0; i < n; i++)
+		if (v[i] == '/' || v[i] == ':' || isspace((unsigned char)v[i]) ||
+		    !isprint((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * "ADDRESS", "ADDRESS:PORT" (IPv4) or "[IPv6]:PORT", numeric; @def_port
+ * when none is given.  The result in @ss (@len), port set.
+ */
+static bool parse_sockaddr(const char *v, uint16_t def_port,
+			   struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	unsigned long port = def_port;
+	const char *colon;
+	char host[64];
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		if (!close || close[1] != ':')
+			return false;
+		n = (size_t)(close - v - 1);
+		if (n >= sizeof(host) ||
+		    !parse_uint(close + 2, 1, 65535, &port))
+			return false;
+		memcpy(host, v + 1, n);
+		host[n] = '\0';
+	} else if (strchr(v, ':') && strchr(v, ':') == strrchr(v, ':')) {
+		colon = strchr(v, ':');
+		n = (size_t)(colon - v);
+		if (n >= sizeof(host) || !parse_uint(colon + 1, 1, 65535, &port))
+			return false;
+		memcpy(host, v, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return false;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return true;
+	} else {
+		if (strlen(v) >= sizeof(host))
+			return false;
+		strcpy(host, v);
+	}
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1 && v[0] != '[') {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return true;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+		return false;
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons((uint16_t)port);
+	*len = sizeof(*s6);
+	return true;
+}
+
+/* A DNS domain name: labels of 1..63 letters, digits, '-', '_' */
+static bool valid_domain(const char *v)
+{
+	size_t n = strlen(v), label = 0, i;
+
+	if (n && v[n - 1] == '.')
+		n--;			/* a fully qualified name */
+	if (!n || n > MD_DNS_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i] == '.') {
+			if (!label)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0;
+}
+
+static void parse_ms(struct parse *p, const char *key, const char *v,
+		     unsigned long min, unsigned long max, unsigned int *out)
+{
+	unsigned long n;
+
+	if (parse_uint(v, min, max, &n))
+		*out = (unsigned int)n;
+	else
+		err_at(p, p->line, "%s: '%s' is not an integer in %lu..%lu", key,
+		       v, min, max);
+}
+
+static void parse_ifs(struct parse *p, const char *v)
+{
+	struct md_mihf_conf *m = &p->cfg->mihf;
+	char *copy = strdup(v), *save = NULL, *tok;
+	bool any = false;
+	size_t i;
+
+	if (!copy) {
+		err_at(p, p->line, "out of memory");
+		return;
+	}
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		any = true;
+		if (!valid_ifname(tok)) {
+			err_at(p, p->line,
+			       "interfaces: '%s' is not an interface name", tok);
+			break;
+		}
+		for (i = 0; i < m->nifs && strcmp(m->ifs[i], tok); i++)
+			;
+		if (i < m->nifs) {
+			err_at(p, p->line, "interfaces: '%s' listed twice",
+			       tok);
+			break;
+		}
+		if (m->nifs == MD_MIHF_IFS_MAX) {
+			err_at(p, p->line,
+			       "interfaces: more than %d interfaces",
+			       MD_MIHF_IFS_MAX);
+			break;
+		}
+		strcpy(m->ifs[m->nifs++], tok);
+	}
+	if (!any)
+		err_at(p, p->line, "interfaces: no interface given");
+	free(copy);
+}
+
+static void mihf_key(struct parse *p, int k, const char *v)
+{
+	static const char *const yesno[] = { "no", "yes", NULL };
+	static const char *const disc[] = { "none", "static", "multicast",
+					    NULL };
+	struct md_mihf_conf *m = &p->cfg->mihf;
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned long n;
+	int w;
+
+	switch (k) {
+	case M_ENABLE:
+		w = parse_word(p, "enable", v, yesno, "yes, no");
+		if (w)
+			m->enable = w == 2;
+		break;
+	case M_LISTEN:
+		if (strlen(v) < sizeof(m->listen) &&
+		    (inet_pton(AF_INET, v, &a4) == 1 ||
+		     inet_pton(AF_INET6, v, &a6) == 1))
+			strcpy(m->listen, v);
+		else
+			err_at(p, p->line,
+			       "listen: '%s' is not an IPv4 or IPv6 address", v);
+		break;
+	case M_PORT:
+		if (parse_uint(v, 1, 65535, &n))
+			m->port = (uint16_t)n;
+		else
+			err_at(p, p->line, "port: '%s' is not an integer in 1..65535",
+			       v);
+		break;
+	case M_RTX_SM:
+	case M_RTX_EVENT:
+	case M_RTX_COMMAND:
+	case M_RTX_INFO:
+		/* SIDs 1..4 in this order (WIRE.md 2) */
+		parse_ms(p, mihf_keys[k], v, 1, 60000,
+			 &m->rtx_ms[k - M_RTX_SM + 1]);
+		break;
+	case M_RETRIES:
+		parse_ms(p, "retries", v, 0, 16, &m->retries);
+		break;
+	case M_DUP:
+		parse_ms(p, "duplicate-cache", v, 1, 3600, &m->dup_secs);
+		break;
+	case M_KEEPALIVE:
+		parse_ms(p, "keepalive", v, 0, MIHX_KEEPALIVE_MAX_MS / 1000,
+			 &m->keepalive_secs);
+		break;
+	case M_TCP:
+		w = parse_word(p, "tcp", v, yesno, "yes, no");
+		if (w)
+			m->tcp = w == 2;
+		break;
+	case M_MAX_DGRAM:
+		if (parse_uint(v, 64, MIHX_DGRAM_DEFAULT, &n))
+			m->max_dgram = n;
+		else
+			err_at(p, p->line,
+			       "max-datagram: '%s' is not an integer in 64..%d",
+			       v, MIHX_DGRAM_DEFAULT);
+		break;
+	case M_INTERFACES:
+		parse_ifs(p, v);
+		break;
+	case M_SIGNAL:
+		if (v[0] == '-' && parse_uint(v + 1, 1, 120, &n))
+			m->signal_dbm = -(int)n;
+		else
+			err_at(p, p->line,
+			       "wifi-signal-threshold: '%s' is not a level in dBm from -120 to -1",
+			       v);
+		break;
+	case M_SCRIPT:
+		abs_path(p, "handover-script", v, m->handover_script,
+			 sizeof(m->handover_script));
+		break;
+	case M_DISCOVER:
+		w = parse_word(p, "discover", v, disc,
+			       "none, static, multicast");
+		if (w)
+			m->discover = (enum md_discover)w;
+		break;
+	}
+}
+
+static void isdb_key(struct parse *p, int k, const char *v)
+{
+	static const char *const backends[] = { "sqlite", "postgresql", NULL };
+	struct md_isdb_conf *d = &p->cfg->isdb;
+	int w;
+
+	switch (k) {
+	case D_BACKEND:
+		w = parse_word(p, "backend", v, backends, "sqlite, postgresql");
+		if (w)
+			d->backend = (enum md_isdb_backend)w;
+		break;
+	case D_PATH:
+		abs_path(p, "path", v, d->path, sizeof(d->path));
+		break;
+	case D_CONNINFO:
+		if (strlen(v) >= sizeof(d->conninfo))
+			err_at(p, p->line,
+			       "conninfo: longer than %zu characters",
+			       sizeof(d->conninfo) - 1);
+		else
+			strcpy(d->conninfo, v);
+		break;
+	}
+}
+
+static void disc_key(struct parse *p, int k, const char *v)
+{
+	struct md_discovery_conf *d = &p->cfg->discovery;
+
+	switch (k) {
+	case V_DNS_DOMAIN:
+		if (valid_domain(v))
+			strcpy(d->dns_domain, v);
+		else
+			err_at(p, p->line,
+			       "dns-domain: '%s' is not a domain name", v);
+		break;
+	case V_DNS_SERVER:
+		if (!parse_sockaddr(v, 53, &d->dns_server, &d->dns_server_len))
+			err_at(p, p->line,
+			       "dns-server: '%s' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)",
+			       v);
+		break;
+	case V_DHCP_LEASE:
+		abs_path(p, "dhcp-lease", v, d->dhcp_lease,
+			 sizeof(d->dhcp_lease));
+		break;
+	case V_DHCP6_LEASE:
+		abs_path(p, "dhcp6-lease", v, d->dhcp6_lease,
+			 sizeof(d->dhcp6_lease));
+		break;
+	}
+}
+
+static void proxy_key(struct parse *p, int k, const char *v)
+{
+	struct md_proxy_conf *x = &p->cfg->proxy;
+	unsigned long n;
+
+	switch (k) {
+	case X_INTERFACE:
+		if (valid_ifname(v))
+			strcpy(x->ifname, v);
+		else
+			err_at(p, p->line,
+			       "interface: '%s' is not an interface name", v);
+		break;
+	case X_UDP_PORT:
+		if (parse_uint(v, 1, 65535, &n)) {
+			x->udp_port = (uint16_t)n;
+		} else {
+			x->udp_port = 0;	/* no follow-up message */
+			err_at(p, p->line,
+			       "udp-port: '%s' is not an integer in 1..65535", v);
+		}
+		break;
+	case X_UPSTREAM:
+		if (!parse_sockaddr(v, MIHSEC_DEFAULT_PORT, &x->upstream,
+				    &x->upstream_len))
+			err_at(p, p->line,
+			       "upstream: '%s' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)",
+			       v);
+		break;
+	}
+}
+
 static int key_index(const char *const *keys, int n, const char *name)
 {
 	int i;
@@ -635,6 +997,30 @@ static int handler(void *user, const char *section, const char *name,
 		seen = p->islink_seen;
 		snprintf(where, sizeof(where), "[is-link]");
 		break;
+	case SEC_MIHF:
+		keys = mihf_keys;
+		n = M_MAX;
+		seen = p->mihf_seen;
+		snprintf(where, sizeof(where), "[mihf]");
+		break;
+	case SEC_ISDB:
+		keys = isdb_keys;
+		n = D_MAX;
+		seen = p->isdb_seen;
+		snprintf(where, sizeof(where), "[isdb]");
+		break;
+	case SEC_DISC:
+		keys = disc_keys;
+		n = V_MAX;
+		seen = p->disc_seen;
+		snprintf(where, sizeof(where), "[discovery]");
+		break;
+	case SEC_PROXY:
+		keys = proxy_keys;
+		n = X_MAX;
+		seen = p->proxy_seen;
+		snprintf(where, sizeof(where), "[proxy]");
+		break;
 	default:
 		keys = peer_keys;
 		n = P_MAX;
@@ -668,6 +1054,14 @@ static int handler(void *user, const char *section, const char *name,
 		radius_key(p, k, value);
 	else if (p->sec == SEC_ISLINK)
 		islink_key(p, k, value);
+	else if (p->sec == SEC_MIHF)
+		mihf_key(p, k, value);
+	else if (p->sec == SEC_ISDB)
+		isdb_key(p, k, value);
+	else if (p->sec == SEC_DISC)
+		disc_key(p, k, value);
+	else if (p->sec == SEC_PROXY)
+		proxy_key(p, k, value);
 	else
 		peer_key(p, k, value);
 	return 1;
@@ -706,6 +1100,31 @@ static void end_section(struct parse *p)
 				       "[is-link]: missing required key '%s'",
 				       islink_keys[req[i]]);
 	}
+	if (p->sec == SEC_PROXY && !p->proxy_seen[X_INTERFACE])
+		err_at(p, p->cfg->proxy.line,
+		       "[proxy]: missing required key 'interface'");
+	if (p->sec == SEC_PROXY && !p->proxy_seen[X_UPSTREAM])
+		err_at(p, p->cfg->proxy.line,
+		       "[proxy]: missing required key 'upstream'");
+	if (p->sec == SEC_ISDB) {
+		struct md_isdb_conf *d = &p->cfg->isdb;
+
+		if (d->backend == MD_ISDB_POSTGRESQL) {
+			if (p->isdb_seen[D_PATH])
+				err_at(p, p->isdb_seen[D_PATH],
+				       "path: only for backend sqlite (postgresql takes 'conninfo')");
+			if (!p->isdb_seen[D_CONNINFO])
+				err_at(p, d->line,
+				       "[isdb]: backend postgresql needs 'conninfo'");
+		} else if (p->isdb_seen[D_CONNINFO]) {
+			err_at(p, p->isdb_seen[D_CONNINFO],
+			       "conninfo: only for backend postgresql (sqlite takes 'path')");
+		}
+	}
+	if (p->sec == SEC_DISC && !p->disc_seen[V_DNS_DOMAIN] &&
+	    p->disc_seen[V_DNS_SERVER])
+		err_at(p, p->disc_seen[V_DNS_SERVER],
+		       "dns-server: without 'dns-domain' there is nothing to ask it");
 	if (p->sec != SEC_PEER)
 		return;
 	peer = &p->cfg->peers[p->cfg->npeers - 1];
@@ -786,9 +1205,13 @@ static void section(struct parse *p, char *s)
 		static const struct { const char *name; enum sec sec; } one[] = {
 			{ "wpa_supplicant", SEC_WPA }, { "hostapd", SEC_HOSTAPD },
 			{ "radius", SEC_RADIUS }, { "is-link", SEC_ISLINK },
+			{ "mihf", SEC_MIHF }, { "isdb", SEC_ISDB },
+			{ "discovery", SEC_DISC }, { "proxy", SEC_PROXY },
 		};
 		int *lines[] = { &c->wpa.line, &c->hostapd.line,
-				 &c->radius.line, &c->islink.line };
+				 &c->radius.line, &c->islink.line,
+				 &c->mihf.line, &c->isdb.line,
+				 &c->discovery.line, &c->proxy.line };
 
 		for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
 			if (strcmp(name, one[i].name))
@@ -896,6 +1319,43 @@ static char *reader(char *str, int num, void *stream)
 
 /* ---- Whole file ---------------------------------------------------------- */
 
+/* [mihf], [isdb], [discovery], [proxy]: what they need of each other */
+static void mihf_finish(struct parse *p)
+{
+	struct md_config *c = p->cfg;
+	struct md_mihf_conf *m = &c->mihf;
+
+	if (!p->mihf_seen[M_PORT])
+		m->port = c->port;
+	if (c->isdb.line && !(c->roles & MD_ROLE_IS))
+		err_at(p, c->isdb.line,
+		       "[isdb] is the information server's database: it needs role is");
+	else if (c->isdb.line && !m->line)
+		err_at(p, c->isdb.line,
+		       "[isdb] is served by the MIH function: it needs a [mihf] section");
+	if (c->discovery.line && !m->line)
+		err_at(p, c->discovery.line,
+		       "[discovery] fills the MIH function's peer table: it needs a [mihf] section");
+	if (c->proxy.line && !(c->roles & MD_ROLE_POA))
+		err_at(p, c->proxy.line,
+		       "[proxy] relays MIH for an access router: it needs role poa");
+	if (!m->line)
+		return;
+	if (m->handover_script[0] && !(c->roles & MD_ROLE_MMT))
+		err_at(p, p->mihf_seen[M_SCRIPT],
+		       "handover-script runs on a terminal's link switch: it needs role mmt");
+	if (m->tcp && (c->roles & MD_ROLE_IS) && c->islink.line &&
+	    c->islink.port == m->port)
+		err_at(p, p->mihf_seen[M_TCP],
+		       "tcp: TCP port %u is this IS server's [is-link] port; set [is-link] port or [mihf] port apart",
+		       m->port);
+	if (c->proxy.line && c->proxy.udp_port == m->port)
+		err_at(p, p->proxy_seen[X_UDP_PORT] ? p->proxy_seen[X_UDP_PORT] :
+		       c->proxy.line,
+		       "[proxy] udp-port %u is the MIH function's port too; set one of them apart",
+		       m->port);
+}
+
 static void finish(struct parse *p)
 {
 	struct md_config *c = p->cfg;
@@ -934,6 +1394,7 @@ static void finish(struct parse *p)
 		    c->suite != MIHSEC_SUITE_AES128_CBC_HMAC_SHA1)
 			err_at(p, p->main_seen[K_PROFILE],
 			       "profile paper allows suite 4 only (set suite = 4)");
+		mihf_finish(p);
 	}
 	for (i = 0; i < c->npeers; i++) {
 		struct md_peer *a = &c->peers[i];
@@ -998,6 +1459,23 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	p.cfg->is_lifetime = 3600;
 	p.cfg->wpa.network_id = -1;
 	p.cfg->islink.port = MIHSEC_DEFAULT_PORT;
+	{
+		struct mihx_cfg x;
+
+		mihx_cfg_defaults(&x);
+		memcpy(p.cfg->mihf.rtx_ms, x.rtx_ms, sizeof(x.rtx_ms));
+		p.cfg->mihf.retries = x.retries;
+		p.cfg->mihf.dup_secs = x.dup_lifetime_ms / 1000;
+		p.cfg->mihf.keepalive_secs = x.keepalive_ms / 1000;
+		p.cfg->mihf.tcp = x.tcp_enable;
+		p.cfg->mihf.max_dgram = x.max_dgram;
+	}
+	p.cfg->mihf.enable = true;
+	p.cfg->mihf.signal_dbm = -70;	/* LINKEV_SIGNAL_THRESHOLD */
+	p.cfg->mihf.discover = MD_DISCOVER_STATIC;
+	p.cfg->isdb.backend = MD_ISDB_SQLITE;
+	strcpy(p.cfg->isdb.path, MD_ISDB_DEFAULT_PATH);
+	p.cfg->proxy.udp_port = MIHSEC_DEFAULT_PORT;
 	if (!f) {
 		f = fopen(path, "re");
 		if (!f) {
@@ -1061,7 +1539,11 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 	    memcmp(&a->wpa, &b->wpa, sizeof(a->wpa)) ||
 	    memcmp(&a->hostapd, &b->hostapd, sizeof(a->hostapd)) ||
 	    memcmp(&a->radius, &b->radius, sizeof(a->radius)) ||
-	    memcmp(&a->islink, &b->islink, sizeof(a->islink)))
+	    memcmp(&a->islink, &b->islink, sizeof(a->islink)) ||
+	    memcmp(&a->mihf, &b->mihf, sizeof(a->mihf)) ||
+	    memcmp(&a->isdb, &b->isdb, sizeof(a->isdb)) ||
+	    memcmp(&a->discovery, &b->discovery, sizeof(a->discovery)) ||
+	    memcmp(&a->proxy, &b->proxy, sizeof(a->proxy)))
 		return false;
 	for (i = 0; i < a->npeers; i++) {
 		const struct md_peer *x = &a->peers[i], *y = &b->peers[i];
@@ -1104,6 +1586,22 @@ const char *md_kernel_name(enum md_kernel k)
 const char *md_peer_kind_name(enum md_peer_kind k)
 {
 	return k == MD_PEER_IS ? "is" : k == MD_PEER_MMT ? "mmt" : "poa";
+}
+
+const char *md_discover_name(enum md_discover d)
+{
+	return d == MD_DISCOVER_NONE ? "none" :
+	       d == MD_DISCOVER_MULTICAST ? "multicast" : "static";
+}
+
+const char *md_isdb_backend_name(enum md_isdb_backend b)
+{
+	return b == MD_ISDB_POSTGRESQL ? "postgresql" : "sqlite";
+}
+
+bool md_mihf_enabled(const struct md_config *cfg)
+{
+	return cfg->mihf.line && cfg->mihf.enable;
 }
 
 const char *md_peer_addr_str(const struct md_peer *p, char *buf, size_t len)

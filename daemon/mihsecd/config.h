@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <linux/mihsec.h>
 
@@ -103,6 +104,73 @@ struct md_islink_conf {
 	uint8_t mmt_addr[16];		/* address MMTs send to; 0: none */
 };
 
+/* [mihf]: the MIH function (mihf/mihf.h, transport.h, linkev.h) */
+enum md_discover {
+	MD_DISCOVER_NONE = 1,	/* the configured [peer]s only, no probing */
+	MD_DISCOVER_STATIC,	/* Capability_Discover to each [peer] */
+	MD_DISCOVER_MULTICAST,	/* ... and on-link multicast/broadcast */
+};
+
+#define MD_MIHF_IFS_MAX		16	/* = LINKEV_IF_MAX */
+#define MD_IFNAME_MAX		15	/* IF_NAMESIZE - 1 */
+
+struct md_mihf_conf {
+	int line;			/* of the section; 0: absent (no MIH
+					 * function at all) */
+	bool enable;			/* default yes when the section is there */
+	char listen[48];		/* numeric; "": "::" (dual stack) */
+	uint16_t port;			/* UDP; default [mihsecd] port */
+	unsigned int rtx_ms[5];		/* per SID 1..4 (index 0 unused);
+					 * defaults: mihx_cfg_defaults() */
+	unsigned int retries;
+	unsigned int dup_secs;		/* duplicate-cache lifetime */
+	unsigned int keepalive_secs;	/* 0: off; at most 120 */
+	bool tcp;			/* MIH over TCP (not MIHSec-protected) */
+	size_t max_dgram;
+	char ifs[MD_MIHF_IFS_MAX][MD_IFNAME_MAX + 1];	/* links watched */
+	size_t nifs;
+	int signal_dbm;			/* Wi-Fi Link_Going_Down threshold */
+	char handover_script[108];	/* "": none */
+	enum md_discover discover;	/* default static */
+};
+
+/* [isdb]: the information server's database (mihf/isdb.h) */
+enum md_isdb_backend {
+	MD_ISDB_SQLITE = 1,
+	MD_ISDB_POSTGRESQL,
+};
+
+#define MD_ISDB_DEFAULT_PATH	"/var/lib/mihsec/isdb.sqlite"
+#define MD_CONNINFO_MAX		512
+
+struct md_isdb_conf {
+	int line;			/* 0: absent (the defaults apply) */
+	enum md_isdb_backend backend;	/* default sqlite */
+	char path[108];			/* sqlite; default MD_ISDB_DEFAULT_PATH */
+	char conninfo[MD_CONNINFO_MAX];	/* postgresql (libpq conninfo) */
+};
+
+/* [discovery]: DNS (RFC 5679) and DHCP (RFC 5678) (mihf/discovery.h) */
+#define MD_DNS_NAME_MAX		253
+
+struct md_discovery_conf {
+	int line;			/* 0: absent */
+	char dns_domain[MD_DNS_NAME_MAX + 1];	/* "": no DNS discovery */
+	struct sockaddr_storage dns_server;	/* family 0: resolv.conf */
+	socklen_t dns_server_len;
+	char dhcp_lease[108];		/* dhclient lease files; "": none */
+	char dhcp6_lease[108];
+};
+
+/* [proxy]: the WLAN MIH proxy, L2 (0x8917) <-> UDP (mihf/proxy.h) */
+struct md_proxy_conf {
+	int line;			/* 0: absent */
+	char ifname[MD_IFNAME_MAX + 1];
+	uint16_t udp_port;		/* default 4551 */
+	struct sockaddr_storage upstream;	/* family 0: none */
+	socklen_t upstream_len;
+};
+
 struct md_config {
 	char *path;
 	unsigned int roles;		/* MD_ROLE_* */
@@ -123,6 +191,10 @@ struct md_config {
 	struct md_hostapd_conf hostapd;
 	struct md_radius_conf radius;
 	struct md_islink_conf islink;
+	struct md_mihf_conf mihf;
+	struct md_isdb_conf isdb;
+	struct md_discovery_conf discovery;
+	struct md_proxy_conf proxy;
 	struct md_peer *peers;
 	size_t npeers;
 };
@@ -152,6 +224,11 @@ const char *md_roles_str(unsigned int roles, char *buf, size_t len);
 const char *md_profile_name(enum md_profile p);
 const char *md_kernel_name(enum md_kernel k);
 const char *md_peer_kind_name(enum md_peer_kind k);
+const char *md_discover_name(enum md_discover d);
+const char *md_isdb_backend_name(enum md_isdb_backend b);
+
+/* Whether the MIH function runs with @cfg ([mihf] present, enable yes) */
+bool md_mihf_enabled(const struct md_config *cfg);
 
 /* Printable form of a peer's address ("192.0.2.1", "2001:db8::1") */
 const char *md_peer_addr_str(const struct md_peer *p, char *buf, size_t len);

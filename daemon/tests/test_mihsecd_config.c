@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 
+#include "mihf/transport.h"
 #include "mihsecd/config.h"
 #include "mihsecd/log.h"
 
@@ -566,6 +567,375 @@ TEST_F(conf, equal)
 	md_config_free(b);
 	b = load_str(BASE "log-level = debug\n[peer a]\nmihf-id=p\naddress=::1\n",
 		     &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_FALSE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	md_errors_clear(&e2);
+}
+
+/* ---- The MIH function: [mihf], [isdb], [discovery], [proxy] ---------- */
+
+TEST_F(conf, mihf_absent_means_off)
+{
+	LOAD(BASE);
+	ASSERT_NE(NULL, self->cfg);
+	EXPECT_EQ(0, self->cfg->mihf.line);
+	EXPECT_FALSE(md_mihf_enabled(self->cfg));
+	EXPECT_EQ(0, self->cfg->isdb.line);
+	EXPECT_EQ(0, self->cfg->discovery.line);
+	EXPECT_EQ(0, self->cfg->proxy.line);
+}
+
+TEST_F(conf, mihf_defaults)
+{
+	LOAD(BASE "port = 14551\n[mihf]\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(5, self->cfg->mihf.line);
+	EXPECT_TRUE(self->cfg->mihf.enable);
+	EXPECT_TRUE(md_mihf_enabled(self->cfg));
+	EXPECT_STREQ("", self->cfg->mihf.listen);
+	EXPECT_EQ(14551, (int)self->cfg->mihf.port);	/* [mihsecd] port */
+	EXPECT_EQ(500U, self->cfg->mihf.rtx_ms[1]);
+	EXPECT_EQ(500U, self->cfg->mihf.rtx_ms[2]);
+	EXPECT_EQ(100U, self->cfg->mihf.rtx_ms[3]);
+	EXPECT_EQ(1000U, self->cfg->mihf.rtx_ms[4]);
+	EXPECT_EQ(2U, self->cfg->mihf.retries);
+	EXPECT_EQ(30U, self->cfg->mihf.dup_secs);
+	EXPECT_EQ(60U, self->cfg->mihf.keepalive_secs);
+	EXPECT_FALSE(self->cfg->mihf.tcp);
+	EXPECT_EQ((size_t)MIHX_DGRAM_DEFAULT, self->cfg->mihf.max_dgram);
+	EXPECT_EQ(0, (int)self->cfg->mihf.nifs);
+	EXPECT_EQ(-70, self->cfg->mihf.signal_dbm);
+	EXPECT_STREQ("", self->cfg->mihf.handover_script);
+	EXPECT_EQ(MD_DISCOVER_STATIC, (int)self->cfg->mihf.discover);
+	EXPECT_STREQ("static", md_discover_name(self->cfg->mihf.discover));
+	/* the port default follows [mihsecd] port wherever it stands */
+	LOAD("[mihf]\n" BASE "port = 4000\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(4000, (int)self->cfg->mihf.port);
+}
+
+TEST_F(conf, mihf_every_key)
+{
+	LOAD(BASE
+	     "[mihf]\n"
+	     "enable = no\n"
+	     "listen = 10.0.0.1\n"
+	     "port = 4600\n"
+	     "rtx-service-mgmt = 300\n"
+	     "rtx-event = 400\n"
+	     "rtx-command = 50\n"
+	     "rtx-information = 2000\n"
+	     "retries = 5\n"
+	     "duplicate-cache = 90\n"
+	     "keepalive = 0\n"
+	     "tcp = yes\n"
+	     "max-datagram = 1400\n"
+	     "interfaces = wlan0, eth1 veth-mmt\n"
+	     "wifi-signal-threshold = -75\n"
+	     "handover-script = /usr/lib/mihsec/ho.sh\n"
+	     "discover = multicast\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_FALSE(self->cfg->mihf.enable);
+	EXPECT_FALSE(md_mihf_enabled(self->cfg));
+	EXPECT_STREQ("10.0.0.1", self->cfg->mihf.listen);
+	EXPECT_EQ(4600, (int)self->cfg->mihf.port);
+	EXPECT_EQ(300U, self->cfg->mihf.rtx_ms[1]);
+	EXPECT_EQ(400U, self->cfg->mihf.rtx_ms[2]);
+	EXPECT_EQ(50U, self->cfg->mihf.rtx_ms[3]);
+	EXPECT_EQ(2000U, self->cfg->mihf.rtx_ms[4]);
+	EXPECT_EQ(5U, self->cfg->mihf.retries);
+	EXPECT_EQ(90U, self->cfg->mihf.dup_secs);
+	EXPECT_EQ(0U, self->cfg->mihf.keepalive_secs);
+	EXPECT_TRUE(self->cfg->mihf.tcp);
+	EXPECT_EQ(1400U, self->cfg->mihf.max_dgram);
+	ASSERT_EQ(3, (int)self->cfg->mihf.nifs);
+	EXPECT_STREQ("wlan0", self->cfg->mihf.ifs[0]);
+	EXPECT_STREQ("eth1", self->cfg->mihf.ifs[1]);
+	EXPECT_STREQ("veth-mmt", self->cfg->mihf.ifs[2]);
+	EXPECT_EQ(-75, self->cfg->mihf.signal_dbm);
+	EXPECT_STREQ("/usr/lib/mihsec/ho.sh", self->cfg->mihf.handover_script);
+	EXPECT_EQ(MD_DISCOVER_MULTICAST, (int)self->cfg->mihf.discover);
+
+	LOAD(BASE "[mihf]\nlisten = ::1\ndiscover = none\nkeepalive = 120\n"
+	     "retries = 0\nrtx-event = 1\nrtx-information = 60000\n"
+	     "max-datagram = 64\nwifi-signal-threshold = -1\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("::1", self->cfg->mihf.listen);
+	EXPECT_EQ(MD_DISCOVER_NONE, (int)self->cfg->mihf.discover);
+	EXPECT_EQ(120U, self->cfg->mihf.keepalive_secs);
+	EXPECT_EQ(0U, self->cfg->mihf.retries);
+	EXPECT_EQ(1U, self->cfg->mihf.rtx_ms[2]);
+	EXPECT_EQ(60000U, self->cfg->mihf.rtx_ms[4]);
+	EXPECT_EQ(64U, self->cfg->mihf.max_dgram);
+	EXPECT_EQ(-1, self->cfg->mihf.signal_dbm);
+}
+
+TEST_F(conf, mihf_value_errors)
+{
+#define M BASE "[mihf]\n"
+	BAD(M "enable = 1\n", "t.conf:5: enable: '1' is not one of yes, no");
+	BAD(M "listen = any\n",
+	    "t.conf:5: listen: 'any' is not an IPv4 or IPv6 address");
+	BAD(M "port = 0\n", "t.conf:5: port: '0' is not an integer in 1..65535");
+	BAD(M "rtx-service-mgmt = 0\n",
+	    "t.conf:5: rtx-service-mgmt: '0' is not an integer in 1..60000");
+	BAD(M "rtx-event = 60001\n",
+	    "t.conf:5: rtx-event: '60001' is not an integer in 1..60000");
+	BAD(M "rtx-command = 1.5\n",
+	    "t.conf:5: rtx-command: '1.5' is not an integer in 1..60000");
+	BAD(M "rtx-information = -1\n",
+	    "t.conf:5: rtx-information: '-1' is not an integer in 1..60000");
+	BAD(M "retries = 17\n", "t.conf:5: retries: '17' is not an integer in 0..16");
+	BAD(M "duplicate-cache = 0\n",
+	    "t.conf:5: duplicate-cache: '0' is not an integer in 1..3600");
+	BAD(M "keepalive = 121\n",
+	    "t.conf:5: keepalive: '121' is not an integer in 0..120");
+	BAD(M "tcp = maybe\n", "t.conf:5: tcp: 'maybe' is not one of yes, no");
+	BAD(M "max-datagram = 63\n",
+	    "t.conf:5: max-datagram: '63' is not an integer in 64..65443");
+	BAD(M "max-datagram = 65444\n",
+	    "t.conf:5: max-datagram: '65444' is not an integer in 64..65443");
+	BAD(M "interfaces = eth0 a/b\n",
+	    "t.conf:5: interfaces: 'a/b' is not an interface name");
+	BAD(M "interfaces = abcdefghijklmnop\n",
+	    "t.conf:5: interfaces: 'abcdefghijklmnop' is not an interface name");
+	BAD(M "interfaces = eth0,eth1,eth0\n",
+	    "t.conf:5: interfaces: 'eth0' listed twice");
+	BAD(M "interfaces = a b c d e f g h i j k l m n o p q\n",
+	    "t.conf:5: interfaces: more than 16 interfaces");
+	BAD(M "interfaces = ,\n", "t.conf:5: interfaces: no interface given");
+	BAD(M "wifi-signal-threshold = 70\n",
+	    "t.conf:5: wifi-signal-threshold: '70' is not a level in dBm from -120 to -1");
+	BAD(M "wifi-signal-threshold = -121\n",
+	    "t.conf:5: wifi-signal-threshold: '-121' is not a level in dBm from -120 to -1");
+	BAD(M "wifi-signal-threshold = -0\n",
+	    "t.conf:5: wifi-signal-threshold: '-0' is not a level in dBm from -120 to -1");
+	BAD(M "handover-script = ho.sh\n",
+	    "t.conf:5: handover-script: 'ho.sh' is not an absolute path of at most 107 characters");
+	BAD(M "discover = dns\n",
+	    "t.conf:5: discover: 'dns' is not one of none, static, multicast");
+	BAD(M "colour = red\n", "t.conf:5: unknown key 'colour' in [mihf]");
+	BAD(M "retries = 1\nretries = 2\n",
+	    "t.conf:6: duplicate key 'retries' (first on line 5)");
+	BAD(M "[mihf]\n", "t.conf:5: duplicate section [mihf] (first on line 4)");
+#undef M
+}
+
+TEST_F(conf, mihf_cross_checks)
+{
+	BAD("[mihsecd]\nroles = poa\nmihf-id = ar\n[mihf]\nhandover-script = /h\n",
+	    "t.conf:5: handover-script runs on a terminal's link switch: it needs role mmt");
+	/* MIH over TCP on the IS link's port of an IS server */
+	BAD("[mihsecd]\nroles = is\nmihf-id = is\n"
+	    "[is-link]\ncert = /c\nkey = /k\nca = /a\n"
+	    "[mihf]\ntcp = yes\n",
+	    "t.conf:9: tcp: TCP port 4551 is this IS server's [is-link] port; set [is-link] port or [mihf] port apart");
+	LOAD("[mihsecd]\nroles = is\nmihf-id = is\n"
+	     "[is-link]\ncert = /c\nkey = /k\nca = /a\nport = 4552\n"
+	     "[mihf]\ntcp = yes\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_TRUE(self->cfg->mihf.tcp);
+}
+
+#define IS_BASE "[mihsecd]\nroles = is\nmihf-id = is1\n"		\
+	"[is-link]\ncert = /c\nkey = /k\nca = /a\n[mihf]\n"
+
+TEST_F(conf, isdb_section)
+{
+	LOAD(IS_BASE);
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(0, self->cfg->isdb.line);
+	EXPECT_EQ(MD_ISDB_SQLITE, (int)self->cfg->isdb.backend);
+	EXPECT_STREQ(MD_ISDB_DEFAULT_PATH, self->cfg->isdb.path);
+
+	LOAD(IS_BASE "[isdb]\nbackend = sqlite\npath = /tmp/is.db\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(9, self->cfg->isdb.line);
+	EXPECT_STREQ("/tmp/is.db", self->cfg->isdb.path);
+	EXPECT_STREQ("sqlite", md_isdb_backend_name(self->cfg->isdb.backend));
+
+	LOAD(IS_BASE "[isdb]\nbackend = postgresql\n"
+	     "conninfo = host=127.0.0.1 port=5433 dbname=isdb user=mihsec\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(MD_ISDB_POSTGRESQL, (int)self->cfg->isdb.backend);
+	EXPECT_STREQ("host=127.0.0.1 port=5433 dbname=isdb user=mihsec",
+		     self->cfg->isdb.conninfo);
+	EXPECT_STREQ("postgresql", md_isdb_backend_name(self->cfg->isdb.backend));
+
+	BAD(IS_BASE "[isdb]\nbackend = mysql\n",
+	    "t.conf:10: backend: 'mysql' is not one of sqlite, postgresql");
+	BAD(IS_BASE "[isdb]\npath = is.db\n",
+	    "t.conf:10: path: 'is.db' is not an absolute path of at most 107 characters");
+	BAD(IS_BASE "[isdb]\nbackend = postgresql\n",
+	    "t.conf:9: [isdb]: backend postgresql needs 'conninfo'");
+	BAD(IS_BASE "[isdb]\nbackend = postgresql\nconninfo = dbname=x\npath = /x\n",
+	    "t.conf:12: path: only for backend sqlite (postgresql takes 'conninfo')");
+	BAD(IS_BASE "[isdb]\nconninfo = dbname=x\n",
+	    "t.conf:10: conninfo: only for backend postgresql (sqlite takes 'path')");
+	BAD(IS_BASE "[isdb]\nuser = x\n", "t.conf:10: unknown key 'user' in [isdb]");
+	BAD(BASE "[mihf]\n[isdb]\npath = /x\n",
+	    "t.conf:5: [isdb] is the information server's database: it needs role is");
+	BAD("[mihsecd]\nroles = is\nmihf-id = is1\n"
+	    "[is-link]\ncert = /c\nkey = /k\nca = /a\n[isdb]\npath = /x\n",
+	    "t.conf:8: [isdb] is served by the MIH function: it needs a [mihf] section");
+	{
+		char text[1200];
+		char info[MD_CONNINFO_MAX + 1];
+
+		memset(info, 'x', MD_CONNINFO_MAX);
+		info[MD_CONNINFO_MAX] = '\0';
+		snprintf(text, sizeof(text),
+			 IS_BASE "[isdb]\nbackend = postgresql\nconninfo = %s\n",
+			 info);
+		BAD(text, "t.conf:11: conninfo: longer than 511 characters");
+	}
+}
+
+TEST_F(conf, discovery_section)
+{
+	char buf[64];
+
+	LOAD(BASE "[mihf]\n[discovery]\ndns-domain = example.net.\n"
+	     "dns-server = 127.0.0.1:5353\n"
+	     "dhcp-lease = /var/lib/dhcp/dhclient.eth0.leases\n"
+	     "dhcp6-lease = /var/lib/dhcp/dhclient6.eth0.leases\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("example.net.", self->cfg->discovery.dns_domain);
+	do {
+		struct sockaddr_in *s4 =
+			(struct sockaddr_in *)&self->cfg->discovery.dns_server;
+
+		EXPECT_EQ(AF_INET, s4->sin_family);
+		EXPECT_EQ(5353, ntohs(s4->sin_port));
+		EXPECT_STREQ("127.0.0.1", inet_ntop(AF_INET, &s4->sin_addr,
+						    buf, sizeof(buf)));
+	} while (0);
+	EXPECT_STREQ("/var/lib/dhcp/dhclient.eth0.leases",
+		     self->cfg->discovery.dhcp_lease);
+	EXPECT_STREQ("/var/lib/dhcp/dhclient6.eth0.leases",
+		     self->cfg->discovery.dhcp6_lease);
+
+	/* a server without port: 53; IPv6 with and without */
+	LOAD(BASE "[mihf]\n[discovery]\ndns-domain = a.b\ndns-server = ::1\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	do {
+		struct sockaddr_in6 *s6 =
+			(struct sockaddr_in6 *)&self->cfg->discovery.dns_server;
+
+		EXPECT_EQ(AF_INET6, s6->sin6_family);
+		EXPECT_EQ(53, ntohs(s6->sin6_port));
+	} while (0);
+	LOAD(BASE "[mihf]\n[discovery]\ndns-domain = a.b\ndns-server = [2001:db8::1]:53000\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(53000, ntohs(((struct sockaddr_in6 *)
+				&self->cfg->discovery.dns_server)->sin6_port));
+	LOAD(BASE "[mihf]\n[discovery]\ndns-domain = a.b\ndns-server = 10.1.2.3\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(53, ntohs(((struct sockaddr_in *)
+			     &self->cfg->discovery.dns_server)->sin_port));
+
+#define V BASE "[mihf]\n[discovery]\n"
+	BAD(V "dns-domain = a..b\n", "t.conf:6: dns-domain: 'a..b' is not a domain name");
+	BAD(V "dns-domain = a b\n", "t.conf:6: dns-domain: 'a b' is not a domain name");
+	BAD(V "dns-domain = .\n", "t.conf:6: dns-domain: '.' is not a domain name");
+	BAD(V "dns-domain = a.b\ndns-server = ns.example\n",
+	    "t.conf:7: dns-server: 'ns.example' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)");
+	BAD(V "dns-domain = a.b\ndns-server = 10.0.0.1:0\n",
+	    "t.conf:7: dns-server: '10.0.0.1:0' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)");
+	BAD(V "dns-domain = a.b\ndns-server = [::1]\n",
+	    "t.conf:7: dns-server: '[::1]' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)");
+	BAD(V "dns-server = 10.0.0.1\n",
+	    "t.conf:6: dns-server: without 'dns-domain' there is nothing to ask it");
+	BAD(V "dhcp-lease = leases\n",
+	    "t.conf:6: dhcp-lease: 'leases' is not an absolute path of at most 107 characters");
+	BAD(V "dhcp6-lease = x\n",
+	    "t.conf:6: dhcp6-lease: 'x' is not an absolute path of at most 107 characters");
+	BAD(V "dns = x\n", "t.conf:6: unknown key 'dns' in [discovery]");
+#undef V
+	BAD(BASE "[discovery]\ndns-domain = a.b\n",
+	    "t.conf:4: [discovery] fills the MIH function's peer table: it needs a [mihf] section");
+	{
+		char text[600], name[80];
+
+		memset(name, 'a', 64);
+		name[64] = '\0';
+		snprintf(text, sizeof(text),
+			 BASE "[mihf]\n[discovery]\ndns-domain = %s.net\n", name);
+		BAD(text, "t.conf:6: dns-domain: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.net' is not a domain name");
+		name[63] = '\0';
+		snprintf(text, sizeof(text),
+			 BASE "[mihf]\n[discovery]\ndns-domain = %s.net\n", name);
+		LOAD(text);
+		EXPECT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	}
+}
+
+#define AR_BASE "[mihsecd]\nroles = poa\nmihf-id = ar1\n[mihf]\n"
+
+TEST_F(conf, proxy_section)
+{
+	char buf[64];
+
+	LOAD(AR_BASE "[proxy]\ninterface = wlan0\nudp-port = 4552\n"
+	     "upstream = 192.0.2.1\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(5, self->cfg->proxy.line);
+	EXPECT_STREQ("wlan0", self->cfg->proxy.ifname);
+	EXPECT_EQ(4552, (int)self->cfg->proxy.udp_port);
+	do {
+		struct sockaddr_in *s4 =
+			(struct sockaddr_in *)&self->cfg->proxy.upstream;
+
+		EXPECT_EQ(AF_INET, s4->sin_family);
+		EXPECT_EQ(4551, ntohs(s4->sin_port));	/* default */
+		EXPECT_STREQ("192.0.2.1", inet_ntop(AF_INET, &s4->sin_addr,
+						    buf, sizeof(buf)));
+	} while (0);
+	/* the proxy alone (no [mihf]): its own port may be 4551 */
+	LOAD("[mihsecd]\nroles = poa\nmihf-id = ar1\n"
+	     "[proxy]\ninterface = eth0\nupstream = [2001:db8::2]:14551\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(4551, (int)self->cfg->proxy.udp_port);
+	EXPECT_EQ(14551, ntohs(((struct sockaddr_in6 *)
+				&self->cfg->proxy.upstream)->sin6_port));
+
+	BAD(AR_BASE "[proxy]\nupstream = 10.0.0.1\nudp-port = 4552\n",
+	    "t.conf:5: [proxy]: missing required key 'interface'");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nudp-port = 4552\n",
+	    "t.conf:5: [proxy]: missing required key 'upstream'");
+	BAD(AR_BASE "[proxy]\ninterface = eth0/1\nupstream = 10.0.0.1\nudp-port = 4552\n",
+	    "t.conf:6: interface: 'eth0/1' is not an interface name");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\nudp-port = 0\n",
+	    "t.conf:8: udp-port: '0' is not an integer in 1..65535");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = host\nudp-port = 4552\n",
+	    "t.conf:7: upstream: 'host' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\n",
+	    "t.conf:5: [proxy] udp-port 4551 is the MIH function's port too; set one of them apart");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\nudp-port = 4551\n",
+	    "t.conf:8: [proxy] udp-port 4551 is the MIH function's port too; set one of them apart");
+	BAD(BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\n",
+	    "t.conf:4: [proxy] relays MIH for an access router: it needs role poa");
+	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\nudp-port = 4552\nmode = x\n",
+	    "t.conf:9: unknown key 'mode' in [proxy]");
+}
+
+TEST_F(conf, mihf_equal_and_reload_relevant)
+{
+	struct md_errors e2 = { 0 };
+	struct md_config *b;
+
+	LOAD(BASE "[mihf]\nrtx-event = 300\n");
+	ASSERT_NE(NULL, self->cfg);
+	b = load_str(BASE "[mihf]\nrtx-event = 300\n", &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_TRUE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	b = load_str(BASE "[mihf]\nrtx-event = 301\n", &e2);
+	ASSERT_NE(NULL, b);
+	EXPECT_FALSE(md_config_equal(self->cfg, b));
+	md_config_free(b);
+	b = load_str(BASE, &e2);
 	ASSERT_NE(NULL, b);
 	EXPECT_FALSE(md_config_equal(self->cfg, b));
 	md_config_free(b);
