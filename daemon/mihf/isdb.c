@@ -1,0 +1,1198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IS database: the backend-independent part (see isdb.h): rows <-> structs
+ * with validation, the handover look-ups, the binary query and the text
+ * format (docs/isdb-format.md).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lib/hex.h"
+#include "mihf/isdb.h"
+
+/* ---- statements (the same SQL for both backends) ---- */
+
+#define NET_COLS "id, name, link_type, subtype, operator_name, operator_ns," \
+	" service_provider, country, network_id, aux_id, data_rate, ip_cfg," \
+	" caps, mob_mgmt, qos"
+#define NET_NCOLS 15
+#define POA_COLS "id, network, name, link_addr, loc_kind, loc_country," \
+	" loc_data, cell_id, chan_low, chan_high, subnet, ip, pos_mihf_id," \
+	" pos_address, pos_port"
+#define POA_NCOLS 15
+
+enum stmt {
+	S_VERSION,
+	S_NET_INSERT,
+	S_COST_INSERT,
+	S_POA_INSERT,
+	S_NET_ALL,
+	S_NET_BY_ID,
+	S_NET_BY_NAME,
+	S_COSTS,
+	S_POA_BY_NET,
+	S_POA_BY_MAC,
+	S_POA_ALL,
+	S_DEL_POAS,
+	S_DEL_COSTS,
+	S_DEL_NETS,
+	S_COUNT,
+	S_N_STMTS
+};
+
+static const char *const sql[S_N_STMTS] = {
+	[S_VERSION] = "SELECT version FROM schema_version",
+	[S_NET_INSERT] = "INSERT INTO networks (name, link_type, subtype,"
+		" operator_name, operator_ns, service_provider, country,"
+		" network_id, aux_id, data_rate, ip_cfg, caps, mob_mgmt, qos)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+		" $13, $14) RETURNING id",
+	[S_COST_INSERT] = "INSERT INTO costs (network, seq, unit, value_int,"
+		" value_frac, currency) VALUES ($1, $2, $3, $4, $5, $6)",
+	[S_POA_INSERT] = "INSERT INTO poas (network, name, link_addr,"
+		" loc_kind, loc_country, loc_data, cell_id, chan_low,"
+		" chan_high, subnet, ip, pos_mihf_id, pos_address, pos_port)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+		" $13, $14) RETURNING id",
+	[S_NET_ALL] = "SELECT " NET_COLS " FROM networks ORDER BY id",
+	[S_NET_BY_ID] = "SELECT " NET_COLS " FROM networks WHERE id = $1",
+	[S_NET_BY_NAME] = "SELECT " NET_COLS " FROM networks WHERE name = $1",
+	[S_COSTS] = "SELECT unit, value_int, value_frac, currency FROM costs"
+		" WHERE network = $1 ORDER BY seq",
+	[S_POA_BY_NET] = "SELECT " POA_COLS " FROM poas WHERE network = $1"
+		" ORDER BY id",
+	[S_POA_BY_MAC] = "SELECT " POA_COLS " FROM poas"
+		" WHERE link_addr = $1",
+	[S_POA_ALL] = "SELECT " POA_COLS " FROM poas ORDER BY network, id",
+	[S_DEL_POAS] = "DELETE FROM poas",
+	[S_DEL_COSTS] = "DELETE FROM costs",
+	[S_DEL_NETS] = "DELETE FROM networks",
+	[S_COUNT] = "SELECT (SELECT count(*) FROM networks),"
+		" (SELECT count(*) FROM poas)",
+};
+
+static int run(struct isdb *db, enum stmt n, const char *const *params,
+	       int nparams, isdb_row_cb cb, void *arg)
+{
+	return db->ops->exec(db, n, sql[n], params, nparams, cb, arg);
+}
+
+void isdb_set_err(struct isdb *db, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->errmsg, sizeof(db->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+const char *isdb_errmsg(const struct isdb *db)
+{
+	return db ? db->errmsg : "";
+}
+
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- value syntax shared by the database columns and the text format */
+
+static const struct {
+	const char *name;
+	uint8_t type;
+	int bit;			/* NET_TYPE_INC bit */
+} link_types[] = {
+	{ "gsm", 1, 0 }, { "gprs", 2, 1 }, { "edge", 3, 2 },
+	{ "ethernet", 15, 3 }, { "wireless-other", 18, 4 },
+	{ "802.11", 19, 5 }, { "cdma2000", 22, 6 }, { "umts", 23, 7 },
+	{ "cdma2000-hrpd", 24, 8 }, { "802.16", 27, 9 }, { "802.20", 28, 10 },
+	{ "802.22", 29, 11 }, { "dvb", 40, -1 }, { "t-dmb", 41, -1 },
+	{ "atsc-mh", 42, -1 },
+};
+#define N_LINK_TYPES (sizeof(link_types) / sizeof(link_types[0]))
+
+static const char *link_type_name(uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < N_LINK_TYPES; i++)
+		if (link_types[i].type == type)
+			return link_types[i].name;
+	return NULL;
+}
+
+int isdb_net_type_bit(uint8_t link_type)
+{
+	size_t i;
+
+	for (i = 0; i < N_LINK_TYPES; i++)
+		if (link_types[i].type == link_type)
+			return link_types[i].bit;
+	return -1;
+}
+
+/* Decimal, digits only, <= max */
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] == '0' && s[1])
+		return -EINVAL;		/* no leading zeros: one spelling */
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* Signed decimal (row ids) */
+static int parse_id(const char *s, int64_t *out)
+{
+	uint64_t v;
+	int r = parse_uint(s, INT64_MAX, &v);
+
+	if (r)
+		return r;
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	int i, hi, lo;
+
+	if (!s || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		hi = mihsec_hex_digit(s[3 * i]);
+		lo = mihsec_hex_digit(s[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static void fmt_mac(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
+}
+
+static int parse_ip(const char *s, struct isdb_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!s)
+		return -EINVAL;
+	if (inet_pton(AF_INET, s, ip->addr) == 1) {
+		ip->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ip->addr) == 1) {
+		ip->family = AF_INET6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void fmt_ip(const struct isdb_ip *ip, char out[INET6_ADDRSTRLEN])
+{
+	if (!inet_ntop(ip->family, ip->addr, out, INET6_ADDRSTRLEN))
+		out[0] = '\0';
+}
+
+/* "ADDR/LEN" */
+static int parse_prefix(const char *s, struct isdb_ip *ip, uint8_t *len)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash;
+	uint64_t l;
+
+	slash = s ? strchr(s, '/') : NULL;
+	if (!slash || (size_t)(slash - s) >= INET6_ADDRSTRLEN)
+		return -EINVAL;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	if (parse_ip(buf, ip))
+		return -EINVAL;
+	if (parse_uint(slash + 1, ip->family == AF_INET ? 32 : 128, &l))
+		return -ERANGE;
+	*len = (uint8_t)l;
+	return 0;
+}
+
+static bool valid_text(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n > max)
+		return false;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > ISDB_NAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static bool valid_country(const char *s)
+{
+	return strlen(s) == 2 && isupper((unsigned char)s[0]) &&
+	       isupper((unsigned char)s[1]);
+}
+
+static bool valid_currency(const char *s)
+{
+	return strlen(s) == 3 && isupper((unsigned char)s[0]) &&
+	       isupper((unsigned char)s[1]) && isupper((unsigned char)s[2]);
+}
+
+/* QOS_LIST as text: "TYPE:VALUE TYPE:VALUE ..." (types 0..255) */
+static int parse_qos(const char *s, struct isdb_qos *q, size_t *n)
+{
+	char buf[512], *tok, *save = NULL, *colon;
+	uint64_t t, v;
+
+	if (strlen(s) >= sizeof(buf))
+		return -E2BIG;
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, " ,", &save); tok;
+	     tok = strtok_r(NULL, " ,", &save)) {
+		colon = strchr(tok, ':');
+		if (!colon)
+			return -EINVAL;
+		*colon = '\0';
+		if (parse_uint(tok, 255, &t) ||
+		    parse_uint(colon + 1, UINT32_MAX, &v))
+			return -EINVAL;
+		if (*n == ISDB_QOS_MAX)
+			return -E2BIG;
+		q[*n].type = (uint8_t)t;
+		q[*n].value = (uint32_t)v;
+		(*n)++;
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+static void fmt_qos(const struct isdb_qos *q, size_t n, char *out,
+		    size_t size)
+{
+	size_t i, pos = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n && pos < size; i++)
+		pos += (size_t)snprintf(out + pos, size - pos, "%s%u:%" PRIu32,
+					i ? " " : "", q[i].type, q[i].value);
+}
+
+/* ---- validation of whole records (before insert, after select) ---- */
+
+static int check_network(struct isdb *db, const struct isdb_network *n)
+{
+	size_t i;
+
+	if (!valid_name(n->name))
+		goto bad_name;
+	if (!link_type_name(n->link_type)) {
+		isdb_set_err(db, "network '%s': unknown link type %u", n->name,
+			     n->link_type);
+		return -EINVAL;
+	}
+	if (!valid_text(n->operator_name, ISDB_STR_MAX) ||
+	    !valid_text(n->service_provider, ISDB_STR_MAX) ||
+	    !valid_text(n->network_id, ISDB_NETID_MAX) ||
+	    !valid_text(n->aux_id, ISDB_STR_MAX)) {
+		isdb_set_err(db, "network '%s': a string is too long or holds control characters",
+			     n->name);
+		return -EINVAL;
+	}
+	if ((n->has & ISDB_NET_OPERATOR) &&
+	    (!n->operator_name[0] || n->operator_ns > ISDB_OPNS_GENERAL)) {
+		isdb_set_err(db, "network '%s': bad operator", n->name);
+		return -EINVAL;
+	}
+	if (!(n->has & ISDB_NET_OPERATOR) && n->operator_name[0]) {
+		isdb_set_err(db, "network '%s': operator name without the operator flag",
+			     n->name);
+		return -EINVAL;
+	}
+	if (n->country[0] && !valid_country(n->country)) {
+		isdb_set_err(db, "network '%s': bad country code", n->name);
+		return -EINVAL;
+	}
+	if (n->ncosts > ISDB_COSTS_MAX || n->nqos > ISDB_QOS_MAX ||
+	    (!!(n->has & ISDB_NET_QOS) != !!n->nqos)) {
+		isdb_set_err(db, "network '%s': bad cost or QoS count",
+			     n->name);
+		return -EINVAL;
+	}
+	for (i = 0; i < n->ncosts; i++) {
+		const struct isdb_cost *c = &n->costs[i];
+
+		if (c->unit > ISDB_COST_FLAT_RATE || c->value_frac > 999 ||
+		    !valid_currency(c->currency)) {
+			isdb_set_err(db, "network '%s': bad cost %zu", n->name,
+				     i + 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad_name:
+	isdb_set_err(db, "bad network name '%.*s'", ISDB_NAME_MAX, n->name);
+	return -EINVAL;
+}
+
+static int check_poa(struct isdb *db, const struct isdb_poa *p)
+{
+	const struct isdb_location *l = &p->loc;
+
+	if (!valid_name(p->name)) {
+		isdb_set_err(db, "bad PoA name '%.*s'", ISDB_NAME_MAX,
+			     p->name);
+		return -EINVAL;
+	}
+	switch (l->kind) {
+	case ISDB_LOC_NONE:
+		break;
+	case ISDB_LOC_CIVIC:
+		if (!valid_country(l->country) || l->len > ISDB_LOC_MAX)
+			goto bad_loc;
+		break;
+	case ISDB_LOC_GEO:
+		if (l->len != 16)
+			goto bad_loc;
+		break;
+	case ISDB_LOC_CELL:
+		break;
+	default:
+		goto bad_loc;
+	}
+	if ((p->has & ISDB_POA_CHANNEL) && p->chan_low > p->chan_high) {
+		isdb_set_err(db, "PoA '%s': channel range low > high",
+			     p->name);
+		return -EINVAL;
+	}
+	if ((p->has & ISDB_POA_SUBNET) &&
+	    ((p->subnet.family != AF_INET && p->subnet.family != AF_INET6) ||
+	     p->subnet_len > (p->subnet.family == AF_INET ? 32 : 128))) {
+		isdb_set_err(db, "PoA '%s': bad subnet", p->name);
+		return -EINVAL;
+	}
+	if ((p->ip.family != AF_UNSPEC && p->ip.family != AF_INET &&
+	     p->ip.family != AF_INET6) ||
+	    (p->pos_addr.family != AF_UNSPEC &&
+	     p->pos_addr.family != AF_INET &&
+	     p->pos_addr.family != AF_INET6) || !p->pos_port) {
+		isdb_set_err(db, "PoA '%s': bad address or port", p->name);
+		return -EINVAL;
+	}
+	if (!valid_text(p->pos_mihf_id, ISDB_STR_MAX)) {
+		isdb_set_err(db, "PoA '%s': bad pos-mihf-id", p->name);
+		return -EINVAL;
+	}
+	return 0;
+bad_loc:
+	isdb_set_err(db, "PoA '%s': bad location", p->name);
+	return -EINVAL;
+}
+
+/* ---- rows <-> structs ---- */
+
+static int copy_str(char *dst, size_t size, const char *src)
+{
+	if (!src) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (strlen(src) >= size)
+		return -ERANGE;
+	strcpy(dst, src);
+	return 0;
+}
+
+static int row_u(const char *s, uint64_t max, uint64_t *v)
+{
+	return parse_uint(s, max, v);
+}
+
+/* A networks row (NET_COLS order), costs not included */
+static int row_network(struct isdb *db, const char *const *c, int nc,
+		       struct isdb_network *n)
+{
+	uint64_t v;
+	int col = 0;
+
+	memset(n, 0, sizeof(*n));
+	if (nc != NET_NCOLS)
+		goto bad;
+	if (parse_id(c[0], &n->id))
+		goto bad;
+	col = 1;
+	if (copy_str(n->name, sizeof(n->name), c[1]))
+		goto bad;
+	col = 2;
+	if (row_u(c[2], 255, &v))
+		goto bad;
+	n->link_type = (uint8_t)v;
+	col = 3;
+	if (c[3]) {
+		uint8_t b[8];
+		int i;
+
+		if (strlen(c[3]) != 16 || mihsec_hex_decode(c[3], b, 8) != 8)
+			goto bad;
+		for (i = 0; i < 8; i++)
+			n->subtype = n->subtype << 8 | b[i];
+		n->has |= ISDB_NET_SUBTYPE;
+	}
+	col = 4;
+	if (copy_str(n->operator_name, sizeof(n->operator_name), c[4]))
+		goto bad;
+	col = 5;
+	if (c[5]) {
+		if (row_u(c[5], ISDB_OPNS_GENERAL, &v))
+			goto bad;
+		n->operator_ns = (uint8_t)v;
+		n->has |= ISDB_NET_OPERATOR;
+	}
+	col = 6;
+	if (copy_str(n->service_provider, sizeof(n->service_provider), c[6]))
+		goto bad;
+	col = 7;
+	if (copy_str(n->country, sizeof(n->country), c[7]))
+		goto bad;
+	col = 8;
+	if (copy_str(n->network_id, sizeof(n->network_id), c[8]))
+		goto bad;
+	col = 9;
+	if (copy_str(n->aux_id, sizeof(n->aux_id), c[9]))
+		goto bad;
+	col = 10;
+	if (c[10]) {
+		if (row_u(c[10], UINT32_MAX, &v))
+			goto bad;
+		n->data_rate = (uint32_t)v;
+		n->has |= ISDB_NET_DATA_RATE;
+	}
+	col = 11;
+	if (c[11]) {
+		if (row_u(c[11], UINT32_MAX, &v))
+			goto bad;
+		n->ip_cfg = (uint32_t)v;
+		n->has |= ISDB_NET_IP_CFG;
+	}
+	col = 12;
+	if (c[12]) {
+		if (row_u(c[12], UINT32_MAX, &v))
+			goto bad;
+		n->caps = (uint32_t)v;
+		n->has |= ISDB_NET_CAPS;
+	}
+	col = 13;
+	if (c[13]) {
+		if (row_u(c[13], UINT16_MAX, &v))
+			goto bad;
+		n->mob_mgmt = (uint16_t)v;
+		n->has |= ISDB_NET_MOB_MGMT;
+	}
+	col = 14;
+	if (c[14]) {
+		if (parse_qos(c[14], n->qos, &n->nqos))
+			goto bad;
+		n->has |= ISDB_NET_QOS;
+	}
+	return 0;
+bad:
+	isdb_set_err(db, "database: networks row %" PRId64 ": bad column %d",
+		     n->id, col + 1);
+	return -EIO;
+}
+
+static int row_poa(struct isdb *db, const char *const *c, int nc,
+		   struct isdb_poa *p)
+{
+	uint64_t v;
+	int col = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (nc != POA_NCOLS || parse_id(c[0], &p->id))
+		goto bad;
+	col = 1;
+	if (parse_id(c[1], &p->network))
+		goto bad;
+	col = 2;
+	if (copy_str(p->name, sizeof(p->name), c[2]))
+		goto bad;
+	col = 3;
+	if (parse_mac(c[3], p->mac))
+		goto bad;
+	col = 4;
+	if (row_u(c[4], ISDB_LOC_CELL, &v))
+		goto bad;
+	p->loc.kind = (int)v;
+	col = 5;
+	if (copy_str(p->loc.country, sizeof(p->loc.country), c[5]))
+		goto bad;
+	col = 6;
+	if (c[6] && c[6][0]) {
+		int r = mihsec_hex_decode(c[6], p->loc.data, ISDB_LOC_MAX);
+
+		if (r < 0)
+			goto bad;
+		p->loc.len = (size_t)r;
+	}
+	col = 7;
+	if (c[7]) {
+		if (row_u(c[7], UINT32_MAX, &v))
+			goto bad;
+		p->loc.cell_id = (uint32_t)v;
+	}
+	col = 8;
+	if (c[8] || c[9]) {
+		if (row_u(c[8], UINT32_MAX, &v))
+			goto bad;
+		p->chan_low = (uint32_t)v;
+		col = 9;
+		if (row_u(c[9], UINT32_MAX, &v))
+			goto bad;
+		p->chan_high = (uint32_t)v;
+		p->has |= ISDB_POA_CHANNEL;
+	}
+	col = 10;
+	if (c[10]) {
+		if (parse_prefix(c[10], &p->subnet, &p->subnet_len))
+			goto bad;
+		p->has |= ISDB_POA_SUBNET;
+	}
+	col = 11;
+	if (c[11] && parse_ip(c[11], &p->ip))
+		goto bad;
+	col = 12;
+	if (copy_str(p->pos_mihf_id, sizeof(p->pos_mihf_id), c[12]))
+		goto bad;
+	col = 13;
+	if (c[13] && parse_ip(c[13], &p->pos_addr))
+		goto bad;
+	col = 14;
+	if (row_u(c[14], UINT16_MAX, &v) || !v)
+		goto bad;
+	p->pos_port = (uint16_t)v;
+	if (check_poa(db, p))
+		return -EIO;
+	return 0;
+bad:
+	isdb_set_err(db, "database: poas row %" PRId64 ": bad column %d",
+		     p->id, col + 1);
+	return -EIO;
+}
+
+/* ---- growing arrays of rows ---- */
+
+struct net_vec {
+	struct isdb *db;
+	struct isdb_network *v;
+	size_t n, cap;
+};
+
+struct poa_vec {
+	struct isdb *db;
+	struct isdb_poa *v;
+	size_t n, cap;
+};
+
+static void *grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 8;
+	nv = reallocarray(v, ncap, elem);
+	if (nv)
+		*cap = ncap;
+	return nv;
+}
+
+static int net_row_cb(const char *const *c, int nc, void *arg)
+{
+	struct net_vec *nv = arg;
+	struct isdb_network *v;
+
+	v = grow(nv->v, &nv->cap, nv->n, sizeof(*nv->v));
+	if (!v)
+		return -ENOMEM;
+	nv->v = v;
+	if (row_network(nv->db, c, nc, &nv->v[nv->n]))
+		return -EIO;
+	nv->n++;
+	return 0;
+}
+
+static int poa_row_cb(const char *const *c, int nc, void *arg)
+{
+	struct poa_vec *pv = arg;
+	struct isdb_poa *v;
+
+	v = grow(pv->v, &pv->cap, pv->n, sizeof(*pv->v));
+	if (!v)
+		return -ENOMEM;
+	pv->v = v;
+	if (row_poa(pv->db, c, nc, &pv->v[pv->n]))
+		return -EIO;
+	pv->n++;
+	return 0;
+}
+
+static int cost_row_cb(const char *const *c, int nc, void *arg)
+{
+	struct isdb_network *n = arg;
+	struct isdb_cost *cost;
+	uint64_t v;
+
+	if (nc != 4 || n->ncosts == ISDB_COSTS_MAX)
+		return -EIO;
+	cost = &n->costs[n->ncosts];
+	if (row_u(c[0], ISDB_COST_FLAT_RATE, &v))
+		return -EIO;
+	cost->unit = (uint8_t)v;
+	if (row_u(c[1], UINT32_MAX, &v))
+		return -EIO;
+	cost->value_int = (uint32_t)v;
+	if (row_u(c[2], 999, &v))
+		return -EIO;
+	cost->value_frac = (uint16_t)v;
+	if (copy_str(cost->currency, sizeof(cost->currency), c[3]) ||
+	    !valid_currency(cost->currency))
+		return -EIO;
+	n->ncosts++;
+	return 0;
+}
+
+/* Networks by statement (all / by id / by name), costs loaded, checked */
+static int load_networks(struct isdb *db, enum stmt st, const char *param,
+			 struct net_vec *nv)
+{
+	char id[24];
+	size_t i;
+	int r;
+
+	memset(nv, 0, sizeof(*nv));
+	nv->db = db;
+	r = run(db, st, &param, param ? 1 : 0, net_row_cb, nv);
+	for (i = 0; !r && i < nv->n; i++) {
+		const char *p = id;
+
+		snprintf(id, sizeof(id), "%" PRId64, nv->v[i].id);
+		r = run(db, S_COSTS, &p, 1, cost_row_cb, &nv->v[i]);
+		if (r == -EIO)
+			isdb_set_err(db, "database: bad costs row of network %s",
+				     id);
+		if (!r && check_network(db, &nv->v[i]))
+			r = -EIO;
+	}
+	if (r) {
+		free(nv->v);
+		nv->v = NULL;
+		nv->n = 0;
+	}
+	return r;
+}
+
+static int load_poas(struct isdb *db, enum stmt st, const char *param,
+		     struct poa_vec *pv)
+{
+	int r;
+
+	memset(pv, 0, sizeof(*pv));
+	pv->db = db;
+	r = run(db, st, &param, param ? 1 : 0, poa_row_cb, pv);
+	if (r) {
+		free(pv->v);
+		pv->v = NULL;
+		pv->n = 0;
+	}
+	return r;
+}
+
+/* ---- open / close ---- */
+
+int isdb_backend_parse(const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	if (!strcmp(name, "sqlite") || !strcmp(name, "sqlite3"))
+		return ISDB_BACKEND_SQLITE;
+	if (!strcmp(name, "postgresql") || !strcmp(name, "pg") ||
+	    !strcmp(name, "postgres"))
+		return ISDB_BACKEND_PG;
+	return -EINVAL;
+}
+
+const char *isdb_backend_name(enum isdb_backend backend)
+{
+	return backend == ISDB_BACKEND_PG ? "postgresql" : "sqlite";
+}
+
+static int version_cb(const char *const *c, int nc, void *arg)
+{
+	uint64_t v;
+
+	if (nc != 1 || parse_uint(c[0], INT32_MAX, &v))
+		return -EIO;
+	*(int *)arg = (int)v;
+	return 0;
+}
+
+int isdb_schema_version(struct isdb *db)
+{
+	int v = 0, r;
+
+	r = run(db, S_VERSION, NULL, 0, version_cb, &v);
+	return r ? r : v;
+}
+
+int isdb_open(struct isdb **dbp, enum isdb_backend backend,
+	      const char *target, char *err, size_t errlen)
+{
+	struct isdb *db;
+	int r;
+
+	*dbp = NULL;
+	if (!target || (backend != ISDB_BACKEND_SQLITE &&
+			backend != ISDB_BACKEND_PG)) {
+		errf(err, errlen, "bad IS database backend or target");
+		return -EINVAL;
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		errf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	db->backend = backend;
+	db->ops = backend == ISDB_BACKEND_PG ? &isdb_pg_ops :
+					       &isdb_sqlite_ops;
+	r = db->ops->open(db, target);
+	if (!r)
+		r = db->ops->schema(db);
+	if (!r) {
+		r = isdb_schema_version(db);
+		if (r >= 0 && r != ISDB_SCHEMA_VERSION) {
+			isdb_set_err(db, "database schema version %d, this program knows %d",
+				     r, ISDB_SCHEMA_VERSION);
+			r = -EPROTO;
+		} else if (r > 0) {
+			r = 0;
+		}
+	}
+	if (r) {
+		errf(err, errlen, "%s", db->errmsg[0] ? db->errmsg :
+			     strerror(-r));
+		isdb_close(db);
+		return r;
+	}
+	*dbp = db;
+	return 0;
+}
+
+void isdb_close(struct isdb *db)
+{
+	if (!db)
+		return;
+	db->ops->close(db);
+	free(db);
+}
+
+/* ---- content ---- */
+
+static int do_clear(struct isdb *db)
+{
+	int r = run(db, S_DEL_POAS, NULL, 0, NULL, NULL);
+
+	if (!r)
+		r = run(db, S_DEL_COSTS, NULL, 0, NULL, NULL);
+	if (!r)
+		r = run(db, S_DEL_NETS, NULL, 0, NULL, NULL);
+	return r;
+}
+
+static int in_tx(struct isdb *db, int (*fn)(struct isdb *db))
+{
+	int r = db->ops->begin(db);
+
+	if (r)
+		return r;
+	r = fn(db);
+	if (r) {
+		char keep[ISDB_ERR_MAX];
+
+		memcpy(keep, db->errmsg, sizeof(keep));
+		db->ops->rollback(db);
+		memcpy(db->errmsg, keep, sizeof(keep));
+		return r;
+	}
+	return db->ops->commit(db);
+}
+
+int isdb_clear(struct isdb *db)
+{
+	return in_tx(db, do_clear);
+}
+
+static int id_cb(const char *const *c, int nc, void *arg)
+{
+	if (nc != 1 || parse_id(c[0], arg))
+		return -EIO;
+	return 0;
+}
+
+/* Inside a transaction (or autocommit: the caller's choice) */
+static int insert_network(struct isdb *db, struct isdb_network *n)
+{
+	char type[4], sub[17], ns[4], rate[12], ipc[12], caps[12], mob[8];
+	char qos[ISDB_QOS_MAX * 16], id[24], seq[24], unit[4], vi[12], vf[8];
+	const char *p[14];
+	size_t i;
+	int r;
+
+	r = check_network(db, n);
+	if (r)
+		return r;
+	snprintf(type, sizeof(type), "%u", n->link_type);
+	snprintf(sub, sizeof(sub), "%016" PRIx64, n->subtype);
+	snprintf(ns, sizeof(ns), "%u", n->operator_ns);
+	snprintf(rate, sizeof(rate), "%" PRIu32, n->data_rate);
+	snprintf(ipc, sizeof(ipc), "%" PRIu32, n->ip_cfg);
+	snprintf(caps, sizeof(caps), "%" PRIu32, n->caps);
+	snprintf(mob, sizeof(mob), "%u", n->mob_mgmt);
+	fmt_qos(n->qos, n->nqos, qos, sizeof(qos));
+	p[0] = n->name;
+	p[1] = type;
+	p[2] = n->has & ISDB_NET_SUBTYPE ? sub : NULL;
+	p[3] = n->has & ISDB_NET_OPERATOR ? n->operator_name : NULL;
+	p[4] = n->has & ISDB_NET_OPERATOR ? ns : NULL;
+	p[5] = n->service_provider[0] ? n->service_provider : NULL;
+	p[6] = n->country[0] ? n->country : NULL;
+	p[7] = n->network_id[0] ? n->network_id : NULL;
+	p[8] = n->aux_id[0] ? n->aux_id : NULL;
+	p[9] = n->has & ISDB_NET_DATA_RATE ? rate : NULL;
+	p[10] = n->has & ISDB_NET_IP_CFG ? ipc : NULL;
+	p[11] = n->has & ISDB_NET_CAPS ? caps : NULL;
+	p[12] = n->has & ISDB_NET_MOB_MGMT ? mob : NULL;
+	p[13] = n->has & ISDB_NET_QOS ? qos : NULL;
+	n->id = 0;
+	r = run(db, S_NET_INSERT, p, 14, id_cb, &n->id);
+	if (r == -EEXIST)
+		isdb_set_err(db, "network '%s' already exists", n->name);
+	if (!r && n->id <= 0)
+		r = -EIO;
+	snprintf(id, sizeof(id), "%" PRId64, n->id);
+	for (i = 0; !r && i < n->ncosts; i++) {
+		const struct isdb_cost *c = &n->costs[i];
+
+		snprintf(seq, sizeof(seq), "%zu", i);
+		snprintf(unit, sizeof(unit), "%u", c->unit);
+		snprintf(vi, sizeof(vi), "%" PRIu32, c->value_int);
+		snprintf(vf, sizeof(vf), "%u", c->value_frac);
+		p[0] = id;
+		p[1] = seq;
+		p[2] = unit;
+		p[3] = vi;
+		p[4] = vf;
+		p[5] = c->currency;
+		r = run(db, S_COST_INSERT, p, 6, NULL, NULL);
+	}
+	return r;
+}
+
+static int insert_poa(struct isdb *db, struct isdb_poa *poa)
+{
+	char net[24], mac[18], kind[4], locd[2 * ISDB_LOC_MAX + 1], cell[12];
+	char lo[12], hi[12], subnet[INET6_ADDRSTRLEN + 4];
+	char ip[INET6_ADDRSTRLEN], pos[INET6_ADDRSTRLEN], port[8];
+	const char *p[14];
+	int r;
+
+	r = check_poa(db, poa);
+	if (r)
+		return r;
+	snprintf(net, sizeof(net), "%" PRId64, poa->network);
+	fmt_mac(poa->mac, mac);
+	snprintf(kind, sizeof(kind), "%d", poa->loc.kind);
+	mihsec_hex_encode(poa->loc.data, poa->loc.len, locd);
+	snprintf(cell, sizeof(cell), "%" PRIu32, poa->loc.cell_id);
+	snprintf(lo, sizeof(lo), "%" PRIu32, poa->chan_low);
+	snprintf(hi, sizeof(hi), "%" PRIu32, poa->chan_high);
+	fmt_ip(&poa->subnet, subnet);
+	snprintf(subnet + strlen(subnet), sizeof(subnet) - strlen(subnet),
+		 "/%u", poa->subnet_len);
+	fmt_ip(&poa->ip, ip);
+	fmt_ip(&poa->pos_addr, pos);
+	snprintf(port, sizeof(port), "%u", poa->pos_port);
+	p[0] = net;
+	p[1] = poa->name;
+	p[2] = mac;
+	p[3] = kind;
+	p[4] = poa->loc.kind == ISDB_LOC_CIVIC ? poa->loc.country : NULL;
+	p[5] = poa->loc.kind == ISDB_LOC_CIVIC ||
+	       poa->loc.kind == ISDB_LOC_GEO ? locd : NULL;
+	p[6] = poa->loc.kind == ISDB_LOC_CELL ? cell : NULL;
+	p[7] = poa->has & ISDB_POA_CHANNEL ? lo : NULL;
+	p[8] = poa->has & ISDB_POA_CHANNEL ? hi : NULL;
+	p[9] = poa->has & ISDB_POA_SUBNET ? subnet : NULL;
+	p[10] = poa->ip.family ? ip : NULL;
+	p[11] = poa->pos_mihf_id[0] ? poa->pos_mihf_id : NULL;
+	p[12] = poa->pos_addr.family ? pos : NULL;
+	p[13] = port;
+	poa->id = 0;
+	r = run(db, S_POA_INSERT, p, 14, id_cb, &poa->id);
+	if (r == -EEXIST)
+		isdb_set_err(db, "PoA '%s' or link address %s already exists",
+			     poa->name, mac);
+	else if (r == -ENOENT)
+		isdb_set_err(db, "PoA '%s': no network %" PRId64, poa->name,
+			     poa->network);
+	if (!r && poa->id <= 0)
+		r = -EIO;
+	return r;
+}
+
+int isdb_add_network(struct isdb *db, struct isdb_network *net)
+{
+	int r = db->ops->begin(db);
+
+	if (r)
+		return r;
+	r = insert_network(db, net);
+	if (r) {
+		char keep[ISDB_ERR_MAX];
+
+		memcpy(keep, db->errmsg, sizeof(keep));
+		db->ops->rollback(db);
+		memcpy(db->errmsg, keep, sizeof(keep));
+		return r;
+	}
+	return db->ops->commit(db);
+}
+
+int isdb_add_poa(struct isdb *db, struct isdb_poa *poa)
+{
+	return insert_poa(db, poa);
+}
+
+int isdb_networks(struct isdb *db, isdb_network_cb cb, void *arg)
+{
+	struct net_vec nv;
+	size_t i;
+	int r;
+
+	r = load_networks(db, S_NET_ALL, NULL, &nv);
+	for (i = 0; !r && i < nv.n; i++)
+		r = cb(&nv.v[i], arg);
+	free(nv.v);
+	return r;
+}
+
+int isdb_network_poas(struct isdb *db, const struct isdb_network *net,
+		      isdb_poa_cb cb, void *arg)
+{
+	struct poa_vec pv;
+	char id[24];
+	size_t i;
+	int r;
+
+	snprintf(id, sizeof(id), "%" PRId64, net->id);
+	r = load_poas(db, S_POA_BY_NET, id, &pv);
+	for (i = 0; !r && i < pv.n; i++)
+		r = cb(net, &pv.v[i], arg);
+	free(pv.v);
+	return r;
+}
+
+static int count_cb(const char *const *c, int nc, void *arg)
+{
+	size_t *n = arg;
+	uint64_t a, b;
+
+	if (nc != 2 || parse_uint(c[0], SIZE_MAX, &a) ||
+	    parse_uint(c[1], SIZE_MAX, &b))
+		return -EIO;
+	n[0] = (size_t)a;
+	n[1] = (size_t)b;
+	return 0;
+}
+
+int isdb_count(struct isdb *db, size_t *networks, size_t *poas)
+{
+	size_t n[2] = { 0, 0 };
+	int r = run(db, S_COUNT, NULL, 0, count_cb, n);
+
+	if (networks)
+		*networks = n[0];
+	if (poas)
+		*poas = n[1];
+	return r;
+}
+
+/* ---- handover support ---- */
+
+int isdb_find_poa_by_link_addr(struct isdb *db, const uint8_t mac[6],
+			       struct isdb_poa *poa, struct isdb_network *net)
+{
+	struct poa_vec pv;
+	struct net_vec nv;
+	char m[18], id[24];
+	int r;
+
+	fmt_mac(mac, m);
+	r = load_poas(db, S_POA_BY_MAC, m, &pv);
+	if (r)
+		return r;
+	if (pv.n != 1) {
+		free(pv.v);
+		return -ENOENT;
+	}
+	if (poa)
+		*poa = pv.v[0];
+	if (net) {
+		snprintf(id, sizeof(id), "%" PRId64, pv.v[0].network);
+		r = load_networks(db, S_NET_BY_ID, id, &nv);
+		if (!r && nv.n != 1)
+			r = -EIO;
+		if (!r)
+			*net = nv.v[0];
+		free(nv.v);
+	}
+	free(pv.v);
+	return r;
+}
+
+int isdb_candidates(struct isdb *db, uint32_t net_type_inc,
+		    const uint8_t *exclude_mac, isdb_poa_cb cb, void *arg)
+{
+	struct net_vec nv;
+	struct poa_vec pv;
+	size_t i, j = 0;
+	int r;
+
+	r = load_networks(db, S_NET_ALL, NULL, &nv);
+	if (r)
+		return r;
+	r = load_poas(db, S_POA_ALL, NULL, &pv);
+	if (r) {
+		free(nv.v);
+		return r;
+	}
+	/* both in network id order: merge */
+	for (i = 0; !r && i < nv.n; i++) {
+		const struct isdb_network *n = &nv.v[i];
+		int bit = isdb_net_type_bit(n->link_type);
+		bool match = !net_type_inc ||
+			     (bit >= 0 && (net_type_inc >> bit) & 1);
+
+		while (j < pv.n && pv.v[j].network < n->id)
+			j++;
+		for (; !r && j < pv.n && pv.v[j].network == n->id; j++) {
+			if (!match || (exclude_mac &&
+				       !memcmp(pv.v[j].mac, exclude_mac, 6)))
+				continue;
+			r = cb(n, &pv.v[j], arg);
+		}
+	}
+	free(nv.v);
+	free(pv.v);
+	return r;
+}
+
+/* ---- MIH_Get_Information ---- */
+
+int isdb_query(struct isdb *db, const struct mih_iq_bin_data *q,
+	       size_t max_rsp, uint8_t *out, size_t out_size,
+	       struct isdb_query_result *res)
+{
+	(void)q;
+	(void)max_rsp;
+	(void)out;
+	(void)out_size;
+	memset(res, 0, sizeof(*res));
+	isdb_set_err(db, "binary query: not implemented yet");
+	return -EOPNOTSUPP;
+}
+
+/* ---- text format ---- */
+
+int isdb_import_stream(struct isdb *db, FILE *f, const char *name,
+		       bool replace, char *err, size_t errlen,
+		       size_t *networks, size_t *poas)
+{
+	(void)db;
+	(void)f;
+	(void)replace;
+	(void)networks;
+	(void)poas;
+	errf(err, errlen, "%s: import not implemented yet", name);
+	return -EOPNOTSUPP;
+}
+
+int isdb_import_file(struct isdb *db, const char *path, bool replace,
+		     char *err, size_t errlen, size_t *networks, size_t *poas)
+{
+	FILE *f;
+	int r;
+
+	if (!strcmp(path, "-"))
+		return isdb_import_stream(db, stdin, "<stdin>", replace, err,
+					  errlen, networks, poas);
+	f = fopen(path, "re");
+	if (!f) {
+		r = -errno;
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return r;
+	}
+	r = isdb_import_stream(db, f, path, replace, err, errlen, networks,
+			       poas);
+	fclose(f);
+	return r;
+}
+
+int isdb_export(struct isdb *db, FILE *f)
+{
+	(void)db;
+	(void)f;
+	return -EOPNOTSUPP;
+}
