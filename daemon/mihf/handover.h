@@ -95,6 +95,16 @@ void mihf_set_switch_hook(struct mihf *m, mihf_ho_switch_fn fn, void *arg);
 void mihf_ho_switch_done(struct mihf_ho *ho, int status);
 
 /*
+ * PoS: admission control.  Asked for MIH_N2N_HO_Query_Resources and
+ * MIH_N2N_HO_Commit at a target PoS: true admits @mmt_id on the PoA
+ * @poa (NULL: any of ours).  Without a hook every MMT is admitted while
+ * fewer than mihf_cfg.ho_capacity reservations are held.
+ */
+typedef bool (*mihf_ho_admit_fn)(void *arg, const uint8_t *mmt_id,
+				 size_t mmt_id_len, const uint8_t *poa);
+void mihf_set_admission(struct mihf *m, mihf_ho_admit_fn fn, void *arg);
+
+/*
  * MMT: start a handover.  One at a time: -EBUSY if one runs; -EINVAL if we
  * are not an MMT or have no serving PoS, no IS server and no target.
  * @done is called exactly once (never from inside this call).

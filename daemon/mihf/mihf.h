@@ -87,18 +87,51 @@ struct mihf_cfg {
 	/* our links, for the link address list (filled from linkev too) */
 	const struct linkev_link *links;
 	size_t nlinks;
+	/* added after the first version (zero = default) */
+	uint16_t discover_port;		/* multicast discovery: peers' UDP
+					 * port; 0: MIH_PORT */
+	bool refuse_uir;		/* IS: answer UIR Get_Information
+					 * with Authorization Failure */
+	size_t max_rsp;			/* largest response PDU we send (IS):
+					 * 0: MIHX_DGRAM_DEFAULT; keep it at
+					 * the transport's max_dgram */
+	unsigned int txn_timeout_ms;	/* per request; 0: the transport's */
 };
 
 /*
- * Create the MIH function.  @x is the transport (its receive callback is
- * taken over by the mihf), @peers the peer table (may be NULL: only
- * peers the transport knows), @isdb the IS database (NULL unless
- * MIHF_ROLE_IS).  Returns NULL with errno set (EINVAL, ENOMEM).
+ * Create the MIH function.  @x is the transport: it must have been created
+ * with mihf_mihx_ops and an arg that reaches this mihf, which is why @x
+ * may be NULL here and given with mihf_set_transport() once created:
+ *
+ *	m = mihf_new(loop, &cfg, NULL, peers, isdb);
+ *	mihx_new(loop, &xcfg, &mihf_mihx_ops, m, &x);
+ *	mihf_set_transport(m, x);
+ *
+ * (mihf_open() does exactly that and owns the transport.)  @peers is the
+ * peer table (may be NULL: then only addresses learned from traffic are
+ * known), @isdb the IS database: the IS role serves MIH_Get_Information
+ * from it; a PoS given one uses it to find target PoSes of PoAs.
+ * Returns NULL with errno set (EINVAL, ENOMEM).
  */
 struct mihf *mihf_new(struct md_loop *loop, const struct mihf_cfg *cfg,
 		      struct mihx *x, struct mihf_peers *peers,
 		      struct isdb *isdb);
 void mihf_free(struct mihf *m);
+
+struct mihx_ops;
+struct mihx_cfg;
+/* The transport callbacks of a mihf (arg: the struct mihf *) */
+extern const struct mihx_ops mihf_mihx_ops;
+void mihf_set_transport(struct mihf *m, struct mihx *x);
+struct mihx *mihf_transport(const struct mihf *m);
+/*
+ * mihf_new() + mihx_new() (with @xcfg; its ID is set to cfg->id) +
+ * mihf_set_transport(); mihf_free() then frees the transport too.
+ * 0 or -errno (*out NULL).
+ */
+int mihf_open(struct md_loop *loop, const struct mihf_cfg *cfg,
+	      const struct mihx_cfg *xcfg, struct mihf_peers *peers,
+	      struct isdb *isdb, struct mihf **out);
 
 /* Start: discovery, registration with the serving PoS, subscriptions */
 int mihf_start(struct mihf *m);
@@ -229,5 +262,51 @@ void mihf_counters(const struct mihf *m, struct mihf_counters *c);
 const struct mihf_id *mihf_self(const struct mihf *m);
 unsigned int mihf_roles(const struct mihf *m);
 struct md_loop *mihf_loop(const struct mihf *m);
+
+/* ---- internal: shared by mihf.c and handover.c only ----------------- */
+
+struct mih_msg;
+struct mihx_in;
+
+/* A request's outcome: @status 0 and the parsed response, or -errno */
+typedef void (*mihf_msg_fn)(void *arg, int status, const struct mih_msg *rsp,
+			    uint64_t rtt_ns);
+/*
+ * Send the request @pdu (built with our ID as source and @peer's as
+ * destination) to @peer (address from @to if not NULL, else the peer
+ * table / addresses learned).  -EHOSTUNREACH: no address known.
+ */
+int mihf_req_pdu(struct mihf *m, const struct mihf_id *peer,
+		 const struct sockaddr *to, socklen_t to_len,
+		 const uint8_t *pdu, size_t len, unsigned int flags,
+		 mihf_msg_fn done, void *arg);
+/* Answer a received request (traced) */
+int mihf_respond_pdu(struct mihf *m, struct mihx_in *in, const uint8_t *pdu,
+		     size_t len);
+/* Answer a received request with only a Status TLV */
+int mihf_respond_status(struct mihf *m, struct mihx_in *in, uint8_t status);
+/* The address of @peer: 0 or -EHOSTUNREACH */
+int mihf_peer_addr(struct mihf *m, const struct mihf_id *peer,
+		   struct sockaddr_storage *ss, socklen_t *len);
+/* Remember @peer at @sa (from traffic or the IS database) */
+void mihf_learn_addr(struct mihf *m, const void *id, size_t id_len,
+		     const struct sockaddr *sa, socklen_t sa_len);
+const struct mihf_cfg *mihf_get_cfg(const struct mihf *m);
+struct isdb *mihf_isdb(const struct mihf *m);
+struct mihf_peers *mihf_peer_table(const struct mihf *m);
+/* Our links now (cfg links + linkev's); returns the count (<= max) */
+size_t mihf_our_links(const struct mihf *m, struct linkev_link *out,
+		      size_t max);
+/* IS query as a parsed response (for handover.c) */
+int mihf_is_query_msg(struct mihf *m, const struct mihf_is_query *q,
+		      mihf_msg_fn done, void *arg);
+/* handover.c's state slot and hooks, called by mihf.c */
+struct mihf_ho_ctx;
+struct mihf_ho_ctx **mihf_ho_slot(struct mihf *m);
+/* A command-service request/indication: handled (true) or not */
+bool mihf_ho_rx(struct mihf *m, struct mihx_in *in, const struct mih_msg *msg);
+void mihf_ho_tick(struct mihf *m, uint64_t now);
+void mihf_ho_free(struct mihf *m);
+json_object *mihf_ho_status_json(struct mihf *m);
 
 #endif /* MIHSECD_MIHF_MIHF_H */
