@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <ini.h>
+
 #include "lib/hex.h"
 #include "mihf/isdb.h"
 
@@ -1154,19 +1156,922 @@ int isdb_query(struct isdb *db, const struct mih_iq_bin_data *q,
 	return -EOPNOTSUPP;
 }
 
-/* ---- text format ---- */
+/* ---- text format (docs/isdb-format.md) ---- */
+
+#define IMP_LINE_MAX	1024
+
+struct bitname {
+	unsigned int bit;
+	const char *name;
+};
+
+static const struct bitname ip_cfg_names[] = {
+	{ 0, "ipv4-static" }, { 1, "dhcpv4" }, { 2, "mipv4-fa" },
+	{ 3, "mipv4-no-fa" }, { 11, "ipv6-stateless" }, { 12, "dhcpv6" },
+	{ 13, "ipv6-manual" }, { 0, NULL },
+};
+
+static const struct bitname caps_names[] = {
+	{ 0, "security" }, { 1, "qos-class0" }, { 2, "qos-class1" },
+	{ 3, "qos-class2" }, { 4, "qos-class3" }, { 5, "qos-class4" },
+	{ 6, "qos-class5" }, { 7, "internet" }, { 8, "emergency" },
+	{ 9, "mih" }, { 0, NULL },
+};
+
+static const struct bitname mob_names[] = {
+	{ 0, "mipv4" }, { 1, "mipv4-regional" }, { 2, "mipv6" },
+	{ 3, "hmipv6" }, { 4, "low-latency" }, { 5, "fmipv6" },
+	{ 6, "ikev2" }, { 0, NULL },
+};
+
+static const char *const opns_names[] = {
+	"gsm-umts", "cdma", "realm", "itu-t", "general",
+};
+
+static const char *const cost_unit_names[] = {
+	"second", "minute", "hour", "day", "week", "month", "year", "free",
+	"flat-rate",
+};
+
+/* "none" or names / bitN separated by spaces or commas */
+static int parse_bits(const char *s, const struct bitname *names,
+		      unsigned int nbits, uint64_t *out, char *bad,
+		      size_t badlen)
+{
+	char buf[IMP_LINE_MAX], *tok, *save = NULL;
+	const struct bitname *b;
+	uint64_t v = 0, bit;
+
+	if (strlen(s) >= sizeof(buf))
+		return -E2BIG;
+	strcpy(buf, s);
+	if (!strcmp(buf, "none")) {
+		*out = 0;
+		return 0;
+	}
+	tok = strtok_r(buf, " ,", &save);
+	if (!tok)
+		return -EINVAL;
+	for (; tok; tok = strtok_r(NULL, " ,", &save)) {
+		for (b = names; b->name; b++)
+			if (!strcmp(tok, b->name))
+				break;
+		if (b->name) {
+			bit = b->bit;
+		} else if (strncmp(tok, "bit", 3) ||
+			   parse_uint(tok + 3, nbits - 1, &bit)) {
+			snprintf(bad, badlen, "%s", tok);
+			return -EINVAL;
+		}
+		if (v & (1ULL << bit)) {
+			snprintf(bad, badlen, "%s (twice)", tok);
+			return -EINVAL;
+		}
+		v |= 1ULL << bit;
+	}
+	*out = v;
+	return 0;
+}
+
+static void put_bits(FILE *f, const char *key, uint64_t v,
+		     const struct bitname *names, unsigned int nbits)
+{
+	const struct bitname *b;
+	unsigned int bit;
+
+	fprintf(f, "%s =", key);
+	if (!v)
+		fputs(" none", f);
+	for (bit = 0; bit < nbits; bit++) {
+		if (!(v >> bit & 1))
+			continue;
+		for (b = names; b->name; b++)
+			if (b->bit == bit)
+				break;
+		if (b->name)
+			fprintf(f, " %s", b->name);
+		else
+			fprintf(f, " bit%u", bit);
+	}
+	fputc('\n', f);
+}
+
+static int name_index(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* A string value: raw, or "quoted" with \" and \\ escapes */
+static int parse_string(const char *v, char *out, size_t max)
+{
+	size_t n = strlen(v), o = 0, i;
+
+	if (n >= 2 && v[0] == '"') {
+		if (v[n - 1] != '"')
+			return -EINVAL;
+		for (i = 1; i < n - 1; i++) {
+			char c = v[i];
+
+			if (c == '\\') {
+				if (i + 1 >= n - 1 ||
+				    (v[i + 1] != '"' && v[i + 1] != '\\'))
+					return -EINVAL;
+				c = v[++i];
+			} else if (c == '"') {
+				return -EINVAL;
+			}
+			if (o >= max)
+				return -E2BIG;
+			out[o++] = c;
+		}
+	} else {
+		if (v[0] == '"')
+			return -EINVAL;
+		if (n > max)
+			return -E2BIG;
+		memcpy(out, v, n);
+		o = n;
+	}
+	out[o] = '\0';
+	if (!o)
+		return -ENODATA;
+	if (!valid_text(out, max))
+		return -EINVAL;
+	return 0;
+}
+
+static void put_string(FILE *f, const char *key, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n)
+		return;
+	if (s[0] == '"' || isspace((unsigned char)s[0]) ||
+	    isspace((unsigned char)s[n - 1])) {
+		fprintf(f, "%s = \"", key);
+		for (; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				fputc('\\', f);
+			fputc(*s, f);
+		}
+		fputs("\"\n", f);
+	} else {
+		fprintf(f, "%s = %s\n", key, s);
+	}
+}
+
+enum net_key {
+	NK_TYPE, NK_SUBTYPE, NK_OPERATOR, NK_OPNS, NK_SP, NK_COUNTRY,
+	NK_NETID, NK_AUXID, NK_COST, NK_RATE, NK_IPCFG, NK_CAPS, NK_MOB,
+	NK_QOS, NK_N
+};
+
+static const char *const net_keys[NK_N] = {
+	"type", "subtype", "operator", "operator-namespace",
+	"service-provider", "country", "network-id", "aux-id", "cost",
+	"data-rate", "ip-config", "capabilities", "mobility", "qos",
+};
+
+enum poa_key {
+	PK_NETWORK, PK_LINK_ADDR, PK_LOCATION, PK_CHANNEL, PK_SUBNET, PK_IP,
+	PK_POS_ID, PK_POS_ADDR, PK_POS_PORT, PK_N
+};
+
+static const char *const poa_keys[PK_N] = {
+	"network", "link-addr", "location", "channel-range", "subnet", "ip",
+	"pos-mihf-id", "pos-address", "pos-port",
+};
+
+struct imp_net {
+	struct isdb_network n;
+	int line;
+	int key_line[NK_N];
+};
+
+struct imp_poa {
+	struct isdb_poa p;
+	char network[ISDB_NAME_MAX + 1];
+	int line;
+	int key_line[PK_N];
+};
+
+enum { SEC_NONE, SEC_NETWORK, SEC_POA, SEC_BAD };
+
+struct imp {
+	struct isdb *db;
+	FILE *f;
+	const char *name;
+	char *buf;
+	size_t cap;
+	int line;
+	int sec;
+	struct imp_net *nets;
+	size_t nnets, capnets;
+	struct imp_poa *poas;
+	size_t npoas, cappoas;
+	int err_line;		/* first error: line (0: none yet) */
+	char err[ISDB_ERR_MAX];
+	bool failed;
+};
+
+static void imp_err(struct imp *im, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void imp_err(struct imp *im, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (im->failed)
+		return;
+	im->failed = true;
+	im->err_line = line;
+	va_start(ap, fmt);
+	vsnprintf(im->err, sizeof(im->err), fmt, ap);
+	va_end(ap);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Checks when a section ends */
+static void end_section(struct imp *im)
+{
+	if (im->sec == SEC_NETWORK) {
+		struct imp_net *in = &im->nets[im->nnets - 1];
+
+		if (!in->key_line[NK_TYPE])
+			imp_err(im, in->line, "network '%s': 'type' missing",
+				in->n.name);
+		else if (in->key_line[NK_OPNS] && !in->key_line[NK_OPERATOR])
+			imp_err(im, in->key_line[NK_OPNS],
+				"operator-namespace without operator");
+	} else if (im->sec == SEC_POA) {
+		struct imp_poa *ip = &im->poas[im->npoas - 1];
+
+		if (!ip->key_line[PK_NETWORK])
+			imp_err(im, ip->line, "PoA '%s': 'network' missing",
+				ip->p.name);
+		else if (!ip->key_line[PK_LINK_ADDR])
+			imp_err(im, ip->line, "PoA '%s': 'link-addr' missing",
+				ip->p.name);
+	}
+	im->sec = SEC_NONE;
+}
+
+/* "[network NAME]" / "[poa NAME]" */
+static void section(struct imp *im, char *s)
+{
+	size_t n = strlen(s);
+	char *kind, *name;
+	size_t i;
+
+	end_section(im);
+	im->sec = SEC_BAD;
+	if (n < 2 || s[n - 1] != ']') {
+		imp_err(im, im->line, "section header without ']'");
+		return;
+	}
+	s[n - 1] = '\0';
+	kind = trim(s + 1);
+	name = kind + strcspn(kind, " \t");
+	if (*name)
+		*name++ = '\0';
+	name = trim(name);
+	if (strcmp(kind, "network") && strcmp(kind, "poa")) {
+		imp_err(im, im->line,
+			"unknown section '%s' (network or poa expected)",
+			kind);
+		return;
+	}
+	if (!valid_name(name)) {
+		imp_err(im, im->line,
+			"bad %s name '%s' (1-%d of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
+			kind, name, ISDB_NAME_MAX);
+		return;
+	}
+	if (!strcmp(kind, "network")) {
+		struct imp_net *v;
+
+		for (i = 0; i < im->nnets; i++)
+			if (!strcmp(im->nets[i].n.name, name)) {
+				imp_err(im, im->line,
+					"network '%s' defined twice (first at line %d)",
+					name, im->nets[i].line);
+				return;
+			}
+		v = grow(im->nets, &im->capnets, im->nnets, sizeof(*v));
+		if (!v) {
+			imp_err(im, im->line, "out of memory");
+			return;
+		}
+		im->nets = v;
+		memset(&v[im->nnets], 0, sizeof(*v));
+		strcpy(v[im->nnets].n.name, name);
+		v[im->nnets].line = im->line;
+		im->nnets++;
+		im->sec = SEC_NETWORK;
+	} else {
+		struct imp_poa *v;
+
+		for (i = 0; i < im->npoas; i++)
+			if (!strcmp(im->poas[i].p.name, name)) {
+				imp_err(im, im->line,
+					"PoA '%s' defined twice (first at line %d)",
+					name, im->poas[i].line);
+				return;
+			}
+		v = grow(im->poas, &im->cappoas, im->npoas, sizeof(*v));
+		if (!v) {
+			imp_err(im, im->line, "out of memory");
+			return;
+		}
+		im->poas = v;
+		memset(&v[im->npoas], 0, sizeof(*v));
+		strcpy(v[im->npoas].p.name, name);
+		v[im->npoas].p.pos_port = ISDB_POS_PORT_DEFAULT;
+		v[im->npoas].line = im->line;
+		im->npoas++;
+		im->sec = SEC_POA;
+	}
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct imp *im = stream;
+	ssize_t n;
+	char *s;
+
+	n = getline(&im->buf, &im->cap, im->f);
+	if (n < 0)
+		return NULL;
+	im->line++;
+	if (n > 0 && im->buf[n - 1] == '\n')
+		im->buf[--n] = '\0';
+	if (n > 0 && im->buf[n - 1] == '\r')
+		im->buf[--n] = '\0';
+	str[0] = '\0';
+	if (strlen(im->buf) != (size_t)n) {
+		imp_err(im, im->line, "NUL character in line");
+		return str;
+	}
+	if (n > IMP_LINE_MAX || n + 3 > num) {
+		imp_err(im, im->line, "line too long (more than %d characters)",
+			IMP_LINE_MAX);
+		return str;
+	}
+	s = im->buf;
+	if (im->line == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		s += 3;
+	s = trim(s);
+	if (*s == '[') {
+		section(im, s);
+		return str;	/* libinih sees an empty line */
+	}
+	memcpy(str, im->buf, (size_t)n + 1);
+	return str;
+}
+
+static int key_index(const char *key, const char *const *keys, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return i;
+	return -1;
+}
+
+static void net_value(struct imp *im, struct imp_net *in, int k,
+		      const char *v)
+{
+	struct isdb_network *n = &in->n;
+	char bad[64] = "";
+	uint64_t u;
+	int r, i;
+
+	switch (k) {
+	case NK_TYPE:
+		for (i = 0; i < (int)N_LINK_TYPES; i++)
+			if (!strcmp(v, link_types[i].name))
+				break;
+		if (i < (int)N_LINK_TYPES) {
+			n->link_type = link_types[i].type;
+		} else if (!parse_uint(v, 255, &u) && link_type_name((uint8_t)u)) {
+			n->link_type = (uint8_t)u;
+		} else {
+			imp_err(im, im->line, "type: unknown link type '%s'",
+				v);
+		}
+		return;
+	case NK_SUBTYPE:
+		if (strncmp(v, "0x", 2) || !v[2] || strlen(v + 2) > 16 ||
+		    strspn(v + 2, "0123456789abcdefABCDEF") != strlen(v + 2)) {
+			imp_err(im, im->line,
+				"subtype: '%s' is not 0x and 1-16 hex digits",
+				v);
+			return;
+		}
+		n->subtype = strtoull(v + 2, NULL, 16);
+		n->has |= ISDB_NET_SUBTYPE;
+		return;
+	case NK_OPERATOR:
+		r = parse_string(v, n->operator_name, ISDB_STR_MAX);
+		if (r)
+			goto bad_string;
+		n->has |= ISDB_NET_OPERATOR;
+		if (!in->key_line[NK_OPNS])
+			n->operator_ns = ISDB_OPNS_GENERAL;
+		return;
+	case NK_OPNS:
+		r = name_index(v, opns_names, 5);
+		if (r < 0) {
+			imp_err(im, im->line,
+				"operator-namespace: '%s' is not one of gsm-umts, cdma, realm, itu-t, general",
+				v);
+			return;
+		}
+		n->operator_ns = (uint8_t)r;
+		return;
+	case NK_SP:
+		r = parse_string(v, n->service_provider, ISDB_STR_MAX);
+		if (r)
+			goto bad_string;
+		return;
+	case NK_COUNTRY:
+		if (!valid_country(v))
+			imp_err(im, im->line,
+				"country: '%s' is not two upper-case letters (ISO 3166-1)",
+				v);
+		else
+			strcpy(n->country, v);
+		return;
+	case NK_NETID:
+		r = parse_string(v, n->network_id, ISDB_NETID_MAX);
+		if (r)
+			goto bad_string;
+		return;
+	case NK_AUXID:
+		r = parse_string(v, n->aux_id, ISDB_STR_MAX);
+		if (r)
+			goto bad_string;
+		return;
+	case NK_COST: {
+		char unit[16], val[32], cur[8], extra[2];
+		struct isdb_cost *c;
+		char *dot;
+		uint64_t ip, fp = 0;
+
+		if (n->ncosts == ISDB_COSTS_MAX) {
+			imp_err(im, im->line, "cost: more than %d costs",
+				ISDB_COSTS_MAX);
+			return;
+		}
+		if (sscanf(v, "%15s %31s %7s %1s", unit, val, cur, extra) != 3)
+			goto bad_cost;
+		c = &n->costs[n->ncosts];
+		r = name_index(unit, cost_unit_names, 9);
+		if (r < 0) {
+			imp_err(im, im->line,
+				"cost: unit '%s' is not one of second, minute, hour, day, week, month, year, free, flat-rate",
+				unit);
+			return;
+		}
+		c->unit = (uint8_t)r;
+		dot = strchr(val, '.');
+		if (dot) {
+			size_t fl;
+
+			*dot++ = '\0';
+			fl = strlen(dot);
+			if (fl < 1 || fl > 3 ||
+			    strspn(dot, "0123456789") != fl)
+				goto bad_cost;
+			fp = strtoul(dot, NULL, 10);
+			for (; fl < 3; fl++)
+				fp *= 10;
+		}
+		if (parse_uint(val, UINT32_MAX, &ip))
+			goto bad_cost;
+		if (!valid_currency(cur)) {
+			imp_err(im, im->line,
+				"cost: currency '%s' is not three upper-case letters (ISO 4217)",
+				cur);
+			return;
+		}
+		for (i = 0; i < (int)n->ncosts; i++)
+			if (!strcmp(n->costs[i].currency, cur)) {
+				imp_err(im, im->line,
+					"cost: a cost in %s is already given",
+					cur);
+				return;
+			}
+		c->value_int = (uint32_t)ip;
+		c->value_frac = (uint16_t)fp;
+		strcpy(c->currency, cur);
+		n->ncosts++;
+		return;
+bad_cost:
+		imp_err(im, im->line,
+			"cost: '%s' is not 'UNIT VALUE CURRENCY' (e.g. 'hour 1.50 EUR', VALUE at most 4294967295.999)",
+			v);
+		return;
+	}
+	case NK_RATE:
+		if (parse_uint(v, UINT32_MAX, &u)) {
+			imp_err(im, im->line,
+				"data-rate: '%s' is not an integer in 0..4294967295 (kb/s)",
+				v);
+			return;
+		}
+		n->data_rate = (uint32_t)u;
+		n->has |= ISDB_NET_DATA_RATE;
+		return;
+	case NK_IPCFG:
+		if (parse_bits(v, ip_cfg_names, 32, &u, bad, sizeof(bad))) {
+			imp_err(im, im->line,
+				"ip-config: bad method '%s' (ipv4-static, dhcpv4, mipv4-fa, mipv4-no-fa, ipv6-stateless, dhcpv6, ipv6-manual, bitN or none)",
+				bad[0] ? bad : v);
+			return;
+		}
+		n->ip_cfg = (uint32_t)u;
+		n->has |= ISDB_NET_IP_CFG;
+		return;
+	case NK_CAPS:
+		if (parse_bits(v, caps_names, 32, &u, bad, sizeof(bad))) {
+			imp_err(im, im->line,
+				"capabilities: bad capability '%s' (security, qos-class0..5, internet, emergency, mih, bitN or none)",
+				bad[0] ? bad : v);
+			return;
+		}
+		n->caps = (uint32_t)u;
+		n->has |= ISDB_NET_CAPS;
+		return;
+	case NK_MOB:
+		if (parse_bits(v, mob_names, 16, &u, bad, sizeof(bad))) {
+			imp_err(im, im->line,
+				"mobility: bad protocol '%s' (mipv4, mipv4-regional, mipv6, hmipv6, low-latency, fmipv6, ikev2, bitN or none)",
+				bad[0] ? bad : v);
+			return;
+		}
+		n->mob_mgmt = (uint16_t)u;
+		n->has |= ISDB_NET_MOB_MGMT;
+		return;
+	case NK_QOS:
+		if (parse_qos(v, n->qos, &n->nqos)) {
+			imp_err(im, im->line,
+				"qos: '%s' is not 1-%d TYPE:VALUE pairs (TYPE 0..255, VALUE 0..4294967295)",
+				v, ISDB_QOS_MAX);
+			return;
+		}
+		n->has |= ISDB_NET_QOS;
+		return;
+	}
+	return;
+bad_string:
+	imp_err(im, im->line, "%s: %s", net_keys[k],
+		r == -E2BIG ? "too long" :
+		r == -ENODATA ? "empty" :
+		"bad string (control character or bad quoting)");
+}
+
+static void poa_value(struct imp *im, struct imp_poa *ip, int k,
+		      const char *v)
+{
+	struct isdb_poa *p = &ip->p;
+	uint64_t u;
+	int r;
+
+	switch (k) {
+	case PK_NETWORK:
+		if (!valid_name(v)) {
+			imp_err(im, im->line, "network: bad network name '%s'",
+				v);
+			return;
+		}
+		strcpy(ip->network, v);
+		return;
+	case PK_LINK_ADDR:
+		if (parse_mac(v, p->mac))
+			imp_err(im, im->line,
+				"link-addr: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)",
+				v);
+		return;
+	case PK_LOCATION: {
+		char kind[8], a[ISDB_LOC_MAX * 2 + 2], b[ISDB_LOC_MAX * 2 + 2];
+		char extra[2];
+		int nf;
+
+		if (strlen(v) > sizeof(a) - 2)
+			goto bad_loc;
+		nf = sscanf(v, "%7s %507s %507s %1s", kind, a, b, extra);
+		if (!strcmp(kind, "civic") && (nf == 2 || nf == 3)) {
+			if (!valid_country(a))
+				goto bad_loc;
+			strcpy(p->loc.country, a);
+			p->loc.len = 0;
+			if (nf == 3) {
+				r = mihsec_hex_decode(b, p->loc.data,
+						      ISDB_LOC_MAX);
+				if (r <= 0)
+					goto bad_loc;
+				p->loc.len = (size_t)r;
+			}
+			p->loc.kind = ISDB_LOC_CIVIC;
+		} else if (!strcmp(kind, "geo") && nf == 2) {
+			if (strlen(a) != 32 ||
+			    mihsec_hex_decode(a, p->loc.data, 16) != 16)
+				goto bad_loc;
+			p->loc.len = 16;
+			p->loc.kind = ISDB_LOC_GEO;
+		} else if (!strcmp(kind, "cell") && nf == 2) {
+			if (parse_uint(a, UINT32_MAX, &u))
+				goto bad_loc;
+			p->loc.cell_id = (uint32_t)u;
+			p->loc.kind = ISDB_LOC_CELL;
+		} else {
+			goto bad_loc;
+		}
+		return;
+bad_loc:
+		imp_err(im, im->line,
+			"location: '%s' is not 'civic CC [HEX]', 'geo HEX32' or 'cell ID'",
+			v);
+		return;
+	}
+	case PK_CHANNEL: {
+		char lo[16], hi[16];
+		const char *dash = strchr(v, '-');
+		uint64_t l, h;
+
+		if (!dash || (size_t)(dash - v) >= sizeof(lo) ||
+		    strlen(dash + 1) >= sizeof(hi))
+			goto bad_chan;
+		memcpy(lo, v, (size_t)(dash - v));
+		lo[dash - v] = '\0';
+		strcpy(hi, dash + 1);
+		if (parse_uint(lo, UINT32_MAX, &l) ||
+		    parse_uint(hi, UINT32_MAX, &h) || l > h)
+			goto bad_chan;
+		p->chan_low = (uint32_t)l;
+		p->chan_high = (uint32_t)h;
+		p->has |= ISDB_POA_CHANNEL;
+		return;
+bad_chan:
+		imp_err(im, im->line,
+			"channel-range: '%s' is not LOW-HIGH (integers, LOW <= HIGH)",
+			v);
+		return;
+	}
+	case PK_SUBNET:
+		if (parse_prefix(v, &p->subnet, &p->subnet_len)) {
+			imp_err(im, im->line,
+				"subnet: '%s' is not ADDRESS/PREFIXLEN", v);
+			return;
+		}
+		p->has |= ISDB_POA_SUBNET;
+		return;
+	case PK_IP:
+		if (parse_ip(v, &p->ip))
+			imp_err(im, im->line, "ip: '%s' is not an IP address",
+				v);
+		return;
+	case PK_POS_ID:
+		r = parse_string(v, p->pos_mihf_id, ISDB_STR_MAX);
+		if (r)
+			imp_err(im, im->line, "pos-mihf-id: %s",
+				r == -E2BIG ? "longer than 253 octets" :
+				"bad string");
+		return;
+	case PK_POS_ADDR:
+		if (parse_ip(v, &p->pos_addr))
+			imp_err(im, im->line,
+				"pos-address: '%s' is not an IP address", v);
+		return;
+	case PK_POS_PORT:
+		if (parse_uint(v, 65535, &u) || !u) {
+			imp_err(im, im->line,
+				"pos-port: '%s' is not an integer in 1..65535",
+				v);
+			return;
+		}
+		p->pos_port = (uint16_t)u;
+		return;
+	}
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct imp *im = user;
+	int k, *key_line;
+
+	(void)section;
+	if (im->failed)
+		return 1;
+	if (im->sec == SEC_BAD)
+		return 1;	/* the header's error is reported */
+	if (im->sec == SEC_NONE) {
+		imp_err(im, im->line, "'%s' outside a [network] or [poa] section",
+			key);
+		return 0;
+	}
+	if (im->sec == SEC_NETWORK) {
+		struct imp_net *in = &im->nets[im->nnets - 1];
+
+		k = key_index(key, net_keys, NK_N);
+		if (k < 0) {
+			imp_err(im, im->line, "unknown network key '%s'", key);
+			return 0;
+		}
+		key_line = &in->key_line[k];
+		if (*key_line && k != NK_COST) {
+			imp_err(im, im->line, "%s: given twice (first at line %d)",
+				key, *key_line);
+			return 0;
+		}
+		*key_line = im->line;
+		if (!*value) {
+			imp_err(im, im->line, "%s: empty value", key);
+			return 0;
+		}
+		net_value(im, in, k, value);
+	} else {
+		struct imp_poa *ip = &im->poas[im->npoas - 1];
+
+		k = key_index(key, poa_keys, PK_N);
+		if (k < 0) {
+			imp_err(im, im->line, "unknown poa key '%s'", key);
+			return 0;
+		}
+		key_line = &ip->key_line[k];
+		if (*key_line) {
+			imp_err(im, im->line, "%s: given twice (first at line %d)",
+				key, *key_line);
+			return 0;
+		}
+		*key_line = im->line;
+		if (!*value) {
+			imp_err(im, im->line, "%s: empty value", key);
+			return 0;
+		}
+		poa_value(im, ip, k, value);
+	}
+	return !im->failed;
+}
+
+/* After parsing: cross references, then the transaction */
+static int imp_commit(struct imp *im, bool replace)
+{
+	struct isdb *db = im->db;
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < im->npoas; i++)
+		for (j = 0; j < i; j++)
+			if (!memcmp(im->poas[i].p.mac, im->poas[j].p.mac, 6)) {
+				imp_err(im, im->poas[i].key_line[PK_LINK_ADDR],
+					"link-addr: also PoA '%s''s (line %d)",
+					im->poas[j].p.name,
+					im->poas[j].key_line[PK_LINK_ADDR]);
+				return -EINVAL;
+			}
+	r = db->ops->begin(db);
+	if (r) {
+		imp_err(im, 0, "%s", db->errmsg);
+		return r;
+	}
+	if (replace) {
+		r = do_clear(db);
+		if (r) {
+			imp_err(im, 0, "%s", db->errmsg);
+			goto fail;
+		}
+	}
+	for (i = 0; i < im->nnets; i++) {
+		r = insert_network(db, &im->nets[i].n);
+		if (r) {
+			imp_err(im, im->nets[i].line, "%s", db->errmsg);
+			goto fail;
+		}
+	}
+	for (i = 0; i < im->npoas; i++) {
+		struct imp_poa *ip = &im->poas[i];
+
+		for (j = 0; j < im->nnets; j++)
+			if (!strcmp(im->nets[j].n.name, ip->network))
+				break;
+		if (j < im->nnets) {
+			ip->p.network = im->nets[j].n.id;
+		} else {
+			struct net_vec nv;
+
+			r = load_networks(db, S_NET_BY_NAME, ip->network, &nv);
+			if (!r && nv.n == 1)
+				ip->p.network = nv.v[0].id;
+			free(nv.v);
+			if (r) {
+				imp_err(im, ip->line, "%s", db->errmsg);
+				goto fail;
+			}
+			if (!ip->p.network) {
+				imp_err(im, ip->key_line[PK_NETWORK],
+					"network: no network '%s'%s",
+					ip->network, replace ? " in the file" :
+					" in the file or the database");
+				r = -ENOENT;
+				goto fail;
+			}
+		}
+		r = insert_poa(db, &ip->p);
+		if (r) {
+			imp_err(im, ip->line, "%s", db->errmsg);
+			goto fail;
+		}
+	}
+	r = db->ops->commit(db);
+	if (r)
+		imp_err(im, 0, "%s", db->errmsg);
+	return r;
+fail:
+	db->ops->rollback(db);
+	return r;
+}
 
 int isdb_import_stream(struct isdb *db, FILE *f, const char *name,
 		       bool replace, char *err, size_t errlen,
 		       size_t *networks, size_t *poas)
 {
-	(void)db;
-	(void)f;
-	(void)replace;
-	(void)networks;
-	(void)poas;
-	errf(err, errlen, "%s: import not implemented yet", name);
-	return -EOPNOTSUPP;
+	bool s_multi = ini_allow_multiline, s_bom = ini_allow_bom;
+	bool s_inline = ini_allow_inline_comments, s_stack = ini_use_stack;
+	bool s_realloc = ini_allow_realloc, s_stop = ini_stop_on_first_error;
+	bool s_noval = ini_allow_no_value;
+	int s_max = ini_max_line, s_init = ini_initial_alloc;
+	struct imp im = { .db = db, .f = f, .name = name };
+	int r;
+
+	ini_allow_multiline = false;
+	ini_allow_bom = false;		/* reader() strips it */
+	ini_allow_inline_comments = false;
+	ini_use_stack = false;
+	ini_allow_realloc = false;
+	ini_stop_on_first_error = false;
+	ini_allow_no_value = false;
+	ini_max_line = IMP_LINE_MAX + 3;
+	ini_initial_alloc = IMP_LINE_MAX + 3;
+	r = ini_parse_stream(reader, &im, handler, &im);
+	ini_allow_multiline = s_multi;
+	ini_allow_bom = s_bom;
+	ini_allow_inline_comments = s_inline;
+	ini_use_stack = s_stack;
+	ini_allow_realloc = s_realloc;
+	ini_stop_on_first_error = s_stop;
+	ini_allow_no_value = s_noval;
+	ini_max_line = s_max;
+	ini_initial_alloc = s_init;
+
+	if (r > 0 && (!im.failed || r < im.err_line)) {
+		im.failed = false;
+		imp_err(&im, r, "expected 'key = value', a [section] or a comment");
+	}
+	if (r == -2)
+		imp_err(&im, 0, "out of memory");
+	if (!im.failed && ferror(f))
+		imp_err(&im, im.line, "read error");
+	if (!im.failed)
+		end_section(&im);
+	if (!im.failed)
+		imp_commit(&im, replace);
+	free(im.buf);
+	if (im.failed) {
+		if (im.err_line)
+			errf(err, errlen, "%s:%d: %s", name, im.err_line,
+			     im.err);
+		else
+			errf(err, errlen, "%s: %s", name, im.err);
+		r = -EINVAL;
+	} else {
+		if (networks)
+			*networks = im.nnets;
+		if (poas)
+			*poas = im.npoas;
+		r = 0;
+	}
+	free(im.nets);
+	free(im.poas);
+	return r;
 }
 
 int isdb_import_file(struct isdb *db, const char *path, bool replace,
@@ -1190,9 +2095,106 @@ int isdb_import_file(struct isdb *db, const char *path, bool replace,
 	return r;
 }
 
+static void export_network(FILE *f, const struct isdb_network *n)
+{
+	const char *lt = link_type_name(n->link_type);
+	char qos[ISDB_QOS_MAX * 16];
+	size_t i;
+
+	fprintf(f, "\n[network %s]\n", n->name);
+	fprintf(f, "type = %s\n", lt);
+	if (n->has & ISDB_NET_SUBTYPE)
+		fprintf(f, "subtype = 0x%" PRIx64 "\n", n->subtype);
+	if (n->has & ISDB_NET_OPERATOR) {
+		put_string(f, "operator", n->operator_name);
+		fprintf(f, "operator-namespace = %s\n",
+			opns_names[n->operator_ns]);
+	}
+	put_string(f, "service-provider", n->service_provider);
+	if (n->country[0])
+		fprintf(f, "country = %s\n", n->country);
+	put_string(f, "network-id", n->network_id);
+	put_string(f, "aux-id", n->aux_id);
+	for (i = 0; i < n->ncosts; i++)
+		fprintf(f, "cost = %s %" PRIu32 ".%03u %s\n",
+			cost_unit_names[n->costs[i].unit],
+			n->costs[i].value_int, n->costs[i].value_frac,
+			n->costs[i].currency);
+	if (n->has & ISDB_NET_DATA_RATE)
+		fprintf(f, "data-rate = %" PRIu32 "\n", n->data_rate);
+	if (n->has & ISDB_NET_IP_CFG)
+		put_bits(f, "ip-config", n->ip_cfg, ip_cfg_names, 32);
+	if (n->has & ISDB_NET_CAPS)
+		put_bits(f, "capabilities", n->caps, caps_names, 32);
+	if (n->has & ISDB_NET_MOB_MGMT)
+		put_bits(f, "mobility", n->mob_mgmt, mob_names, 16);
+	if (n->has & ISDB_NET_QOS) {
+		fmt_qos(n->qos, n->nqos, qos, sizeof(qos));
+		fprintf(f, "qos = %s\n", qos);
+	}
+}
+
+static int export_poa(const struct isdb_network *n, const struct isdb_poa *p,
+		      void *arg)
+{
+	char buf[2 * ISDB_LOC_MAX + INET6_ADDRSTRLEN + 8];
+	FILE *f = arg;
+
+	fprintf(f, "\n[poa %s]\n", p->name);
+	fprintf(f, "network = %s\n", n->name);
+	fmt_mac(p->mac, buf);
+	fprintf(f, "link-addr = %s\n", buf);
+	switch (p->loc.kind) {
+	case ISDB_LOC_CIVIC:
+		mihsec_hex_encode(p->loc.data, p->loc.len, buf);
+		fprintf(f, "location = civic %s%s%s\n", p->loc.country,
+			p->loc.len ? " " : "", buf);
+		break;
+	case ISDB_LOC_GEO:
+		mihsec_hex_encode(p->loc.data, 16, buf);
+		fprintf(f, "location = geo %s\n", buf);
+		break;
+	case ISDB_LOC_CELL:
+		fprintf(f, "location = cell %" PRIu32 "\n", p->loc.cell_id);
+		break;
+	}
+	if (p->has & ISDB_POA_CHANNEL)
+		fprintf(f, "channel-range = %" PRIu32 "-%" PRIu32 "\n",
+			p->chan_low, p->chan_high);
+	if (p->has & ISDB_POA_SUBNET) {
+		fmt_ip(&p->subnet, buf);
+		fprintf(f, "subnet = %s/%u\n", buf, p->subnet_len);
+	}
+	if (p->ip.family) {
+		fmt_ip(&p->ip, buf);
+		fprintf(f, "ip = %s\n", buf);
+	}
+	put_string(f, "pos-mihf-id", p->pos_mihf_id);
+	if (p->pos_addr.family) {
+		fmt_ip(&p->pos_addr, buf);
+		fprintf(f, "pos-address = %s\n", buf);
+	}
+	if (p->pos_port != ISDB_POS_PORT_DEFAULT)
+		fprintf(f, "pos-port = %u\n", p->pos_port);
+	return 0;
+}
+
+static int export_net_cb(const struct isdb_network *n, void *arg)
+{
+	struct { struct isdb *db; FILE *f; } *x = arg;
+
+	export_network(x->f, n);
+	return isdb_network_poas(x->db, n, export_poa, x->f);
+}
+
 int isdb_export(struct isdb *db, FILE *f)
 {
-	(void)db;
-	(void)f;
-	return -EOPNOTSUPP;
+	struct { struct isdb *db; FILE *f; } x = { db, f };
+	int r;
+
+	fputs("# mihsec IS database (format: docs/isdb-format.md)\n", f);
+	r = isdb_networks(db, export_net_cb, &x);
+	if (!r && (fflush(f) || ferror(f)))
+		r = -EIO;
+	return r;
 }
