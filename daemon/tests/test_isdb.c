@@ -644,4 +644,49 @@ TEST_F(db, add_validation)
 	EXPECT_EQ(-EINVAL, isdb_add_poa(self->db, &p));
 }
 
+/*
+ * Two IS servers sharing one database (two connections): one imports, the
+ * other sees it.  Keep this test LAST: tests/host/isdb_pg.sh reads what it
+ * leaves in the PostgreSQL database with psql.
+ */
+TEST_F(db, two_servers)
+{
+	static const uint8_t ap7[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x07 };
+	struct isdb *other;
+	struct isdb_network net;
+	struct isdb_poa poa;
+	char err[ISDB_ERR_MAX];
+	struct cand c;
+	size_t nn, np;
+
+	NEED_DB();
+	ASSERT_EQ(0, isdb_open(&other, variant->backend, self->e.target, err,
+			       sizeof(err)));
+	ASSERT_EQ(0, isdb_count(other, &nn, &np));
+	EXPECT_EQ(0, nn);
+	EXPECT_EQ(-ENOENT, isdb_find_poa_by_link_addr(other, ap7, &poa, NULL));
+	import_example(_metadata, self->db);
+	ASSERT_EQ(0, isdb_count(other, &nn, &np));
+	EXPECT_EQ(3, nn);
+	EXPECT_EQ(4, np);
+	ASSERT_EQ(0, isdb_find_poa_by_link_addr(other, ap7, &poa, &net));
+	EXPECT_STREQ("city-hotspot", net.name);
+	EXPECT_STREQ("ar7.metro.example", poa.pos_mihf_id);
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(0, isdb_candidates(other, 1u << 5, ap7, cand_cb, &c));
+	EXPECT_EQ(2, c.n);
+	/* the other server replaces one network's PoA set: both see it */
+	EXPECT_EQ(-EINVAL, import_str(other, "[poa x]\nnetwork = city-hotspot\n"
+				      "link-addr = 02:00:5e:30:00:07\n", false,
+				      err, sizeof(err)));
+	EXPECT_EQ(0, import_str(other, "[poa city-ap8]\nnetwork = city-hotspot\n"
+				"link-addr = 02:00:5e:30:00:08\n", false, err,
+				sizeof(err)));
+	ASSERT_EQ(0, isdb_count(self->db, &nn, &np));
+	EXPECT_EQ(5, np);
+	/* leave exactly the example behind */
+	import_example(_metadata, other);
+	isdb_close(other);
+}
+
 TEST_HARNESS_MAIN
