@@ -176,8 +176,9 @@ static int addr_upsert(struct mihf_peer *p,
 			a->expires_ns = exp_merge(a->expires_ns, expires);
 		a->sources |= source;
 		a->services |= services;
-		if (transport != MIHF_TRANSPORT_ANY)
-			a->transport = transport;
+		/* one endpoint reported for UDP and for TCP: both */
+		if (a->transport != transport)
+			a->transport = MIHF_TRANSPORT_ANY;
 		return 0;
 	}
 	if (p->n_addrs == MIHF_PEER_ADDRS_MAX) {

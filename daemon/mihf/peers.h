@@ -130,7 +130,8 @@ size_t mihf_peers_count(const struct mihf_peers *peers);
  * The address @sa (AF_INET or AF_INET6 with its port; may be NULL when
  * an ID is given) is added or updated with @source (one bit), @services,
  * @transport and expiry @ttl_ns from @now (ttl 0 = no expiry; an address
- * keeps the later expiry of its sources, "never" wins).  @kind
+ * keeps the later expiry of its sources, "never" wins; an address
+ * reported with two different transports becomes MIHF_TRANSPORT_ANY).  @kind
  * MIHF_PEER_UNKNOWN leaves a known kind unchanged.  An address already
  * held by another entry with a different known ID is moved to this one.
  * Returns the peer in *@out if @out is not NULL.  Adding beyond

@@ -94,12 +94,24 @@ TEST(add_lookup_update)
 	ASSERT_EQ(MIHF_PEER_SRC_STATIC | MIHF_PEER_SRC_DNS,
 		  p->addrs[0].sources);
 	ASSERT_EQ(0, p->addrs[0].expires_ns);	/* static: never */
+	/* UDP before, now "any": the endpoint serves either */
+	ASSERT_EQ(MIHF_TRANSPORT_ANY, p->addrs[0].transport);
+	ASSERT_EQ(MIHF_TRANSPORT_UDP, p->addrs[1].transport);
+	ASSERT_EQ(0, mihf_peers_add(t, "ar1", 3, 0, SA(b), lb,
+				    MIHF_TRANSPORT_UDP, MIHF_PEER_SRC_SEEN,
+				    0, 0, 12 * SEC, NULL));
+	ASSERT_EQ(MIHF_TRANSPORT_UDP, p->addrs[1].transport);
+	ASSERT_EQ(0, mihf_peers_add(t, "ar1", 3, 0, SA(b), lb,
+				    MIHF_TRANSPORT_TCP, MIHF_PEER_SRC_SEEN,
+				    0, 0, 12 * SEC, NULL));
+	ASSERT_EQ(MIHF_TRANSPORT_ANY, p->addrs[1].transport);
 	ASSERT_EQ(MIHF_SVC_ES, p->services);
 	/* pick: static first, family filter */
 	ASSERT_EQ(&p->addrs[0], mihf_peer_pick_addr(p, 0, 0, AF_UNSPEC));
 	ASSERT_EQ(&p->addrs[1], mihf_peer_pick_addr(p, 0, 0, AF_INET6));
-	ASSERT_EQ(NULL, mihf_peer_pick_addr(p, 0, MIHF_TRANSPORT_TCP,
-					    AF_INET6));
+	ASSERT_EQ(&p->addrs[1], mihf_peer_pick_addr(p, 0, MIHF_TRANSPORT_TCP,
+						    AF_INET6));
+	ASSERT_EQ(NULL, mihf_peer_pick_addr(p, 0, 0, AF_UNIX));
 	mihf_peers_free(t);
 }
 
