@@ -25,8 +25,9 @@
  *     transport's test hook (nothing dropped):
  *     "trace <ms since start> tx|rx tid <tid> op <opcode> ackreq <0|1>
  *      ackrsp <0|1> len <octets>".
- *     --verbose: "rsp <seq> tid <tid> transmissions <n> rtt_ms <ms>" or
- *     "timeout <seq>" per request.
+ *     --verbose: "rsp <seq> tid <tid> transmissions <n> rtt_ms <ms>",
+ *     "timeout <seq> at_ms <ms since start>" or "error <seq> <reason>"
+ *     per request.
  *     Exit status 0 if every request got its response.
  *
  * Both use SID 3 (command service, AID 5) so --rtx-ms sets the interval
@@ -254,12 +255,8 @@ static void send_done(void *arg, int status, const struct mihx_rsp *rsp)
 			       (double)rsp->rtt_ns / 1e6);
 	} else if (status == -ETIMEDOUT) {
 		a->timeouts++;
-		if (a->verbose)
-			printf("timeout\n");
 	} else {
 		a->errors++;
-		if (a->verbose)
-			printf("error %s\n", strerror(-status));
 	}
 	fflush(stdout);
 	send_next(a);
@@ -278,8 +275,11 @@ static void req_done(void *arg, int status, const struct mihx_rsp *rsp)
 
 	if (status == 0 && rsp && get_u32(&rsp->pdu, TLV_SEQ) != c->seq)
 		a->wrong_seq++;
-	if (status && a->verbose)
-		printf("seq %u: %s\n", c->seq, strerror(-status));
+	if (status == -ETIMEDOUT && a->verbose)
+		printf("timeout %u at_ms %.1f\n", c->seq,
+		       (double)(md_now_ns() - a->t0) / 1e6);
+	else if (status && a->verbose)
+		printf("error %u %s\n", c->seq, strerror(-status));
 	free(c);
 	send_done(a, status, rsp);
 }
