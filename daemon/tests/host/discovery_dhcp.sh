@@ -63,7 +63,7 @@ cleanup() {
 	local p
 
 	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in "$tmp"/dhclient*.pid; do
+	for p in "$tmp"/dhclient*.pid "$tmp"/dnsmasq.pid; do
 		[ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -98,7 +98,8 @@ o140=01:0d:02:69:73:03:6d:6f:73:04:74:65:73:74:00:03:0d:02:65:73:03:6d:6f:73:04:
 o54=00:01:00:10:fd:00:00:98:00:00:00:00:00:00:00:00:00:00:00:05
 o55=00:03:00:0d:02:65:73:03:6d:6f:73:04:74:65:73:74:00
 
-in_s dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
+# not through in_s: $! must be the daemon itself, not a subshell
+ip netns exec "$ns_s" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
 	--no-resolv --no-hosts --interface="$if_s" --bind-interfaces \
 	--user=root --group=root --dhcp-authoritative \
 	--dhcp-leasefile="$tmp/dnsmasq.leases" --pid-file="$tmp/dnsmasq.pid" \
@@ -142,7 +143,7 @@ wait_for() { # FILE PATTERN SECONDS
 }
 
 # ---- DHCPv4
-in_c dhclient -4 -d -1 -cf "$tmp/dhclient.conf" -lf "$tmp/lease4" \
+ip netns exec "$ns_c" dhclient -4 -d -1 -cf "$tmp/dhclient.conf" -lf "$tmp/lease4" \
 	-pf "$tmp/dhclient4.pid" -sf "$tmp/hook.sh" "$if_c" \
 	>"$tmp/dhclient4.log" 2>&1 &
 pids="$pids $!"
@@ -203,7 +204,7 @@ check "the system resolv.conf was not touched by dhclient (no script)" \
 	bash -c "! grep -q 10.98.0 /etc/resolv.conf"
 
 # ---- DHCPv6
-in_c dhclient -6 -d -1 -cf "$tmp/dhclient.conf" -lf "$tmp/lease6" \
+ip netns exec "$ns_c" dhclient -6 -d -1 -cf "$tmp/dhclient.conf" -lf "$tmp/lease6" \
 	-pf "$tmp/dhclient6.pid" -sf "$tmp/hook.sh" "$if_c" \
 	>"$tmp/dhclient6.log" 2>&1 &
 pids="$pids $!"

@@ -57,6 +57,7 @@ tmp=$(mktemp -d /tmp/mihsec-dns.XXXXXX)
 dnsmasq_pid=
 cleanup() {
 	[ -z "$dnsmasq_pid" ] || kill "$dnsmasq_pid" 2>/dev/null
+	[ -s "$tmp/dnsmasq.pid" ] && kill "$(cat "$tmp/dnsmasq.pid")" 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	[ -n "${MIHSEC_KEEP:-}" ] || rm -rf "$tmp"
@@ -75,7 +76,8 @@ in_ns() { ip netns exec "$ns" "$@"; }
 echo "1..19"
 
 d=example.test
-in_ns dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
+# not through in_ns: $! must be the daemon itself, not a subshell
+ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
 	--no-hosts --no-dhcp-interface=lo --bind-interfaces \
 	--listen-address=10.99.0.1 --listen-address=fd00:99::1 --port=53 \
 	--pid-file="$tmp/dnsmasq.pid" --log-facility="$tmp/dnsmasq.log" \
@@ -192,13 +194,17 @@ check "a domain with no MIH records: nothing found (exit 2)" \
 
 # a nameserver that never answers (a silent UDP socket on port 5353):
 # NAPTR + 3 SRV fallbacks = 4 queries x 2 tries x 200 ms
-in_ns python3 -c '
+ip netns exec "$ns" python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.99.0.1", 5353))
+open("'"$tmp/silent.up"'", "w").write("up")
 time.sleep(20)' &
 silent_pid=$!
-sleep 0.3
+for _ in $(seq 50); do
+	[ -e "$tmp/silent.up" ] && break
+	sleep 0.1
+done
 t0=$(date +%s%N)
 in_ns "$tool" dns -s '10.99.0.1#5353' -t 200 "$d" >"$tmp/dead.out" 2>&1
 rc=$?
