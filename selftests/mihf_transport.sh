@@ -12,6 +12,8 @@
 #    (distinct sequence numbers in its log, none twice), every response
 #    seen by the sender, retransmissions happened, and the server answered
 #    duplicates from its cache;
+#  - discovery: one request to 10.77.0.255 and one to ff02::1 answered by
+#    the MIHFs of both namespaces, each delivered once to the sender;
 #  - timers: with loss 100% one request with interval 200 ms and 2 retries
 #    is sent exactly 3 times, at ~0, ~200 and ~600 ms (exponential
 #    back-off), and fails at ~1400 ms (the ACK wait: 200 x (1+2+4)).
@@ -61,14 +63,15 @@ if ! a tc qdisc add dev mtr0 root netem loss 20% delay 10ms ||
 	echo "1..0 # SKIP tc netem not available"
 	exit 0
 fi
-echo "1..14"
+echo "1..16"
 
-# serve_start NAME PORT [ARGS]: mihxping serve in b, log in $tmp/NAME.log
+# serve_start NAME PORT [ARGS]: mihxping serve --id srv in b, log in
+# $tmp/NAME.log; SNS/SID (default $B/srv) pick another namespace/ID
 serve_start() {
 	local name=$1 port=$2 i
 	shift 2
 	# not through b(): $! must be mihxping itself (ip netns exec execs)
-	ip netns exec "$B" "$X" serve --id srv --port "$port" "$@" \
+	ip netns exec "${SNS:-$B}" "$X" serve --id "${SID:-srv}" --port "$port" "$@" \
 		>"$tmp/$name.log" 2>"$tmp/$name.err" &
 	pids+=($!)
 	eval "${name}_pid=$!"
@@ -169,6 +172,38 @@ check "late answers: each request delivered exactly once" \
 lr=$(field "$tmp/late.log" rtx)
 check "late answers: the server retransmitted lost responses ($lr)" \
 	[ "${lr:-0}" -gt 0 ]
+
+# ---- discovery: one request to the subnet broadcast / to ff02::1, every
+# responder's answer (no loss here: a request to many is sent once) ----
+a tc qdisc change dev mtr0 root netem delay 10ms
+b tc qdisc change dev mtr1 root netem delay 10ms
+serve_start mb "$PORT"
+SNS=$A SID=srv-a serve_start ma "$PORT"
+a "$X" send --multi --id clim --to 10.77.0.255 --port "$PORT" --peer-id '' \
+	--count 1 --timeout-ms 1500 >"$tmp/multi4.out" 2>"$tmp/multi4.err"
+rc4=$?
+sleep 0.5	# (the servers ignore this sender's own address, fine)
+a "$X" send --multi --id clim6 --to ff02::1%mtr0 --port "$PORT" \
+	--peer-id '' --count 1 --timeout-ms 1500 >"$tmp/multi6.out" \
+	2>"$tmp/multi6.err"
+rc6=$?
+serve_stop mb
+serve_stop ma
+sed 's/^/# /' "$tmp/multi4.out" "$tmp/multi6.out" "$tmp/multi4.err" \
+	"$tmp/multi6.err"
+m4_ok() {
+	[ "$rc4" = 0 ] && grep -qx 'resp srv 10.77.0.2' "$tmp/multi4.out" &&
+		grep -qx 'resp srv-a 10.77.0.1' "$tmp/multi4.out" &&
+		grep -qx 'multi responders 2' "$tmp/multi4.out"
+}
+check "broadcast discovery to 10.77.0.255: both MIHFs answered, once each" \
+	m4_ok
+m6_ok() {
+	[ "$rc6" = 0 ] && grep -q '^resp srv fe80:' "$tmp/multi6.out" &&
+		grep -q '^resp srv-a fe80:' "$tmp/multi6.out" &&
+		grep -qx 'multi responders 2' "$tmp/multi6.out"
+}
+check "multicast discovery to ff02::1: both MIHFs answered, once each" m6_ok
 
 # ---- timers: loss 100%, interval 200 ms, 2 retries ----
 a tc qdisc change dev mtr0 root netem loss 100%

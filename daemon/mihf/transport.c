@@ -146,6 +146,7 @@ struct rxin {
 	bool in_rx;
 	bool held;
 	bool done;		/* responded or released */
+	bool answered;		/* a response went out inside rx */
 };
 
 struct tidc {
@@ -1043,6 +1044,7 @@ int mihx_respond(struct mihx_in *in, const uint8_t *pdu, size_t len)
 		}
 		if (q->hdr.ack_req)
 			x->st.acks_tx++;	/* piggy-backed */
+		r->answered = true;
 	}
 	if (r->dup && copy) {
 		free(r->dup->rsp);
@@ -1256,7 +1258,8 @@ static void rx_new(struct mihx *x, const struct mih_pdu *p,
 	if (x->ops.rx)
 		x->ops.rx(x->arg, &r->in);
 	r->in_rx = false;
-	if (is_req && !r->done && p->hdr.ack_req)
+	/* not answered inside rx (or answering failed): ACK it now */
+	if (is_req && !r->answered && p->hdr.ack_req)
 		send_ack(x, p, peer, peer_len, conn);
 	if (r->done || !r->held)
 		rxin_free(r);

@@ -61,11 +61,14 @@
  * UDP and TCP alike), on a connection opened on demand and reused; the
  * transport listens on cfg.tcp_port and accepts PDUs framed by the MIH
  * header's payload length (bounded buffers, cfg.tcp_max_conns
- * connections, cfg.tcp_idle_ms idle timeout).  Over TCP nothing is
- * retransmitted and ACK-Req is not set (TCP is reliable); a request over
- * TCP still waits for its response until its transaction timeout, and
- * the response to a request that came over TCP goes back on the same
- * connection.  With TCP disabled such a send fails with -EMSGSIZE.
+ * connections, cfg.tcp_idle_ms idle timeout; a stream that is not MIH
+ * version 1 is closed).  Over TCP the ACK rules are the same (ACK-Req set,
+ * ACKs and responses come back on the connection) but nothing is
+ * retransmitted: the whole ACK wait (7I above) runs from the one
+ * transmission.  The response to a request that came over TCP goes back
+ * on the same connection while it is open.  A connection that fails or
+ * closes fails the transactions sent on it (-ECONNREFUSED, -ECONNRESET,
+ * ...).  With TCP disabled such a send fails with -EMSGSIZE (logged).
  * SECURITY: the mihsec kernel module protects UDP port 4551 only; MIH
  * over TCP is NOT protected by MIHSec.  That is why TCP is off by
  * default.  Also, the AR -> IS key link (mihf/islink.h) uses TCP 4551 on
@@ -300,7 +303,7 @@ struct mihx_stats {
 	uint64_t tx;		/* PDUs sent (every transmission) */
 	uint64_t rx;		/* PDUs received and parsed */
 	uint64_t rtx;		/* retransmissions */
-	uint64_t acks_tx;	/* pure ACKs sent */
+	uint64_t acks_tx;	/* ACKs sent (pure or piggy-backed) */
 	uint64_t acks_rx;	/* ACKs received (pure or piggy-backed) */
 	uint64_t dup_cached;	/* duplicates answered from the cache */
 	uint64_t dup_dropped;	/* other duplicates (ACKed or dropped) */

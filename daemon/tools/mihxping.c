@@ -15,7 +15,7 @@
  *
  *   mihxping send --id ID --to ADDR --peer-id ID --count N [--port P]
  *                 [--window W] [--rtx-ms MS] [--retries N] [--backoff F]
- *                 [--timeout-ms MS] [--trace] [--verbose]
+ *                 [--timeout-ms MS] [--trace] [--verbose] [--multi]
  *     Sends N requests (at most W outstanding, default 1), each with its
  *     sequence number 1..N in the experimental TLV 150 (MIHSec uses
  *     200/201), and prints one summary line:
@@ -29,6 +29,11 @@
  *     "timeout <seq> at_ms <ms since start>" or "error <seq> <reason>"
  *     per request.
  *     Exit status 0 if every request got its response.
+ *     --multi: instead, one discovery-style request to a broadcast or
+ *     multicast ADDR (e.g. 10.0.0.255, ff02::1%eth0; --peer-id '' for an
+ *     empty Destination MIHF ID), no ACK-Req, waiting --timeout-ms; prints
+ *     "resp <src-id> <address>" per responder and "multi responders N";
+ *     exit status 0 if anyone answered.
  *
  * Both use SID 3 (command service, AID 5) so --rtx-ms sets the interval
  * that counts; it sets every SID's interval.  --port in send mode is the
@@ -62,7 +67,8 @@ struct app {
 	struct sockaddr_storage to;
 	socklen_t to_len;
 	unsigned int count, window, late_ms, timeout_ms;
-	bool trace, verbose;
+	bool trace, verbose, multi;
+	unsigned int responders;
 	uint64_t t0;
 	/* send */
 	unsigned int next, outstanding, delivered, timeouts, errors,
@@ -84,7 +90,7 @@ static void usage(void)
 		"       mihxping send --id ID --to ADDR --peer-id ID --count N "
 		"[--port P] [--window W]\n"
 		"                     [--rtx-ms MS] [--retries N] [--backoff F] "
-		"[--timeout-ms MS] [--trace] [--verbose]\n");
+		"[--timeout-ms MS] [--trace] [--verbose] [--multi]\n");
 	exit(2);
 }
 
@@ -246,7 +252,9 @@ static void send_done(void *arg, int status, const struct mihx_rsp *rsp)
 	uint32_t seq = 0;
 
 	a->outstanding--;
-	if (status == 0 && rsp) {
+	if (status == 0 && !rsp) {	/* multi: done, someone answered */
+		a->delivered++;
+	} else if (status == 0 && rsp) {
 		seq = get_u32(&rsp->pdu, TLV_SEQ);
 		a->delivered++;
 		if (a->verbose)
@@ -284,6 +292,33 @@ static void req_done(void *arg, int status, const struct mihx_rsp *rsp)
 	send_done(a, status, rsp);
 }
 
+static void multi_done(void *arg, int status, const struct mihx_rsp *rsp)
+{
+	struct reqctx *c = arg;
+	struct app *a = c->a;
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (rsp) {
+		if (rsp->peer.ss_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)&rsp->peer)->sin_addr,
+				  host, sizeof(host));
+		else
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)&rsp->peer)->sin6_addr,
+				  host, sizeof(host));
+		printf("resp %.*s %s\n", (int)rsp->pdu.src_id_len,
+		       (const char *)rsp->pdu.src_id, host);
+		fflush(stdout);
+		a->responders++;
+		return;
+	}
+	printf("multi responders %u\n", a->responders);
+	fflush(stdout);
+	free(c);
+	send_done(a, a->responders ? 0 : status, NULL);
+}
+
 static void send_next(struct app *a)
 {
 	if (a->stopping)
@@ -314,8 +349,9 @@ static void send_next(struct app *a)
 		c->a = a;
 		c->seq = a->next;
 		err = mihx_request(a->x, (struct sockaddr *)&a->to, a->to_len,
-				   buf, len, 0, a->timeout_ms, req_done, c,
-				   NULL);
+				   buf, len, a->multi ? MIHX_F_MULTI : 0,
+				   a->timeout_ms, a->multi ? multi_done :
+				   req_done, c, NULL);
 		if (err) {
 			fprintf(stderr, "mihxping: request %u: %s\n", a->next,
 				strerror(-err));
@@ -374,6 +410,7 @@ int main(int argc, char **argv)
 		{ "trace", no_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "multi", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app a = { .window = 1 };
@@ -419,6 +456,7 @@ int main(int argc, char **argv)
 		case 'x': a.trace = true; break;
 		case 'v': a.verbose = true; break;
 		case 'd': md_log_set_level(MD_LOG_DEBUG); break;
+		case 'm': a.multi = true; break;
 		default: usage();
 		}
 	}
