@@ -1773,6 +1773,18 @@ int mihx_keepalive_last_seen(const struct mihx *x, const struct sockaddr *to,
 	return 0;
 }
 
+void mihx_keepalive_foreach(const struct mihx *x, mihx_ka_cb cb, void *arg)
+{
+	const struct lnk *pos;
+
+	for (pos = x->kas.next; pos != &x->kas; pos = pos->next) {
+		const struct ka *k = l_entry(pos, struct ka, node);
+
+		cb(arg, (const struct sockaddr *)&k->to, k->to_len, k->id,
+		   k->id_len, k->last_seen);
+	}
+}
+
 /* ---- life cycle ---- */
 
 static int bind_sock(struct mihx *x, int type, uint16_t port, int *family)

@@ -337,4 +337,10 @@ int mihx_keepalive_del(struct mihx *x, const struct sockaddr *to,
 int mihx_keepalive_last_seen(const struct mihx *x, const struct sockaddr *to,
 			     socklen_t to_len, uint64_t *last_ns);
 
+/* Every keepalive peer (e.g. for mihsecctl); @cb must not add or delete */
+typedef void (*mihx_ka_cb)(void *arg, const struct sockaddr *to,
+			   socklen_t to_len, const uint8_t *id, size_t id_len,
+			   uint64_t last_ns);
+void mihx_keepalive_foreach(const struct mihx *x, mihx_ka_cb cb, void *arg);
+
 #endif /* MIHSEC_MIHF_TRANSPORT_H */

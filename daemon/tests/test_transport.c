@@ -33,7 +33,7 @@
 #define NREC		256
 #define TLV_SEQ		150		/* experimental TLV carrying a number */
 
-enum mode { ANSWER_NOW, ANSWER_LATER, HOLD, IGNORE };
+enum mode { ANSWER_NOW, ANSWER_LATER, HOLD, IGNORE, RELEASE };
 
 struct rec {
 	bool out;
@@ -207,6 +207,10 @@ static void on_rx(void *arg, struct mihx_in *in)
 				     n);
 		break;
 	case IGNORE:
+		break;
+	case RELEASE:
+		mihx_in_hold(in);
+		mihx_in_release(in);
 		break;
 	}
 out:
@@ -1199,6 +1203,24 @@ TEST_F(tr, tcp_stream_framing_split_and_coalesced)
 
 /* ---- keepalive ---- */
 
+struct ka_list {
+	int n;
+	char id[8];
+	uint64_t last;
+	int family;
+};
+
+static void ka_each(void *arg, const struct sockaddr *to, socklen_t to_len,
+		    const uint8_t *id, size_t id_len, uint64_t last_ns)
+{
+	struct ka_list *l = arg;
+
+	l->n++;
+	snprintf(l->id, sizeof(l->id), "%.*s", (int)id_len, (const char *)id);
+	l->last = last_ns;
+	l->family = to->sa_family;
+}
+
 static void ka_fast(struct mihx_cfg *c)
 {
 	c->keepalive_ms = 50;
@@ -1207,6 +1229,7 @@ static void ka_fast(struct mihx_cfg *c)
 TEST_F(tr, keepalive_probe_refreshes_last_seen)
 {
 	uint64_t seen = 1;
+	struct ka_list kl = { 0 };
 	struct sockaddr_storage other;
 	socklen_t ol;
 
@@ -1234,6 +1257,11 @@ TEST_F(tr, keepalive_probe_refreshes_last_seen)
 					      self->to_len, &seen));
 	EXPECT_NE(0, seen);
 	EXPECT_LT(md_now_ns() - seen, 70 * MS);
+	mihx_keepalive_foreach(self->a.x, ka_each, &kl);
+	EXPECT_EQ(1, kl.n);
+	EXPECT_STREQ("b", kl.id);
+	EXPECT_EQ(seen, kl.last);
+	EXPECT_EQ(AF_INET, kl.family);
 	ol = addr_of(&self->a, AF_INET6, &other);
 	EXPECT_EQ(-ENOENT, mihx_keepalive_last_seen(self->a.x, (void *)&other,
 						    ol, &seen));
@@ -1317,6 +1345,47 @@ TEST_F(tr, respond_errors_and_async_release)
 	ASSERT_EQ(1, run(self->loop, 2000));
 	EXPECT_EQ(-ETIMEDOUT, self->r.status[0]);
 	EXPECT_EQ(2, self->b.nreq);
+}
+
+TEST_F(tr, released_inside_rx_still_acked)
+{
+	struct mihx_stats sa;
+
+	ASSERT_EQ(0, start(self->loop, &self->a, "a", "", 20, false, NULL));
+	ASSERT_EQ(0, start(self->loop, &self->b, "b", "", 20, false, NULL));
+	self->b.mode = RELEASE;
+	self->to_len = addr_of(&self->b, AF_INET, &self->to);
+	REQ(self, 1);
+	ASSERT_EQ(0, mihx_request(self->a.x, (void *)&self->to, self->to_len,
+				  self->buf, self->len, 0, 200, done,
+				  &self->r, NULL));
+	ASSERT_EQ(1, run(self->loop, 2000));
+	EXPECT_EQ(-ETIMEDOUT, self->r.status[0]);
+	EXPECT_EQ(1, count(&self->b, true, MIH_OP_REQUEST, 0, 1, false));
+	mihx_get_stats(self->a.x, &sa);
+	EXPECT_EQ(0, sa.rtx);
+	EXPECT_EQ(1, sa.acks_rx);
+	EXPECT_EQ(1, self->b.nreq);
+}
+
+TEST_F(tr, tcp_connect_refused_fails_the_transaction)
+{
+	uint8_t *big = malloc(MIH_PDU_MAX);
+	size_t l;
+
+	ASSERT_EQ(0, start(self->loop, &self->a, "a", "", 20, true,
+			   small_dgram));
+	/* b speaks UDP only: nobody listens on its port over TCP */
+	ASSERT_EQ(0, start(self->loop, &self->b, "b", "", 20, false, NULL));
+	self->to_len = addr_of(&self->b, AF_INET, &self->to);
+	l = build(big, MIH_PDU_MAX, 3, MIH_OP_REQUEST, 1, "a", "b", 1, 5000);
+	ASSERT_EQ(0, mihx_request(self->a.x, (void *)&self->to, self->to_len,
+				  big, l, 0, 2000, done, &self->r, NULL));
+	ASSERT_EQ(1, run(self->loop, 2000));
+	ASSERT_EQ(1, self->r.calls);
+	EXPECT_EQ(-ECONNREFUSED, self->r.status[0]);
+	EXPECT_EQ(0, self->b.nrx);
+	free(big);
 }
 
 TEST_HARNESS_MAIN
