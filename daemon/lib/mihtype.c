@@ -437,13 +437,13 @@ int mih_get_transport_addr(struct mih_rd *r, struct mih_transport_addr *v)
 	return r->err;
 }
 
-void mih_put_mac_addr(struct mih_wr *w, const uint8_t mac[6])
+void mih_put_mac_addr(struct mih_wr *w, const uint8_t *mac)
 {
 	mih_put_u16(w, MIH_AF_802);
 	mih_put_ostr_raw(w, mac, 6);
 }
 
-int mih_get_mac_addr(struct mih_rd *r, uint8_t mac[6])
+int mih_get_mac_addr(struct mih_rd *r, uint8_t *mac)
 {
 	struct mih_transport_addr t;
 	size_t at = r->pos;

@@ -501,8 +501,8 @@ int mih_get_mihf_id(struct mih_rd *r, struct mih_ostr *id);
 void mih_put_transport_addr(struct mih_wr *w,
 			    const struct mih_transport_addr *v);
 int mih_get_transport_addr(struct mih_rd *r, struct mih_transport_addr *v);
-void mih_put_mac_addr(struct mih_wr *w, const uint8_t mac[6]);
-int mih_get_mac_addr(struct mih_rd *r, uint8_t mac[6]);
+void mih_put_mac_addr(struct mih_wr *w, const uint8_t *mac);	/* 6 octets */
+int mih_get_mac_addr(struct mih_rd *r, uint8_t *mac);		/* 6 octets */
 void mih_put_ip_addr(struct mih_wr *w, const struct mih_ip_addr *v);
 int mih_get_ip_addr(struct mih_rd *r, struct mih_ip_addr *v);
 void mih_put_link_addr(struct mih_wr *w, const struct mih_link_addr *v);
