@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "lib/hex.h"
+#include "lib/mihie.h"
 #include "mihf/isdb.h"
 
 /* ---- statements (the same SQL for both backends) ---- */
@@ -1141,19 +1142,538 @@ int isdb_candidates(struct isdb *db, uint32_t net_type_inc,
 	return r;
 }
 
-/* ---- MIH_Get_Information ---- */
+/* ---- MIH_Get_Information (docs/isdb-format.md "Query response") ---- */
+
+#define NGHB_RADIUS_DEFAULT	1000	/* metres, without NGHB_RADIUS */
+
+/* The IEs this database reports, in the order they are written */
+static const uint32_t net_ies[] = {
+	MIH_IE_NETWORK_TYPE, MIH_IE_OPERATOR_ID, MIH_IE_SERVICE_PROVIDER_ID,
+	MIH_IE_COUNTRY_CODE, MIH_IE_NETWORK_ID, MIH_IE_NETWORK_AUX_ID,
+	MIH_IE_COST, MIH_IE_NETWORK_QOS, MIH_IE_NETWORK_DATA_RATE,
+	MIH_IE_NET_IP_CFG_METHODS, MIH_IE_NET_CAPABILITIES,
+	MIH_IE_NET_MOB_MGMT_PROT,
+};
+
+static const uint32_t poa_ies[] = {
+	MIH_IE_POA_LINK_ADDR, MIH_IE_POA_LOCATION, MIH_IE_POA_CHANNEL_RANGE,
+	MIH_IE_POA_SUBNET_INFO, MIH_IE_POA_IP_ADDR, MIH_IE_POS_IP_ADDR,
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct qsel {
+	const struct mih_iq_bin_data *q;
+	bool templ;		/* a non-empty RPT_TEMPL restricts the IEs */
+	bool any_poa_ie;	/* some PoA IE is reported */
+	bool has_ref;		/* QUERIER_LOC gave a reference location */
+	struct isdb_location ref;
+	uint32_t radius;	/* metres, geo references */
+	double ref_lat, ref_lon;
+};
+
+static bool want_ie(const struct qsel *s, uint32_t type)
+{
+	uint32_t i;
+
+	if (!s->templ)
+		return true;
+	for (i = 0; i < s->q->n_templ && i < MIH_IQ_TEMPL_MAX; i++)
+		if (s->q->templ[i] == type)
+			return true;
+	return false;
+}
+
+/* cos(x) for |x| <= pi/2 (no libm): Taylor series, error < 3e-4 */
+static double cos_approx(double x)
+{
+	double x2 = x * x;
+
+	return 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30 * (1 - x2 / 56 *
+		(1 - x2 / 90))));
+}
+
+/* RFC 3825 LCI: 34-bit two's complement latitude/longitude, 25 fraction
+ * bits, after 6 resolution bits each */
+static void lci_latlon(const uint8_t lci[16], double *lat, double *lon)
+{
+	uint64_t hi = 0;
+	int64_t la, lo;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		hi = hi << 8 | lci[i];
+	/* hi: LCI bits 0..63 (from the first): LaRes 0..5, lat 6..39 */
+	la = (int64_t)((hi >> 24) & 0x3ffffffffULL);
+	if (la & 0x200000000LL)
+		la -= 0x400000000LL;
+	{
+		uint64_t mid = 0;
+
+		for (i = 5; i < 13; i++)
+			mid = mid << 8 | lci[i];
+		/* mid: LCI bits 40..103 (from the first); lon 46..79 */
+		lo = (int64_t)((mid >> 24) & 0x3ffffffffULL);
+	}
+	if (lo & 0x200000000LL)
+		lo -= 0x400000000LL;
+	*lat = (double)la / (1 << 25);
+	*lon = (double)lo / (1 << 25);
+}
+
+/* The values of the civic CAtypes that place an address (A1..A6, road) */
+static bool civic_same_place(const struct isdb_location *a,
+			     const struct isdb_location *b)
+{
+	static const uint8_t keys[] = { 1, 2, 3, 4, 5, 6, 34 };
+	size_t k;
+
+	if (strcmp(a->country, b->country))
+		return false;
+	for (k = 0; k < sizeof(keys); k++) {
+		const uint8_t *va = NULL, *vb = NULL;
+		size_t la = 0, lb = 0, i;
+
+		for (i = 0; i + 2 <= a->len && i + 2 + a->data[i + 1] <= a->len;
+		     i += 2 + a->data[i + 1])
+			if (a->data[i] == keys[k]) {
+				va = a->data + i + 2;
+				la = a->data[i + 1];
+			}
+		for (i = 0; i + 2 <= b->len && i + 2 + b->data[i + 1] <= b->len;
+		     i += 2 + b->data[i + 1])
+			if (b->data[i] == keys[k]) {
+				vb = b->data + i + 2;
+				lb = b->data[i + 1];
+			}
+		if (la != lb || (la && memcmp(va, vb, la)) || (!va) != (!vb))
+			return false;
+	}
+	return true;
+}
+
+static bool near_ref(const struct qsel *s, const struct isdb_poa *p)
+{
+	const struct isdb_location *l = &p->loc;
+
+	if (!s->has_ref)
+		return true;
+	if (l->kind != s->ref.kind)
+		return false;
+	switch (l->kind) {
+	case ISDB_LOC_CIVIC:
+		return civic_same_place(l, &s->ref);
+	case ISDB_LOC_CELL:
+		return l->cell_id == s->ref.cell_id;
+	case ISDB_LOC_GEO: {
+		/* equirectangular distance, plenty for radii of kilometres */
+		const double m_per_deg = 111195.0, pi = 3.14159265358979;
+		double lat, lon, dx, dy, r = s->radius;
+
+		lci_latlon(l->data, &lat, &lon);
+		dy = (lat - s->ref_lat) * m_per_deg;
+		dx = lon - s->ref_lon;
+		if (dx > 180)
+			dx -= 360;
+		if (dx < -180)
+			dx += 360;
+		dx *= m_per_deg * cos_approx((lat + s->ref_lat) / 2 * pi / 180);
+		return dx * dx + dy * dy <= r * r;
+	}
+	}
+	return false;
+}
+
+static void ip_to_mih(const struct isdb_ip *ip, struct mih_ip_addr *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (ip->family == AF_INET) {
+		m->family = MIH_AF_IPV4;
+		memcpy(m->a, ip->addr, 4);
+	} else if (ip->family == AF_INET6) {
+		m->family = MIH_AF_IPV6;
+		memcpy(m->a, ip->addr, 16);
+	}
+}
+
+static void put_network_ies(struct mih_ie_wr *iw, const struct qsel *s,
+			    const struct isdb_network *n)
+{
+	const struct mih_iq_bin_data *q = s->q;
+	struct mih_ie_val v;
+	size_t i, pref = n->ncosts;
+
+	for (i = 0; q->has_curr_pref && i < n->ncosts; i++)
+		if (!memcmp(n->costs[i].currency, q->curr_pref, 3))
+			pref = i;
+	for (size_t k = 0; k < ARRAY_LEN(net_ies); k++) {
+		uint32_t t = net_ies[k];
+
+		if (!want_ie(s, t))
+			continue;
+		memset(&v, 0, sizeof(v));
+		v.type = t;
+		switch (t) {
+		case MIH_IE_NETWORK_TYPE:
+			v.u.network_type.has_link_type = true;
+			v.u.network_type.link_type = n->link_type;
+			v.u.network_type.has_subtype =
+				!!(n->has & ISDB_NET_SUBTYPE);
+			v.u.network_type.subtype = n->subtype;
+			break;
+		case MIH_IE_OPERATOR_ID:
+			if (!(n->has & ISDB_NET_OPERATOR))
+				continue;
+			v.u.operator_id.name.p =
+				(const uint8_t *)n->operator_name;
+			v.u.operator_id.name.len =
+				(uint32_t)strlen(n->operator_name);
+			v.u.operator_id.ns = n->operator_ns;
+			break;
+		case MIH_IE_SERVICE_PROVIDER_ID:
+		case MIH_IE_NETWORK_ID:
+		case MIH_IE_NETWORK_AUX_ID: {
+			const char *str = t == MIH_IE_SERVICE_PROVIDER_ID ?
+					  n->service_provider :
+					  t == MIH_IE_NETWORK_ID ?
+					  n->network_id : n->aux_id;
+
+			if (!str[0])
+				continue;
+			v.u.str.p = (const uint8_t *)str;
+			v.u.str.len = (uint32_t)strlen(str);
+			break;
+		}
+		case MIH_IE_COUNTRY_CODE:
+			if (!n->country[0])
+				continue;
+			memcpy(v.u.country, n->country, 2);
+			break;
+		case MIH_IE_COST:
+			for (i = 0; i < n->ncosts; i++) {
+				const struct isdb_cost *c = &n->costs[i];
+
+				if (pref < n->ncosts && i != pref)
+					continue;
+				v.u.cost.unit = c->unit;
+				v.u.cost.integer = c->value_int;
+				v.u.cost.fraction = c->value_frac;
+				memcpy(v.u.cost.curr, c->currency, 3);
+				mih_ie_put(iw, &v);
+			}
+			continue;
+		case MIH_IE_NETWORK_QOS:
+			if (!(n->has & ISDB_NET_QOS))
+				continue;
+			v.u.qos.n = (uint32_t)n->nqos;
+			for (i = 0; i < n->nqos && i < MIH_QOS_LIST_MAX; i++) {
+				v.u.qos.p[i].type = n->qos[i].type;
+				v.u.qos.p[i].value = n->qos[i].value;
+			}
+			break;
+		case MIH_IE_NETWORK_DATA_RATE:
+			if (!(n->has & ISDB_NET_DATA_RATE))
+				continue;
+			v.u.u32 = n->data_rate;
+			break;
+		case MIH_IE_NET_IP_CFG_METHODS:
+			if (!(n->has & ISDB_NET_IP_CFG))
+				continue;
+			v.u.ip_config.methods = n->ip_cfg;
+			break;
+		case MIH_IE_NET_CAPABILITIES:
+			if (!(n->has & ISDB_NET_CAPS))
+				continue;
+			v.u.u32 = n->caps;
+			break;
+		case MIH_IE_NET_MOB_MGMT_PROT:
+			if (!(n->has & ISDB_NET_MOB_MGMT))
+				continue;
+			v.u.u16 = n->mob_mgmt;
+			break;
+		}
+		mih_ie_put(iw, &v);
+	}
+}
+
+static void put_poa_ies(struct mih_ie_wr *iw, const struct qsel *s,
+			const struct isdb_poa *p)
+{
+	struct mih_ie_val v;
+	size_t k;
+
+	for (k = 0; k < ARRAY_LEN(poa_ies); k++) {
+		uint32_t t = poa_ies[k];
+
+		if (!want_ie(s, t))
+			continue;
+		memset(&v, 0, sizeof(v));
+		v.type = t;
+		switch (t) {
+		case MIH_IE_POA_LINK_ADDR:
+			v.u.link_addr.kind = MIH_LA_MAC;
+			memcpy(v.u.link_addr.u.mac, p->mac, 6);
+			break;
+		case MIH_IE_POA_LOCATION:
+			switch (p->loc.kind) {
+			case ISDB_LOC_CIVIC:
+				v.u.location.kind = MIH_LOC_CIVIC_BIN;
+				memcpy(v.u.location.country, p->loc.country,
+				       2);
+				v.u.location.str.p = p->loc.data;
+				v.u.location.str.len = (uint32_t)p->loc.len;
+				break;
+			case ISDB_LOC_GEO:
+				v.u.location.kind = MIH_LOC_GEO_BIN;
+				memcpy(v.u.location.geo, p->loc.data, 16);
+				break;
+			case ISDB_LOC_CELL:
+				v.u.location.kind = MIH_LOC_CELL_ID;
+				v.u.location.cell_id = p->loc.cell_id;
+				break;
+			default:
+				continue;
+			}
+			break;
+		case MIH_IE_POA_CHANNEL_RANGE:
+			if (!(p->has & ISDB_POA_CHANNEL))
+				continue;
+			v.u.channel.low = p->chan_low;
+			v.u.channel.high = p->chan_high;
+			break;
+		case MIH_IE_POA_SUBNET_INFO:
+			if (!(p->has & ISDB_POA_SUBNET))
+				continue;
+			ip_to_mih(&p->subnet, &v.u.subnet.prefix);
+			v.u.subnet.prefix_len = p->subnet_len;
+			break;
+		case MIH_IE_POA_IP_ADDR:
+			if (!p->ip.family)
+				continue;
+			ip_to_mih(&p->ip, &v.u.ip_addr);
+			break;
+		case MIH_IE_POS_IP_ADDR:
+			if (!p->pos_addr.family)
+				continue;
+			ip_to_mih(&p->pos_addr, &v.u.ip_addr);
+			break;
+		}
+		mih_ie_put(iw, &v);
+	}
+}
+
+/* One IE_CONTAINER_NETWORK with its PoA containers */
+static void put_network(struct mih_ie_wr *iw, const struct qsel *s,
+			const struct isdb_network *n,
+			const struct isdb_poa *poas, size_t npoas)
+{
+	size_t i;
+
+	mih_ie_begin(iw, MIH_IE_CONTAINER_NETWORK);
+	put_network_ies(iw, s, n);
+	for (i = 0; s->any_poa_ie && i < npoas; i++) {
+		if (!near_ref(s, &poas[i]))
+			continue;
+		mih_ie_begin(iw, MIH_IE_CONTAINER_POA);
+		put_poa_ies(iw, s, &poas[i]);
+		mih_ie_end(iw);
+	}
+	mih_ie_end(iw);
+}
+
+static bool net_matches(const struct qsel *s, const struct isdb_network *n,
+			const struct isdb_poa *poas, size_t npoas)
+{
+	const struct mih_iq_bin_data *q = s->q;
+	uint32_t i;
+	size_t j;
+	int bit;
+
+	if (q->has_net_type_inc) {
+		bit = isdb_net_type_bit(n->link_type);
+		if (bit < 0 || !((q->net_type_inc >> bit) & 1))
+			return false;
+	}
+	if (q->has_netwk_inc) {
+		size_t len = strlen(n->network_id);
+
+		for (i = 0; i < q->n_netwk && i < MIH_IQ_NETS_MAX; i++)
+			if (q->netwk[i].len == len &&
+			    (!len || !memcmp(q->netwk[i].p, n->network_id,
+					     len)))
+				break;
+		if (!len || i == q->n_netwk || i == MIH_IQ_NETS_MAX)
+			return false;
+	}
+	if (s->has_ref) {
+		for (j = 0; j < npoas; j++)
+			if (near_ref(s, &poas[j]))
+				break;
+		if (j == npoas)
+			return false;
+	}
+	return true;
+}
+
+/* QUERIER_LOC -> reference location (documented limits) */
+static void querier_ref(struct qsel *s, const struct poa_vec *pv)
+{
+	const struct mih_querier_loc *ql = &s->q->querier_loc;
+	size_t i;
+
+	if (!s->q->has_querier_loc)
+		return;
+	s->radius = ql->has_radius ? ql->radius : NGHB_RADIUS_DEFAULT;
+	if (ql->has_link_addr && ql->link_addr.kind == MIH_LA_MAC) {
+		for (i = 0; i < pv->n; i++)
+			if (!memcmp(pv->v[i].mac, ql->link_addr.u.mac, 6) &&
+			    pv->v[i].loc.kind != ISDB_LOC_NONE) {
+				s->ref = pv->v[i].loc;
+				s->has_ref = true;
+				break;
+			}
+	}
+	if (!s->has_ref && ql->has_location) {
+		const struct mih_location *l = &ql->location;
+
+		memset(&s->ref, 0, sizeof(s->ref));
+		if (l->kind == MIH_LOC_CIVIC_BIN &&
+		    l->str.len <= ISDB_LOC_MAX) {
+			s->ref.kind = ISDB_LOC_CIVIC;
+			memcpy(s->ref.country, l->country, 2);
+			memcpy(s->ref.data, l->str.p, l->str.len);
+			s->ref.len = l->str.len;
+			s->has_ref = true;
+		} else if (l->kind == MIH_LOC_GEO_BIN) {
+			s->ref.kind = ISDB_LOC_GEO;
+			memcpy(s->ref.data, l->geo, 16);
+			s->ref.len = 16;
+			s->has_ref = true;
+		} else if (l->kind == MIH_LOC_CELL_ID) {
+			s->ref.kind = ISDB_LOC_CELL;
+			s->ref.cell_id = l->cell_id;
+			s->has_ref = true;
+		}
+	}
+	if (s->has_ref && s->ref.kind == ISDB_LOC_GEO)
+		lci_latlon(s->ref.data, &s->ref_lat, &s->ref_lon);
+}
 
 int isdb_query(struct isdb *db, const struct mih_iq_bin_data *q,
 	       size_t max_rsp, uint8_t *out, size_t out_size,
 	       struct isdb_query_result *res)
 {
-	(void)q;
-	(void)max_rsp;
-	(void)out;
-	(void)out_size;
+	struct qsel s = { .q = q };
+	struct net_vec nv;
+	struct poa_vec pv;
+	struct mih_ie_wr iw;
+	size_t *first = NULL, *cnt = NULL, *size = NULL, limit, sum = 0;
+	size_t i, j = 0, k, nsel = 0, skipped = 0, from, upto;
+	uint32_t t;
+	int r;
+
 	memset(res, 0, sizeof(*res));
-	isdb_set_err(db, "binary query: not implemented yet");
-	return -EOPNOTSUPP;
+	limit = max_rsp && max_rsp < out_size ? max_rsp : out_size;
+	s.templ = q->has_rpt_templ && q->n_templ;
+	for (t = 0; t < ARRAY_LEN(poa_ies); t++)
+		if (want_ie(&s, poa_ies[t]))
+			s.any_poa_ie = true;
+
+	r = load_networks(db, S_NET_ALL, NULL, &nv);
+	if (r)
+		return r;
+	r = load_poas(db, S_POA_ALL, NULL, &pv);
+	if (r) {
+		free(nv.v);
+		return r;
+	}
+	querier_ref(&s, &pv);
+	first = calloc(nv.n + 1, sizeof(*first));
+	cnt = calloc(nv.n + 1, sizeof(*cnt));
+	size = calloc(nv.n + 1, sizeof(*size));
+	if (!first || !cnt || !size) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* PoAs per network (both in network id order) */
+	for (i = 0; i < nv.n; i++) {
+		while (j < pv.n && pv.v[j].network < nv.v[i].id)
+			j++;
+		first[i] = j;
+		while (j < pv.n && pv.v[j].network == nv.v[i].id)
+			j++;
+		cnt[i] = j - first[i];
+	}
+	/* filters; RPT_LIMIT: entries [start, start + max) of the matches */
+	from = q->has_rpt_limit ? q->start_entry : 0;
+	upto = q->has_rpt_limit && q->max_ies ? from + q->max_ies : SIZE_MAX;
+	for (i = 0; i < nv.n; i++) {
+		bool m = net_matches(&s, &nv.v[i], pv.v + first[i], cnt[i]);
+
+		if (!m) {
+			size[i] = SIZE_MAX;
+			continue;
+		}
+		if (res->matched < from || res->matched >= upto) {
+			if (res->matched >= upto)
+				res->flags |= ISDB_QF_LIMITED;
+			size[i] = SIZE_MAX;
+			res->matched++;
+			continue;
+		}
+		res->matched++;
+		/* measure the container */
+		mih_ie_wr_init(&iw, NULL, 0);
+		put_network(&iw, &s, &nv.v[i], pv.v + first[i], cnt[i]);
+		if (mih_ie_wr_finish(&iw, &size[i])) {
+			isdb_set_err(db, "network '%s': cannot encode",
+				     nv.v[i].name);
+			r = -EINVAL;
+			goto out;
+		}
+		/* LIST count (1) + IE type (4) + length + the containers */
+		if (skipped || 1 + 4 + mih_len_size((uint32_t)(sum + size[i])) +
+			       sum + size[i] > limit || sum + size[i] > UINT32_MAX) {
+			res->flags |= ISDB_QF_TRUNCATED;
+			size[i] = SIZE_MAX;
+			skipped++;
+			continue;
+		}
+		sum += size[i];
+		nsel++;
+	}
+	if (1 + 4 + mih_len_size((uint32_t)sum) + sum > limit) {
+		isdb_set_err(db, "query response: %zu octets do not hold an empty list",
+			     limit);
+		r = -ENOSPC;
+		goto out;
+	}
+	mih_ie_wr_init(&iw, out, limit);
+	mih_ie_list_begin(&iw);
+	mih_ie_begin(&iw, MIH_IE_CONTAINER_LIST_OF_NETWORKS);
+	for (i = 0; i < nv.n; i++) {
+		if (size[i] == SIZE_MAX)
+			continue;
+		put_network(&iw, &s, &nv.v[i], pv.v + first[i], cnt[i]);
+		res->networks++;
+		if (s.any_poa_ie)
+			for (k = 0; k < cnt[i]; k++)
+				if (near_ref(&s, &pv.v[first[i] + k]))
+					res->poas++;
+	}
+	mih_ie_end(&iw);
+	mih_ie_list_end(&iw);
+	if (mih_ie_wr_finish(&iw, &res->len)) {
+		isdb_set_err(db, "query response: encoding failed");
+		r = -EIO;
+	}
+out:
+	free(first);
+	free(cnt);
+	free(size);
+	free(nv.v);
+	free(pv.v);
+	return r;
 }
 
 /* ---- text format (docs/isdb-format.md) ---- */

@@ -21,6 +21,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
+#include "lib/mihie.h"
 #include "mihf/isdb.h"
 
 /* The example file, from daemon/ (make check) or the top directory */
@@ -644,10 +645,607 @@ TEST_F(db, add_validation)
 	EXPECT_EQ(-EINVAL, isdb_add_poa(self->db, &p));
 }
 
+/* ---- MIH_Get_Information: binary query, response decoded with mihie ---- */
+
+struct dpoa {
+	unsigned int nies;
+	uint32_t types[16];
+	uint8_t mac[6];
+	struct mih_location loc;
+	uint32_t chan_low, chan_high;
+	struct mih_ip_addr ip, pos;
+	uint8_t prefix_len;
+};
+
+struct dnet {
+	unsigned int nies;
+	uint32_t types[32];
+	uint8_t link_type;
+	char netid[64];
+	char op[64];
+	unsigned int ncost;
+	char curr[4][4];
+	uint32_t rate;
+	unsigned int npoas;
+	struct dpoa poas[8];
+};
+
+struct dres {
+	unsigned int nnets;
+	struct dnet nets[8];
+};
+
+static bool has_type(const uint32_t *types, unsigned int n, uint32_t t)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (types[i] == t)
+			return true;
+	return false;
+}
+
+/* Decode one IR_BIN_DATA (the layout of docs/isdb-format.md) */
+static int decode(const uint8_t *buf, size_t len, struct dres *d)
+{
+	struct mih_rd r0, r1, r2, r3, rv;
+	struct mih_ie_iter i0, i1, i2, i3;
+	struct mih_ie ie0, ie1, ie2, ie3;
+	struct mih_ie_val v;
+	uint8_t *tlv48;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	/* the whole TLV 48 value (LIST of this one element) validates */
+	tlv48 = malloc(len + 1);
+	if (!tlv48)
+		return -ENOMEM;
+	tlv48[0] = 1;
+	memcpy(tlv48 + 1, buf, len);
+	ret = mih_ir_bin_data_list_check(tlv48, len + 1, &r0);
+	free(tlv48);
+	if (ret) {
+		fprintf(stderr, "# TLV 48 check: %s\n", r0.why);
+		return -EBADMSG;
+	}
+	mih_rd_init(&r0, buf, len);
+	if (mih_ie_iter_list(&i0, &r0) || i0.left != 1)
+		return -EBADMSG;
+	if (mih_ie_next(&i0, &ie0) != 1 ||
+	    ie0.type != MIH_IE_CONTAINER_LIST_OF_NETWORKS)
+		return -EBADMSG;
+	if (mih_ie_iter_container(&i1, &r1, &ie0))
+		return -EBADMSG;
+	while ((ret = mih_ie_next(&i1, &ie1)) == 1) {
+		struct dnet *n;
+
+		if (ie1.type != MIH_IE_CONTAINER_NETWORK || d->nnets == 8)
+			return -EBADMSG;
+		n = &d->nets[d->nnets++];
+		if (mih_ie_iter_container(&i2, &r2, &ie1))
+			return -EBADMSG;
+		while ((ret = mih_ie_next(&i2, &ie2)) == 1) {
+			if (ie2.type == MIH_IE_CONTAINER_POA) {
+				struct dpoa *p;
+
+				if (n->npoas == 8)
+					return -EBADMSG;
+				p = &n->poas[n->npoas++];
+				if (mih_ie_iter_container(&i3, &r3, &ie2))
+					return -EBADMSG;
+				while ((ret = mih_ie_next(&i3, &ie3)) == 1) {
+					if (mih_ie_value_decode(ie3.type,
+								ie3.value,
+								ie3.len, &v,
+								&rv))
+						return -EBADMSG;
+					if (p->nies < 16)
+						p->types[p->nies++] = ie3.type;
+					switch (ie3.type) {
+					case MIH_IE_POA_LINK_ADDR:
+						memcpy(p->mac, v.u.link_addr.u.mac, 6);
+						break;
+					case MIH_IE_POA_LOCATION:
+						p->loc = v.u.location;
+						break;
+					case MIH_IE_POA_CHANNEL_RANGE:
+						p->chan_low = v.u.channel.low;
+						p->chan_high = v.u.channel.high;
+						break;
+					case MIH_IE_POA_SUBNET_INFO:
+						p->prefix_len = v.u.subnet.prefix_len;
+						break;
+					case MIH_IE_POA_IP_ADDR:
+						p->ip = v.u.ip_addr;
+						break;
+					case MIH_IE_POS_IP_ADDR:
+						p->pos = v.u.ip_addr;
+						break;
+					}
+				}
+				if (ret < 0)
+					return -EBADMSG;
+				continue;
+			}
+			if (mih_ie_value_decode(ie2.type, ie2.value, ie2.len,
+						&v, &rv))
+				return -EBADMSG;
+			if (n->nies < 32)
+				n->types[n->nies++] = ie2.type;
+			switch (ie2.type) {
+			case MIH_IE_NETWORK_TYPE:
+				n->link_type = v.u.network_type.link_type;
+				break;
+			case MIH_IE_NETWORK_ID:
+				snprintf(n->netid, sizeof(n->netid), "%.*s",
+					 (int)v.u.str.len, v.u.str.p);
+				break;
+			case MIH_IE_OPERATOR_ID:
+				snprintf(n->op, sizeof(n->op), "%.*s",
+					 (int)v.u.operator_id.name.len,
+					 v.u.operator_id.name.p);
+				break;
+			case MIH_IE_COST:
+				if (n->ncost < 4)
+					memcpy(n->curr[n->ncost++],
+					       v.u.cost.curr, 3);
+				break;
+			case MIH_IE_NETWORK_DATA_RATE:
+				n->rate = v.u.u32;
+				break;
+			}
+		}
+		if (ret < 0)
+			return -EBADMSG;
+	}
+	return ret < 0 ? -EBADMSG : 0;
+}
+
+#define QBUF 8192
+
+static int query(struct isdb *db, const struct mih_iq_bin_data *q,
+		 size_t max, struct isdb_query_result *res, struct dres *d,
+		 uint8_t *out)
+{
+	int r = isdb_query(db, q, max, out, QBUF, res);
+
+	if (r)
+		return r;
+	if (max && res->len > max)
+		return -E2BIG;
+	return decode(out, res->len, d);
+}
+
+FIXTURE(q) {
+	struct dbenv e;
+	struct isdb *db;
+	uint8_t out[QBUF];
+	struct dres d;
+	struct isdb_query_result res;
+	struct mih_iq_bin_data iq;
+};
+
+FIXTURE_VARIANT(q) {
+	enum isdb_backend backend;
+};
+
+FIXTURE_VARIANT_ADD(q, sqlite) {
+	.backend = ISDB_BACKEND_SQLITE,
+};
+
+FIXTURE_VARIANT_ADD(q, pg) {
+	.backend = ISDB_BACKEND_PG,
+};
+
+FIXTURE_SETUP(q)
+{
+	int r = dbenv_open(&self->e, variant->backend);
+
+	if (r == 1)
+		SKIP(return, "MIHSEC_ISDB_PG not set (tests/host/isdb_pg.sh sets it)");
+	ASSERT_EQ(0, r);
+	self->db = self->e.db;
+	import_example(_metadata, self->db);
+	memset(&self->iq, 0, sizeof(self->iq));
+}
+
+FIXTURE_TEARDOWN(q)
+{
+	dbenv_close(&self->e);
+}
+
+#define Q(max) query(self->db, &self->iq, (max), &self->res, &self->d, \
+		     self->out)
+
+TEST_F(q, everything)
+{
+	const struct dnet *n;
+	const struct dpoa *p;
+
+	NEED_DB();
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->res.flags);
+	EXPECT_EQ(3, self->res.networks);
+	EXPECT_EQ(4, self->res.poas);
+	EXPECT_EQ(3, self->res.matched);
+	ASSERT_EQ(3, self->d.nnets);
+	n = &self->d.nets[0];
+	EXPECT_EQ(19, n->link_type);
+	EXPECT_STREQ("campus", n->netid);
+	EXPECT_STREQ("Example Campus Networks", n->op);
+	EXPECT_EQ(300000, n->rate);
+	ASSERT_EQ(2, n->ncost);
+	EXPECT_STREQ("EUR", n->curr[0]);
+	EXPECT_STREQ("USD", n->curr[1]);
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NETWORK_QOS));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_IP_CFG_METHODS));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_CAPABILITIES));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_MOB_MGMT_PROT));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_COUNTRY_CODE));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NETWORK_AUX_ID));
+	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_SERVICE_PROVIDER_ID));
+	/* 6 of 12 network IEs: all but the absent ones */
+	EXPECT_EQ(13, n->nies);
+	ASSERT_EQ(2, n->npoas);
+	p = &n->poas[0];
+	EXPECT_EQ(0, memcmp(p->mac, "\x02\x00\x5e\x10\x00\x01", 6));
+	EXPECT_EQ(MIH_LOC_CIVIC_BIN, p->loc.kind);
+	EXPECT_EQ(0, memcmp(p->loc.country, "DE", 2));
+	EXPECT_EQ(2412, p->chan_low);
+	EXPECT_EQ(2472, p->chan_high);
+	EXPECT_EQ(25, p->prefix_len);
+	EXPECT_EQ(MIH_AF_IPV4, p->ip.family);
+	EXPECT_EQ(0, memcmp(p->ip.a, "\xc0\x00\x02\x0a", 4));
+	EXPECT_EQ(MIH_AF_IPV4, p->pos.family);
+	EXPECT_EQ(0, memcmp(p->pos.a, "\xc0\x00\x02\x01", 4));
+	EXPECT_EQ(6, p->nies);
+	/* Ethernet: no channel range; IPv6 addresses */
+	n = &self->d.nets[1];
+	EXPECT_EQ(15, n->link_type);
+	ASSERT_EQ(1, n->npoas);
+	EXPECT_FALSE(has_type(n->poas[0].types, n->poas[0].nies,
+			      MIH_IE_POA_CHANNEL_RANGE));
+	EXPECT_EQ(MIH_AF_IPV6, n->poas[0].pos.family);
+	/* geo location */
+	n = &self->d.nets[2];
+	ASSERT_EQ(1, n->npoas);
+	EXPECT_EQ(MIH_LOC_GEO_BIN, n->poas[0].loc.kind);
+	EXPECT_EQ(0x88, n->poas[0].loc.geo[0]);
+}
+
+TEST_F(q, network_type)
+{
+	NEED_DB();
+	self->iq.has_net_type_inc = true;
+	self->iq.net_type_inc = 1u << MIH_NTI_ETHERNET;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("lab", self->d.nets[0].netid);
+	EXPECT_EQ(1, self->res.matched);
+
+	self->iq.net_type_inc = 1u << MIH_NTI_802_11;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(2, self->d.nnets);
+	EXPECT_STREQ("campus", self->d.nets[0].netid);
+	EXPECT_STREQ("metro-free", self->d.nets[1].netid);
+
+	self->iq.net_type_inc = (1u << MIH_NTI_802_11) | (1u << MIH_NTI_ETHERNET);
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(3, self->d.nnets);
+
+	/* present but empty: nothing; UMTS: nothing */
+	self->iq.net_type_inc = 0;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	EXPECT_EQ(6, self->res.len);	/* 01 | 10000300 00 */
+	self->iq.net_type_inc = 1u << MIH_NTI_UMTS;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+}
+
+static void set_netwk(struct mih_iq_bin_data *q, const char *const *ids,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	q->has_netwk_inc = true;
+	q->n_netwk = n;
+	for (i = 0; i < n; i++) {
+		q->netwk[i].p = (const uint8_t *)ids[i];
+		q->netwk[i].len = (uint32_t)strlen(ids[i]);
+	}
+}
+
+TEST_F(q, network_id)
+{
+	static const char *const one[] = { "metro-free" };
+	static const char *const two[] = { "lab", "campus" };
+	static const char *const none[] = { "nope", "campu", "" };
+
+	NEED_DB();
+	set_netwk(&self->iq, one, 1);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("metro-free", self->d.nets[0].netid);
+	set_netwk(&self->iq, two, 2);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(2, self->d.nnets);
+	EXPECT_STREQ("campus", self->d.nets[0].netid);	/* id order */
+	EXPECT_STREQ("lab", self->d.nets[1].netid);
+	set_netwk(&self->iq, none, 3);
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	/* both filters: 802.11 and "lab" -> nothing */
+	set_netwk(&self->iq, two, 2);
+	self->iq.has_net_type_inc = true;
+	self->iq.net_type_inc = 1u << MIH_NTI_802_11;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("campus", self->d.nets[0].netid);
+}
+
+TEST_F(q, report_template)
+{
+	const struct dnet *n;
+
+	NEED_DB();
+	self->iq.has_rpt_templ = true;
+	self->iq.n_templ = 2;
+	self->iq.templ[0] = MIH_IE_COST;
+	self->iq.templ[1] = MIH_IE_NETWORK_ID;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(3, self->d.nnets);
+	n = &self->d.nets[0];
+	/* the network's order, not the template's; no PoA containers */
+	EXPECT_EQ(3, n->nies);
+	EXPECT_EQ(MIH_IE_NETWORK_ID, n->types[0]);
+	EXPECT_EQ(MIH_IE_COST, n->types[1]);
+	EXPECT_EQ(MIH_IE_COST, n->types[2]);
+	EXPECT_EQ(0, n->npoas);
+	EXPECT_EQ(0, self->res.poas);
+
+	/* PoA IEs only: empty network part, PoAs with their link address */
+	self->iq.n_templ = 1;
+	self->iq.templ[0] = MIH_IE_POA_LINK_ADDR;
+	ASSERT_EQ(0, Q(0));
+	n = &self->d.nets[0];
+	EXPECT_EQ(0, n->nies);
+	ASSERT_EQ(2, n->npoas);
+	EXPECT_EQ(1, n->poas[1].nies);
+	EXPECT_EQ(0, memcmp(n->poas[1].mac, "\x02\x00\x5e\x10\x00\x02", 6));
+	EXPECT_EQ(4, self->res.poas);
+
+	/* unknown types (and containers) in the template are skipped */
+	self->iq.n_templ = 4;
+	self->iq.templ[0] = 0x12345678;
+	self->iq.templ[1] = MIH_IE_NETWORK_DATA_RATE;
+	self->iq.templ[2] = MIH_IE_CONTAINER_POA;
+	self->iq.templ[3] = MIH_IE_NET_REGULAT_DOMAIN;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(3, self->d.nnets);
+	EXPECT_EQ(1, self->d.nets[0].nies);
+	EXPECT_EQ(300000, self->d.nets[0].rate);
+	EXPECT_EQ(0, self->d.nets[0].npoas);
+
+	/* only unknown types: the matching networks, empty */
+	self->iq.n_templ = 1;
+	self->iq.templ[0] = 0xffffffff;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(3, self->d.nnets);
+	EXPECT_EQ(0, self->d.nets[0].nies + self->d.nets[1].nies +
+		     self->d.nets[2].nies);
+
+	/* present but empty template: everything */
+	self->iq.n_templ = 0;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(13, self->d.nets[0].nies);
+	EXPECT_EQ(2, self->d.nets[0].npoas);
+}
+
+TEST_F(q, limit_and_start)
+{
+	NEED_DB();
+	self->iq.has_rpt_limit = true;
+	self->iq.max_ies = 1;
+	self->iq.start_entry = 1;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("lab", self->d.nets[0].netid);
+	EXPECT_EQ(ISDB_QF_LIMITED, self->res.flags);
+	EXPECT_EQ(3, self->res.matched);
+
+	self->iq.max_ies = 2;
+	self->iq.start_entry = 0;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(2, self->d.nnets);
+	EXPECT_STREQ("campus", self->d.nets[0].netid);
+	EXPECT_STREQ("lab", self->d.nets[1].netid);
+
+	/* the last entry: nothing left out */
+	self->iq.start_entry = 2;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("metro-free", self->d.nets[0].netid);
+	EXPECT_EQ(0, self->res.flags);
+
+	/* hostile: huge limit, start past the end, 0 = no limit */
+	self->iq.max_ies = 65535;
+	self->iq.start_entry = 0;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(3, self->d.nnets);
+	self->iq.start_entry = 65535;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	self->iq.max_ies = 0;
+	self->iq.start_entry = 1;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(2, self->d.nnets);
+
+	/* limit after filtering: the 802.11 networks, second one */
+	self->iq.has_net_type_inc = true;
+	self->iq.net_type_inc = 1u << MIH_NTI_802_11;
+	self->iq.max_ies = 1;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("metro-free", self->d.nets[0].netid);
+}
+
+TEST_F(q, truncation)
+{
+	size_t full, max;
+	unsigned int prev = 0;
+
+	NEED_DB();
+	ASSERT_EQ(0, Q(0));
+	full = self->res.len;
+	ASSERT_LT(300, full);
+	/* exactly enough: all; one octet less: the last network left out */
+	ASSERT_EQ(0, Q(full));
+	EXPECT_EQ(3, self->d.nnets);
+	EXPECT_EQ(0, self->res.flags);
+	ASSERT_EQ(0, Q(full - 1));
+	EXPECT_EQ(2, self->d.nnets);
+	EXPECT_EQ(ISDB_QF_TRUNCATED, self->res.flags);
+	EXPECT_EQ(2, self->d.nets[1].npoas + self->d.nets[0].npoas - 1);
+	/* every size: whole networks only, never more than allowed */
+	for (max = 6; max <= full; max++) {
+		ASSERT_EQ(0, Q(max));
+		EXPECT_GE(max, self->res.len);
+		EXPECT_LE(prev, self->d.nnets);
+		EXPECT_EQ(self->d.nnets == 3 ? 0 : ISDB_QF_TRUNCATED,
+			  self->res.flags);
+		prev = self->d.nnets;
+	}
+	/* below the empty list (6 octets) nothing fits */
+	EXPECT_EQ(-ENOSPC, isdb_query(self->db, &self->iq, 5, self->out,
+				      QBUF, &self->res));
+	/* the output buffer bounds it too */
+	EXPECT_EQ(0, isdb_query(self->db, &self->iq, 0, self->out, 100,
+				&self->res));
+	EXPECT_GE(100, self->res.len);
+	EXPECT_EQ(ISDB_QF_TRUNCATED, self->res.flags);
+}
+
+TEST_F(q, currency)
+{
+	NEED_DB();
+	self->iq.has_curr_pref = true;
+	memcpy(self->iq.curr_pref, "USD", 3);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nets[0].ncost);
+	EXPECT_STREQ("USD", self->d.nets[0].curr[0]);
+	ASSERT_EQ(1, self->d.nets[2].ncost);
+	EXPECT_STREQ("EUR", self->d.nets[2].curr[0]);	/* only EUR there */
+	memcpy(self->iq.curr_pref, "EUR", 3);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nets[0].ncost);
+	EXPECT_STREQ("EUR", self->d.nets[0].curr[0]);
+	memcpy(self->iq.curr_pref, "GBP", 3);
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(2, self->d.nets[0].ncost);
+}
+
+TEST_F(q, querier_location)
+{
+	static const uint8_t here[16] = {	/* city-ap7's own LCI */
+		0x88, 0x69, 0x06, 0x62, 0x78, 0x88, 0x1a, 0xa7, 0x5a, 0x32,
+		0x17, 0x80, 0x00, 0x2a, 0x00, 0x01 };
+	static const uint8_t east[16] = {	/* ~677 m east */
+		0x88, 0x69, 0x06, 0x62, 0x78, 0x88, 0x1a, 0xac, 0x78, 0xea,
+		0x17, 0x80, 0x00, 0x2a, 0x00, 0x01 };
+	static const uint8_t north[16] = {	/* ~4.2 km north */
+		0x88, 0x69, 0x19, 0x99, 0x9a, 0x88, 0x1a, 0xa7, 0x5a, 0x32,
+		0x17, 0x80, 0x00, 0x2a, 0x00, 0x01 };
+	static const uint8_t sydney[16] = {
+		0x8b, 0xbc, 0x47, 0xae, 0x14, 0x89, 0x2e, 0x6b, 0x85, 0x1f,
+		0x17, 0x80, 0x00, 0x00, 0x00, 0x01 };
+	struct mih_querier_loc *ql = &self->iq.querier_loc;
+
+	NEED_DB();
+	/* at campus-ap1: the PoAs at the same civic place (ap1, ap2: same
+	 * city and road, another room); not the lab (another road) */
+	self->iq.has_querier_loc = true;
+	ql->has_link_addr = true;
+	ql->link_addr.kind = MIH_LA_MAC;
+	memcpy(ql->link_addr.u.mac, "\x02\x00\x5e\x10\x00\x01", 6);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("campus", self->d.nets[0].netid);
+	EXPECT_EQ(2, self->d.nets[0].npoas);
+	/* at the lab switch */
+	memcpy(ql->link_addr.u.mac, "\x02\x00\x5e\x20\x00\x01", 6);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("lab", self->d.nets[0].netid);
+	/* an unknown link address and no location: no filter */
+	memcpy(ql->link_addr.u.mac, "\x02\x00\x5e\x99\x00\x01", 6);
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(3, self->d.nnets);
+	/* geographic: within the default radius (1000 m) */
+	ql->has_link_addr = false;
+	ql->has_location = true;
+	ql->location.kind = MIH_LOC_GEO_BIN;
+	memcpy(ql->location.geo, here, 16);
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(1, self->d.nnets);
+	EXPECT_STREQ("metro-free", self->d.nets[0].netid);
+	memcpy(ql->location.geo, east, 16);
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(1, self->d.nnets);
+	ql->has_radius = true;
+	ql->radius = 600;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	ql->radius = 750;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(1, self->d.nnets);
+	memcpy(ql->location.geo, north, 16);
+	ql->radius = 4000;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	ql->radius = 4500;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(1, self->d.nnets);
+	memcpy(ql->location.geo, sydney, 16);
+	ql->radius = 65535;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+	/* a cell nobody has */
+	ql->location.kind = MIH_LOC_CELL_ID;
+	ql->location.cell_id = 42;
+	ASSERT_EQ(0, Q(0));
+	EXPECT_EQ(0, self->d.nnets);
+}
+
+/* An IQ_BIN_DATA decoded from the wire (the codec's parser) */
+TEST_F(q, from_the_wire)
+{
+	/* WIRE.md 10: report IE_NETWORK_TYPE, IE_OPERATOR_ID, IE_COST */
+	static const uint8_t tlv43[] = {
+		0x01, 0x00, 0x00, 0x00, 0x01, 0x03, 0x10, 0x00, 0x00, 0x00,
+		0x10, 0x00, 0x00, 0x01, 0x10, 0x00, 0x01, 0x03, 0x00, 0x00 };
+	struct mih_rd r;
+	uint32_t n;
+
+	NEED_DB();
+	mih_rd_init(&r, tlv43, sizeof(tlv43));
+	n = mih_get_list_count(&r, 6);
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(0, mih_get_iq_bin_data(&r, &self->iq));
+	ASSERT_EQ(0, mih_rd_end(&r));
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(3, self->d.nnets);
+	EXPECT_EQ(4, self->d.nets[0].nies);	/* type, operator, 2 costs */
+	EXPECT_EQ(MIH_IE_NETWORK_TYPE, self->d.nets[0].types[0]);
+	EXPECT_EQ(MIH_IE_OPERATOR_ID, self->d.nets[0].types[1]);
+	EXPECT_EQ(0, self->d.nets[0].npoas);
+}
+
 /*
  * Two IS servers sharing one database (two connections): one imports, the
- * other sees it.  Keep this test LAST: tests/host/isdb_pg.sh reads what it
- * leaves in the PostgreSQL database with psql.
+ * other sees it.  It ends with exactly the example in the database, as do
+ * the q cases: tests/host/isdb_pg.sh reads what the last one leaves with
+ * psql.
  */
 TEST_F(db, two_servers)
 {
