@@ -215,6 +215,21 @@ TEST(dhcp_fqdn_name_too_long)
 	ASSERT_EQ(-EBADMSG, mihf_dhcp6_parse_mos_fqdn(v6, 4 + wire + 1,
 						      &mos));
 	ASSERT_EQ(0, mos.is.n_names);
+	/* a label of 64 octets (length octet 0x40: an extended label type) */
+	memset(v6, 'a', sizeof(v6));
+	v6[0] = 0;
+	v6[1] = 1;
+	v6[2] = 0;
+	v6[3] = 66;
+	v6[4] = 0x40;
+	v6[4 + 65] = 0;
+	ASSERT_EQ(-EBADMSG, mihf_dhcp6_parse_mos_fqdn(v6, 4 + 66, &mos));
+	/* 63 is the longest label */
+	v6[3] = 65;
+	v6[4] = 63;
+	v6[4 + 64] = 0;
+	ASSERT_EQ(0, mihf_dhcp6_parse_mos_fqdn(v6, 4 + 65, &mos));
+	ASSERT_EQ(63, strlen(mos.is.names[0]));
 }
 
 /* ---- DHCPv6 option 54 / 55 ---- */
