@@ -828,5 +828,7 @@ void mih_build_tgt_net_info(struct mih_builder *b,
 void mih_build_res_set(struct mih_builder *b, uint8_t type,
 		       const struct mih_res_set *v)
 {
-	mih_build_value(b, type, (mih_put_fn)mih_put_res_set, v);
+	mih_build_value(b, type, type == MIH_TLV_REQ_RESOURCE_SET ?
+			(mih_put_fn)mih_put_req_res_set :
+			(mih_put_fn)mih_put_res_set, v);
 }

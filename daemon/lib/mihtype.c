@@ -781,97 +781,205 @@ int mih_get_link_poa_list(struct mih_rd *r, struct mih_link_poa_list *v)
 	return r->err;
 }
 
-static void put_qos_param(struct mih_wr *w, const void *p)
-{
-	const struct mih_qos_param *q = p;
-
-	mih_put_u8(w, q->type);
-	mih_put_u32(w, q->value);
-}
-
 void mih_put_qos_list(struct mih_wr *w, const struct mih_qos_list *v)
 {
+	uint32_t i, cnt;
+	uint8_t kind;
+
 	if (v->n > MIH_QOS_LIST_MAX) {
 		mih_wr_fail(w, MIH_E_TOO_MANY);
 		return;
 	}
-	mih_put_list(w, put_qos_param, v->p, sizeof(v->p[0]), v->n);
+	for (i = 0; i < v->n; i++)
+		if (v->p[i].type < MIH_QOS_MIN_PK_TX_DELAY ||
+		    v->p[i].type > MIH_QOS_KIND_MAX || v->p[i].value > 0xffff) {
+			mih_wr_fail(w, MIH_E_RANGE);
+			return;
+		}
+	mih_put_u8(w, v->num_cos);
+	for (kind = MIH_QOS_MIN_PK_TX_DELAY; kind <= MIH_QOS_KIND_MAX;
+	     kind++) {
+		for (i = 0, cnt = 0; i < v->n; i++)
+			cnt += v->p[i].type == kind;
+		mih_put_len(w, cnt);
+		for (i = 0; i < v->n; i++) {
+			if (v->p[i].type != kind)
+				continue;
+			mih_put_u8(w, v->p[i].cos);
+			mih_put_u16(w, (uint16_t)v->p[i].value);
+		}
+	}
 }
 
 int mih_get_qos_list(struct mih_rd *r, struct mih_qos_list *v)
 {
+	uint32_t cnt, i;
+	uint8_t kind;
+	size_t at;
+
 	memset(v, 0, sizeof(*v));
-	v->n = get_bounded_count(r, 5, MIH_QOS_LIST_MAX, "QOS_LIST");
-	for (uint32_t i = 0; i < v->n && !r->err; i++) {
-		v->p[i].type = mih_get_u8(r);
-		v->p[i].value = mih_get_u32(r);
+	v->num_cos = mih_get_u8(r);
+	for (kind = MIH_QOS_MIN_PK_TX_DELAY; kind <= MIH_QOS_KIND_MAX &&
+	     !r->err; kind++) {
+		at = r->pos;
+		cnt = mih_get_list_count(r, 3);
+		if (!r->err && cnt > MIH_QOS_LIST_MAX - v->n) {
+			mih_rd_fail_at(r, at, MIH_E_TOO_MANY,
+				       "QOS_LIST: more than %u parameters "
+				       "(this codec's limit)",
+				       MIH_QOS_LIST_MAX);
+			break;
+		}
+		for (i = 0; i < cnt && !r->err; i++) {
+			struct mih_qos_param *q = &v->p[v->n++];
+
+			q->type = kind;
+			q->cos = mih_get_u8(r);
+			q->value = mih_get_u16(r);
+		}
 	}
 	return r->err;
 }
 
 void mih_put_rq_result(struct mih_wr *w, const struct mih_rq_result *v)
 {
+	static const struct mih_qos_list empty;
+
 	mih_put_link_poa_list(w, &v->pref);
-	mih_put_u8(w, v->has_qos);
-	if (v->has_qos)
-		mih_put_qos_list(w, &v->qos);
+	mih_put_qos_list(w, v->has_qos ? &v->qos : &empty);
+	mih_put_u8(w, v->has_ip_cfg);
+	if (v->has_ip_cfg)
+		mih_put_u32(w, v->ip_cfg);
+	mih_put_u8(w, v->has_dhcp);
+	if (v->has_dhcp)
+		mih_put_ip_addr(w, &v->dhcp);
+	mih_put_u8(w, v->has_fa);
+	if (v->has_fa)
+		mih_put_ip_addr(w, &v->fa);
+	mih_put_u8(w, v->has_ar);
+	if (v->has_ar)
+		mih_put_ip_addr(w, &v->ar);
 }
 
 int mih_get_rq_result(struct mih_rd *r, struct mih_rq_result *v)
 {
 	memset(v, 0, sizeof(*v));
 	mih_get_link_poa_list(r, &v->pref);
-	v->has_qos = mih_get_choice(r, 2, "RQ_RESULT QoS");
-	if (v->has_qos)
-		mih_get_qos_list(r, &v->qos);
+	mih_get_qos_list(r, &v->qos);
+	v->has_qos = true;
+	v->has_ip_cfg = mih_get_choice(r, 2, "RQ_RESULT IP_CFG_MTHDS");
+	if (v->has_ip_cfg)
+		v->ip_cfg = mih_get_u32(r);
+	v->has_dhcp = mih_get_choice(r, 2, "RQ_RESULT DHCP server");
+	if (v->has_dhcp)
+		mih_get_ip_addr(r, &v->dhcp);
+	v->has_fa = mih_get_choice(r, 2, "RQ_RESULT FA");
+	if (v->has_fa)
+		mih_get_ip_addr(r, &v->fa);
+	v->has_ar = mih_get_choice(r, 2, "RQ_RESULT access router");
+	if (v->has_ar)
+		mih_get_ip_addr(r, &v->ar);
 	return r->err;
 }
 
 void mih_put_tgt_net_info(struct mih_wr *w, const struct mih_tgt_net_info *v)
 {
-	mih_put_u8(w, v->has_network_id);
-	if (v->has_network_id)
-		mih_put_ostr(w, &v->network_id, MIH_NETWORK_ID_MAX);
+	if (v->has_poa) {
+		if (v->has_network_id || v->has_net_aux_id) {
+			mih_wr_fail(w, MIH_E_INVAL);
+			return;
+		}
+		mih_put_u8(w, 1);
+		mih_put_link_addr(w, &v->poa);
+		return;
+	}
+	if (!v->has_network_id) {
+		mih_wr_fail(w, MIH_E_INVAL);
+		return;
+	}
+	mih_put_u8(w, 0);
+	mih_put_ostr(w, &v->network_id, MIH_NETWORK_ID_MAX);
 	mih_put_u8(w, v->has_net_aux_id);
 	if (v->has_net_aux_id)
 		mih_put_ostr(w, &v->net_aux_id, MIH_NETWORK_ID_MAX);
-	mih_put_u8(w, v->has_poa);
-	if (v->has_poa)
-		mih_put_link_addr(w, &v->poa);
 }
 
 int mih_get_tgt_net_info(struct mih_rd *r, struct mih_tgt_net_info *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->has_network_id = mih_get_choice(r, 2, "TGT_NET_INFO network ID");
-	if (v->has_network_id)
-		mih_get_ostr(r, &v->network_id, MIH_NETWORK_ID_MAX,
-			     "NETWORK_ID");
+	v->has_poa = mih_get_choice(r, 2, "TGT_NET_INFO");
+	if (r->err)
+		return r->err;
+	if (v->has_poa)
+		return mih_get_link_addr(r, &v->poa);
+	v->has_network_id = true;
+	mih_get_ostr(r, &v->network_id, MIH_NETWORK_ID_MAX, "NETWORK_ID");
 	v->has_net_aux_id = mih_get_choice(r, 2, "TGT_NET_INFO aux ID");
 	if (v->has_net_aux_id)
 		mih_get_ostr(r, &v->net_aux_id, MIH_NETWORK_ID_MAX,
 			     "NET_AUX_ID");
-	v->has_poa = mih_get_choice(r, 2, "TGT_NET_INFO PoA");
-	if (v->has_poa)
-		mih_get_link_addr(r, &v->poa);
 	return r->err;
+}
+
+static void put_tsp(struct mih_wr *w, const struct mih_res_set *v)
+{
+	if (v->has_opaque && v->has_predef) {
+		mih_wr_fail(w, MIH_E_INVAL);
+		return;
+	}
+	mih_put_qos_list(w, &v->qos);
+	if (v->has_predef) {
+		mih_put_u8(w, 1);
+		mih_put_u8(w, (uint8_t)v->predef_cfg_id);
+	} else if (v->has_opaque) {
+		mih_put_u8(w, 2);
+		mih_put_ostr(w, &v->opaque, 0);
+	} else {
+		mih_put_u8(w, 0);
+	}
+}
+
+static void get_tsp(struct mih_rd *r, struct mih_res_set *v)
+{
+	uint8_t sel;
+
+	memset(v, 0, sizeof(*v));
+	mih_get_qos_list(r, &v->qos);
+	sel = mih_get_choice(r, 3, "TSP_CONTAINER");
+	if (sel == 1) {
+		v->has_predef = true;
+		v->predef_cfg_id = (int8_t)mih_get_u8(r);
+	} else if (sel == 2) {
+		v->has_opaque = true;
+		mih_get_ostr(r, &v->opaque, 0, "TSP_CARRIER");
+	}
 }
 
 void mih_put_res_set(struct mih_wr *w, const struct mih_res_set *v)
 {
-	mih_put_qos_list(w, &v->qos);
-	mih_put_u8(w, v->has_opaque);
-	if (v->has_opaque)
-		mih_put_ostr(w, &v->opaque, 0);
+	put_tsp(w, v);
 }
 
 int mih_get_res_set(struct mih_rd *r, struct mih_res_set *v)
 {
-	memset(v, 0, sizeof(*v));
-	mih_get_qos_list(r, &v->qos);
-	v->has_opaque = mih_get_choice(r, 2, "resource set container");
-	if (v->has_opaque)
-		mih_get_ostr(r, &v->opaque, 0, "resource set container");
+	get_tsp(r, v);
+	return r->err;
+}
+
+void mih_put_req_res_set(struct mih_wr *w, const struct mih_res_set *v)
+{
+	if (v->cause > MIH_LDR_MAX) {
+		mih_wr_fail(w, MIH_E_RANGE);
+		return;
+	}
+	put_tsp(w, v);
+	mih_put_u8(w, v->cause);
+}
+
+int mih_get_req_res_set(struct mih_rd *r, struct mih_res_set *v)
+{
+	get_tsp(r, v);
+	v->cause = mih_get_enum(r, MIH_LDR_MAX, "HO_CAUSE");
 	return r->err;
 }
 
@@ -1270,10 +1378,15 @@ static void fb_link_poa_list(struct fb *f, const struct mih_link_poa_list *v)
 
 static void fb_qos(struct fb *f, const struct mih_qos_list *q)
 {
-	fb_printf(f, "QoS [");
+	static const char *const kinds[] = {
+		"?", "min-delay", "avg-delay", "max-delay", "jitter", "loss",
+	};
+
+	fb_printf(f, "QoS %u classes [", q->num_cos);
 	for (uint32_t i = 0; i < q->n; i++)
-		fb_printf(f, "%s%u=%u", i ? ", " : "", q->p[i].type,
-			  q->p[i].value);
+		fb_printf(f, "%s%s cos %u = %u", i ? ", " : "",
+			  kinds[q->p[i].type <= 5 ? q->p[i].type : 0],
+			  q->p[i].cos, q->p[i].value);
 	fb_printf(f, "]");
 }
 
@@ -1348,22 +1461,30 @@ TYPED(fn_link_det_info, struct mih_link_det_info, mih_get_link_det_info,
 		  v.sinr, v.data_rate, v.mihcap);
 	fb_bitmap(f, v.net_caps, 32, netcap_bit_name); })
 TYPED(fn_rq_result, struct mih_rq_result, mih_get_rq_result,
-      { fb_link_poa_list(f, &v.pref);
-	if (v.has_qos) { fb_printf(f, " "); fb_qos(f, &v.qos); } })
+      { fb_link_poa_list(f, &v.pref); fb_printf(f, " "); fb_qos(f, &v.qos);
+	if (v.has_ip_cfg) { fb_printf(f, " ip-cfg ");
+			    fb_bitmap(f, v.ip_cfg, 32, ipcfg_bit_name); }
+	if (v.has_dhcp) { fb_printf(f, " dhcp "); fb_ip_addr(f, &v.dhcp); }
+	if (v.has_fa) { fb_printf(f, " fa "); fb_ip_addr(f, &v.fa); }
+	if (v.has_ar) { fb_printf(f, " ar "); fb_ip_addr(f, &v.ar); } })
 TYPED(fn_tgt_net_info, struct mih_tgt_net_info, mih_get_tgt_net_info,
-      { fb_printf(f, "net ");
-	if (v.has_network_id) fb_ostr(f, &v.network_id);
-	else fb_printf(f, "-");
-	fb_printf(f, " aux ");
-	if (v.has_net_aux_id) fb_ostr(f, &v.net_aux_id);
-	else fb_printf(f, "-");
-	fb_printf(f, " PoA ");
-	if (v.has_poa) fb_link_addr(f, &v.poa);
-	else fb_printf(f, "-"); })
-TYPED(fn_res_set, struct mih_res_set, mih_get_res_set,
-      { fb_qos(f, &v.qos);
-	if (v.has_opaque) { fb_printf(f, " container ");
-			    fb_ostr(f, &v.opaque); } })
+      { if (v.has_poa) { fb_printf(f, "PoA "); fb_link_addr(f, &v.poa); }
+	else { fb_printf(f, "net "); fb_ostr(f, &v.network_id);
+	       if (v.has_net_aux_id) { fb_printf(f, " aux ");
+				       fb_ostr(f, &v.net_aux_id); } } })
+static void fb_res_set(struct fb *f, const struct mih_res_set *v)
+{
+	fb_qos(f, &v->qos);
+	if (v->has_predef)
+		fb_printf(f, " predef-cfg %d", v->predef_cfg_id);
+	if (v->has_opaque) {
+		fb_printf(f, " tsp-carrier ");
+		fb_ostr(f, &v->opaque);
+	}
+}
+TYPED(fn_res_set, struct mih_res_set, mih_get_res_set, fb_res_set(f, &v))
+TYPED(fn_req_res_set, struct mih_res_set, mih_get_req_res_set,
+      { fb_res_set(f, &v); fb_printf(f, " cause %u", v.cause); })
 
 static void fn_status(struct mih_rd *r, struct fb *f)
 {
@@ -1673,7 +1794,7 @@ static const struct {
 	[61] = { "Unauthenticated information request", &d_bool },
 	[62] = { "Network type", &d_network_type },
 	[63] = { "Requested resource set",
-		 &(const struct desc)DFN("REQ_RES_SET", fn_res_set) },
+		 &(const struct desc)DFN("REQ_RES_SET", fn_req_res_set) },
 };
 
 const char *mih_tlv_name(uint8_t type)

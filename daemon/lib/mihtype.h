@@ -427,15 +427,18 @@ struct mih_link_det_info {
 	uint32_t net_caps;	/* enum mih_net_caps_bit */
 };
 
-/* ---- handover types (assumptions: WIRE.md 9, not corroborated) ---- */
+/* ---- handover types ----
+ * WIRE.md 9 leaves the handover messages uncorroborated.  The shapes of
+ * QOS_LIST, RQ_RESULT, TGT_NET_INFO and the resource sets below are the
+ * ones Wireshark's dissector (tshark 4.0.17) and ODTONE's
+ * types/{qos,handover}.hpp agree on (checked while writing mihgen's
+ * capture); LINK_POA_LIST is 802.21-2008 as Wireshark decodes it.
+ */
 
 #define MIH_POA_LIST_MAX	16
 #define MIH_QOS_LIST_MAX	16
 
-/*
- * LINK_POA_LIST = LINK_ID + LIST(LINK_ADDR) (element of TLV 31).
- * Assumption: the 802.21-2008 shape (a link and its candidate PoAs).
- */
+/* LINK_POA_LIST = LINK_ID + LIST(LINK_ADDR) (element of TLV 31) */
 struct mih_link_poa_list {
 	struct mih_link_id link;
 	uint32_t n_poa;
@@ -443,33 +446,62 @@ struct mih_link_poa_list {
 };
 
 /*
- * QOS_LIST = LIST(SEQUENCE(param type u8, value u32)) (TLV 33, and inside
- * RQ_RESULT / resource sets / IE_NETWORK_QOS).  Assumption: a minimal
- * stand-in for 802.21's QoS parameter lists; param types are opaque here.
+ * QOS_LIST (TLV 33, IE_NETWORK_QOS, inside RQ_RESULT and resource sets) =
+ *   NUM_COS_TYPES u8 + LIST(MIN_PK_TX_DELAY) + LIST(AVG_PK_TX_DELAY) +
+ *   LIST(MAX_PK_TX_DELAY) + LIST(PK_DELAY_JITTER) + LIST(PK_LOSS_RATE),
+ *   every element COS_ID u8 + value u16.
+ * In C the five lists are one array of parameters tagged with their list
+ * (type = enum mih_qos_kind); the encoder writes them grouped by kind in
+ * that order (stable), the decoder returns them in wire order.
  */
+enum mih_qos_kind {
+	MIH_QOS_MIN_PK_TX_DELAY	= 1,
+	MIH_QOS_AVG_PK_TX_DELAY	= 2,
+	MIH_QOS_MAX_PK_TX_DELAY	= 3,
+	MIH_QOS_PK_DELAY_JITTER	= 4,
+	MIH_QOS_PK_LOSS_RATE	= 5,
+	MIH_QOS_KIND_MAX	= 5,
+};
+
 struct mih_qos_param {
-	uint8_t type;
-	uint32_t value;
+	uint8_t type;		/* enum mih_qos_kind (1..5) */
+	uint32_t value;		/* 0..65535 on the wire */
+	uint8_t cos;		/* COS_ID */
 };
 
 struct mih_qos_list {
 	uint32_t n;
 	struct mih_qos_param p[MIH_QOS_LIST_MAX];
+	uint8_t num_cos;	/* NUM_COS_TYPES */
 };
 
 /*
- * RQ_RESULT = LINK_POA_LIST (preferred link and PoAs) + CHOICE(NULL,
- * QOS_LIST) (element of TLV 32).  Assumption.
+ * RQ_RESULT (element of TLV 32) = LINK_POA_LIST + QOS_LIST +
+ * CHOICE(NULL, IP_CFG_MTHDS) + CHOICE(NULL, IP_ADDR DHCP server) +
+ * CHOICE(NULL, IP_ADDR FA) + CHOICE(NULL, IP_ADDR access router).
+ * The QoS list is always on the wire: has_qos false encodes an empty one;
+ * the decoder sets has_qos.
  */
 struct mih_rq_result {
 	struct mih_link_poa_list pref;
 	bool has_qos;
 	struct mih_qos_list qos;
+	bool has_ip_cfg;
+	uint32_t ip_cfg;		/* enum mih_ip_cfg_bit */
+	bool has_dhcp;
+	struct mih_ip_addr dhcp;
+	bool has_fa;
+	struct mih_ip_addr fa;
+	bool has_ar;
+	struct mih_ip_addr ar;
 };
 
 /*
- * TGT_NET_INFO = CHOICE(NULL, NETWORK_ID) + CHOICE(NULL, NET_AUX_ID) +
- * CHOICE(NULL, LINK_ADDR PoA) (TLV 55; element of TLV 56).  Assumption.
+ * TGT_NET_INFO (TLV 55; element of TLV 56) = CHOICE(
+ *   0: NETWORK_ID + CHOICE(NULL, NET_AUX_ID),
+ *   1: LINK_ADDR of the target PoA).
+ * In C: has_poa selects alternative 1 (then has_network_id and
+ * has_net_aux_id must be false); else has_network_id must be true.
  */
 struct mih_tgt_net_info {
 	bool has_network_id;
@@ -481,13 +513,20 @@ struct mih_tgt_net_info {
 };
 
 /*
- * ASGN_RES_SET (TLV 57) and REQ_RES_SET (TLV 63) = QOS_LIST + CHOICE(NULL,
- * OCTET_STRING opaque container).  Assumption.
+ * ASGN_RES_SET (TLV 57) = QOS_LIST + TSP_CONTAINER;
+ * REQ_RES_SET (TLV 63) = QOS_LIST + TSP_CONTAINER + HO_CAUSE (0..5, the
+ *   LINK_DN_REASON values);
+ * TSP_CONTAINER = CHOICE(NULL, PREDEF_CFG_ID INTEGER(1),
+ *   TSP_CARRIER OCTET_STRING).  has_predef and has_opaque exclude each
+ * other.
  */
 struct mih_res_set {
 	struct mih_qos_list qos;
-	bool has_opaque;
+	bool has_opaque;		/* TSP_CARRIER */
 	struct mih_ostr opaque;
+	bool has_predef;		/* PREDEF_CFG_ID */
+	int8_t predef_cfg_id;
+	uint8_t cause;			/* REQ_RES_SET only */
 };
 
 /* ---- encode / decode ----
@@ -537,8 +576,12 @@ void mih_put_rq_result(struct mih_wr *w, const struct mih_rq_result *v);
 int mih_get_rq_result(struct mih_rd *r, struct mih_rq_result *v);
 void mih_put_tgt_net_info(struct mih_wr *w, const struct mih_tgt_net_info *v);
 int mih_get_tgt_net_info(struct mih_rd *r, struct mih_tgt_net_info *v);
+/* ASGN_RES_SET */
 void mih_put_res_set(struct mih_wr *w, const struct mih_res_set *v);
 int mih_get_res_set(struct mih_rd *r, struct mih_res_set *v);
+/* REQ_RES_SET (with HO_CAUSE) */
+void mih_put_req_res_set(struct mih_wr *w, const struct mih_res_set *v);
+int mih_get_req_res_set(struct mih_rd *r, struct mih_res_set *v);
 
 /* One-octet enumerations, range-checked both ways */
 int mih_get_status(struct mih_rd *r, uint8_t *v);		/* 0..5 */

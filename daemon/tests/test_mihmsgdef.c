@@ -239,8 +239,8 @@ static void add_sample(struct mih_builder *b, uint8_t t)
 	case 55:
 		tn.has_network_id = true;
 		tn.network_id = (struct mih_ostr){ (const uint8_t *)"tgt", 3 };
-		tn.has_poa = true;
-		set_mac(&tn.poa, mac2);
+		tn.has_net_aux_id = true;
+		tn.net_aux_id = (struct mih_ostr){ (const uint8_t *)"aux", 3 };
 		mih_build_tgt_net_info(b, &tn);
 		break;
 	case 56:

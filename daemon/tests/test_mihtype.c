@@ -329,8 +329,14 @@ TEST(address_malformed)
 		  { 0, 0, 0, 0, 0, 0, 2 }, 7, MIH_E_BAD_BOOL },
 		{ "SIG_STRENGTH 101%", (void *)mih_get_sig_strength,
 		  { 1, 101 }, 2, MIH_E_BAD_VALUE },
-		{ "QOS_LIST 17 entries", (void *)mih_get_qos_list,
-		  { 17 }, 1, MIH_E_OVERRUN },
+		{ "QOS_LIST count overruns", (void *)mih_get_qos_list,
+		  { 0, 17 }, 2, MIH_E_OVERRUN },
+		{ "QOS_LIST truncated", (void *)mih_get_qos_list,
+		  { 3, 0, 0, 0, 0 }, 5, MIH_E_TRUNCATED },
+		{ "TSP_CONTAINER selector 3", (void *)mih_get_res_set,
+		  { 0, 0, 0, 0, 0, 0, 3 }, 7, MIH_E_BAD_CHOICE },
+		{ "HO_CAUSE 6", (void *)mih_get_req_res_set,
+		  { 0, 0, 0, 0, 0, 0, 0, 6 }, 8, MIH_E_BAD_ENUM },
 		{ "TGT_NET_INFO selector 2", (void *)mih_get_tgt_net_info,
 		  { 2 }, 1, MIH_E_BAD_CHOICE },
 		{ "MIHF ID overrun", (void *)mih_get_mihf_id,
@@ -539,7 +545,13 @@ TEST(handover_types)
 {
 	struct mih_link_poa_list pl = { .link.type = MIH_LT_802_11 };
 	struct mih_rq_result rq = { 0 };
-	struct mih_qos_list q = { .n = 2, .p = { { 1, 1000 }, { 7, 5 } } };
+	struct mih_qos_list q = { .n = 2, .num_cos = 2, .p = {
+		{ MIH_QOS_MIN_PK_TX_DELAY, 1000, 1 },
+		{ MIH_QOS_PK_LOSS_RATE, 5, 2 } } };
+	struct mih_qos_list q2 = { .n = 3, .p = {
+		{ MIH_QOS_PK_LOSS_RATE, 5, 2 },
+		{ MIH_QOS_MIN_PK_TX_DELAY, 1000, 1 },
+		{ MIH_QOS_PK_LOSS_RATE, 6, 3 } } };
 	struct mih_tgt_net_info tn = { 0 };
 	struct mih_res_set rs = { 0 };
 	uint8_t buf[1024];
@@ -553,30 +565,82 @@ TEST(handover_types)
 	pl.poa[1].kind = MIH_LA_OTHER_L2;
 	EXPECT_EQ(12 + 10 + 2, RT(mih_put_link_poa_list,
 				  mih_get_link_poa_list, &pl, buf));
-	EXPECT_EQ(11, RT(mih_put_qos_list, mih_get_qos_list, &q, buf));
-	EXPECT_EQ(0, memcmp(buf, "\x02\x01\x00\x00\x03\xe8\x07\x00\x00\x00"
-			    "\x05", 11));
+	/* QOS_LIST: NUM_COS_TYPES + five LIST(COS_ID u8 + u16) */
+	EXPECT_EQ(12, RT(mih_put_qos_list, mih_get_qos_list, &q, buf));
+	EXPECT_EQ(0, memcmp(buf, "\x02\x01\x01\x03\xe8\x00\x00\x00\x01\x02"
+			    "\x00\x05", 12));
+	/* out of kind order in C: grouped by kind on the wire */
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_qos_list(&w, &q2);
+	ASSERT_EQ(0, w.err);
+	EXPECT_EQ(0, memcmp(buf, "\x00\x01\x01\x03\xe8\x00\x00\x00\x02\x02"
+			    "\x00\x05\x03\x00\x06", 15));
+	q2.p[0].type = 0;
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_qos_list(&w, &q2);
+	EXPECT_EQ(MIH_E_RANGE, w.err);
+	q2.p[0].type = MIH_QOS_PK_LOSS_RATE;
+	q2.p[0].value = 0x10000;
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_qos_list(&w, &q2);
+	EXPECT_EQ(MIH_E_RANGE, w.err);
+
+	/* RQ_RESULT: LINK_POA_LIST + QOS_LIST + four CHOICE(NULL, X) */
 	rq.pref = pl;
-	EXPECT_EQ(25, RT(mih_put_rq_result, mih_get_rq_result, &rq, buf));
+	EXPECT_EQ(24 + 6 + 4, RT(mih_put_rq_result, mih_get_rq_result, &rq,
+				 buf));
 	rq.has_qos = true;
 	rq.qos = q;
-	EXPECT_EQ(36, RT(mih_put_rq_result, mih_get_rq_result, &rq, buf));
+	EXPECT_EQ(24 + 12 + 4, RT(mih_put_rq_result, mih_get_rq_result, &rq,
+				  buf));
+	rq.has_ip_cfg = true;
+	rq.ip_cfg = MIH_BIT(MIH_IPCFG_DHCPV4);
+	rq.has_ar = true;
+	rq.ar.family = MIH_AF_IPV4;
+	EXPECT_EQ(24 + 12 + 4 + 4 + 7, RT(mih_put_rq_result,
+					  mih_get_rq_result, &rq, buf));
 
-	EXPECT_EQ(3, RT(mih_put_tgt_net_info, mih_get_tgt_net_info, &tn,
-			buf));
+	/* TGT_NET_INFO = CHOICE(NETWORK_ID + CHOICE(NULL, AUX), LINK_ADDR) */
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_tgt_net_info(&w, &tn);
+	EXPECT_EQ(MIH_E_INVAL, w.err);		/* neither alternative */
 	tn.has_network_id = true;
 	tn.network_id = (struct mih_ostr){ (const uint8_t *)"target", 6 };
+	EXPECT_EQ(1 + 7 + 1, RT(mih_put_tgt_net_info, mih_get_tgt_net_info,
+				&tn, buf));
 	tn.has_net_aux_id = true;
+	EXPECT_EQ(1 + 7 + 1 + 1, RT(mih_put_tgt_net_info,
+				    mih_get_tgt_net_info, &tn, buf));
 	tn.has_poa = true;
 	set_mac(&tn.poa, mac2);
-	EXPECT_EQ(1 + 7 + 1 + 1 + 1 + 10, RT(mih_put_tgt_net_info,
-					     mih_get_tgt_net_info, &tn, buf));
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_tgt_net_info(&w, &tn);
+	EXPECT_EQ(MIH_E_INVAL, w.err);		/* both alternatives */
+	tn.has_network_id = tn.has_net_aux_id = false;
+	EXPECT_EQ(1 + 10, RT(mih_put_tgt_net_info, mih_get_tgt_net_info,
+			     &tn, buf));
 
-	EXPECT_EQ(2, RT(mih_put_res_set, mih_get_res_set, &rs, buf));
+	/* resource sets: QOS_LIST + TSP_CONTAINER (+ HO_CAUSE) */
+	EXPECT_EQ(6 + 1, RT(mih_put_res_set, mih_get_res_set, &rs, buf));
 	rs.qos = q;
 	rs.has_opaque = true;
 	rs.opaque = (struct mih_ostr){ (const uint8_t *)"\x01\x02\x03", 3 };
-	EXPECT_EQ(11 + 1 + 4, RT(mih_put_res_set, mih_get_res_set, &rs, buf));
+	EXPECT_EQ(12 + 1 + 4, RT(mih_put_res_set, mih_get_res_set, &rs,
+				 buf));
+	rs.has_predef = true;
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_res_set(&w, &rs);
+	EXPECT_EQ(MIH_E_INVAL, w.err);
+	rs.has_opaque = false;
+	rs.predef_cfg_id = -3;
+	EXPECT_EQ(12 + 2, RT(mih_put_res_set, mih_get_res_set, &rs, buf));
+	rs.cause = MIH_LDR_NO_RESOURCE;
+	EXPECT_EQ(12 + 2 + 1, RT(mih_put_req_res_set, mih_get_req_res_set,
+				 &rs, buf));
+	rs.cause = 6;
+	mih_wr_init(&w, buf, sizeof(buf));
+	mih_put_req_res_set(&w, &rs);
+	EXPECT_EQ(MIH_E_RANGE, w.err);
 
 	/* too many for the fixed capacity: refused both ways */
 	pl.n_poa = MIH_POA_LIST_MAX + 1;
