@@ -260,14 +260,18 @@ struct isdb_query_result {
  *   network's reported IEs then one IE_CONTAINER_POA per PoA, which holds
  *   the PoA's reported IEs.
  *
- * Filters: NET_TYPE_INC, NETWK_INC, RPT_TEMPL (IE types to report; empty
- * or absent: all supported; unknown types skipped), RPT_LIMIT (networks:
- * at most max, from start entry (0-based) of the matching networks, in id
- * order; max 0 = no limit), QUERIER_LOC (link address of a known PoA:
- * only PoAs at the same location and their networks), CURR_PREF (only the
- * costs in that currency when a network has one).  Entries that do not fit
- * are left out whole (a network without all its PoAs is never sent:
- * ISDB_QF_TRUNCATED).  -ENOSPC only if not even the empty list fits.
+ * Filters: NET_TYPE_INC (present with no bit set: nothing), NETWK_INC,
+ * RPT_TEMPL (IE types to report; empty or absent: all supported; unknown
+ * types skipped), RPT_LIMIT (networks: at most max, from start entry
+ * (0-based) of the matching networks, in id order; max 0 = no limit),
+ * QUERIER_LOC (link address of a known PoA, or a location: only PoAs near
+ * it -- same civic place, within NGHB_RADIUS metres (default 1000) for
+ * geo, same cell -- and their networks), CURR_PREF (only the cost in that
+ * currency when a network has one).  Entries that do not fit are left out
+ * whole (a network without all its PoAs is never sent: ISDB_QF_TRUNCATED).
+ * -ENOSPC only if not even the empty list (6 octets) fits.  PoA
+ * containers also carry IE_PoS_IP_ADDR (802.21a) when the PoS address is
+ * known.  Details: docs/isdb-format.md section 3.
  */
 int isdb_query(struct isdb *db, const struct mih_iq_bin_data *q,
 	       size_t max_rsp, uint8_t *out, size_t out_size,
