@@ -279,7 +279,13 @@ typedef void (*mihf_msg_fn)(void *arg, int status, const struct mih_msg *rsp,
 int mihf_req_pdu(struct mihf *m, const struct mihf_id *peer,
 		 const struct sockaddr *to, socklen_t to_len,
 		 const uint8_t *pdu, size_t len, unsigned int flags,
-		 mihf_msg_fn done, void *arg);
+		 unsigned int timeout_ms, mihf_msg_fn done, void *arg);
+/* Being freed: callbacks with -ECANCELED must only clean up */
+bool mihf_freeing(const struct mihf *m);
+/* MMT: our serving PoS is now @pos (after a handover) */
+void mihf_set_serving(struct mihf *m, const struct mihf_id *pos);
+/* PoS: an MMT registered (@up) or its registration ended */
+void mihf_ho_registered(struct mihf *m, const void *mmt, size_t len, bool up);
 /* Answer a received request (traced) */
 int mihf_respond_pdu(struct mihf *m, struct mihx_in *in, const uint8_t *pdu,
 		     size_t len);

@@ -453,7 +453,7 @@ static void peer_key(struct parse *p, int k, const char *v)
 
 static void wpa_key(struct parse *p, int k, const char *v)
 {
-	struct md_wpa_conf *w = &p->cfg->wpa;
+	struct md_wpa_conf *w = &p->cfg->wpa[p->cfg->nwpa - 1];
 	unsigned long n;
 
 	switch (k) {
@@ -1074,9 +1074,19 @@ static void end_section(struct parse *p)
 {
 	struct md_peer *peer;
 
-	if (p->sec == SEC_WPA && !p->wpa_seen[W_CTRL])
-		err_at(p, p->cfg->wpa.line,
-		       "[wpa_supplicant]: missing required key 'ctrl-interface'");
+	if (p->sec == SEC_WPA) {
+		const struct md_wpa_conf *w = &p->cfg->wpa[p->cfg->nwpa - 1];
+		size_t i;
+
+		if (!p->wpa_seen[W_CTRL])
+			err_at(p, w->line,
+			       "[wpa_supplicant]: missing required key 'ctrl-interface'");
+		for (i = 0; w->ctrl[0] && i + 1 < p->cfg->nwpa; i++)
+			if (!strcmp(p->cfg->wpa[i].ctrl, w->ctrl))
+				err_at(p, w->line,
+				       "[wpa_supplicant]: ctrl-interface '%s' is also the one of the section on line %d",
+				       w->ctrl, p->cfg->wpa[i].line);
+	}
 	if (p->sec == SEC_HOSTAPD && !p->hostapd_seen[H_CTRL])
 		err_at(p, p->cfg->hostapd.line,
 		       "[hostapd]: missing required key 'ctrl-interface'");
@@ -1201,14 +1211,28 @@ static void section(struct parse *p, char *s)
 		p->sec = SEC_MAIN;
 		return;
 	}
+	if (!strcmp(name, "wpa_supplicant")) {
+		if (c->nwpa == MD_WPA_MAX) {
+			err_at(p, p->line,
+			       "more than %d [wpa_supplicant] sections",
+			       MD_WPA_MAX);
+			return;
+		}
+		c->wpa[c->nwpa].line = p->line;
+		c->wpa[c->nwpa].network_id = -1;
+		c->nwpa++;
+		memset(p->wpa_seen, 0, sizeof(p->wpa_seen));
+		p->sec = SEC_WPA;
+		return;
+	}
 	{
 		static const struct { const char *name; enum sec sec; } one[] = {
-			{ "wpa_supplicant", SEC_WPA }, { "hostapd", SEC_HOSTAPD },
+			{ "hostapd", SEC_HOSTAPD },
 			{ "radius", SEC_RADIUS }, { "is-link", SEC_ISLINK },
 			{ "mihf", SEC_MIHF }, { "isdb", SEC_ISDB },
 			{ "discovery", SEC_DISC }, { "proxy", SEC_PROXY },
 		};
-		int *lines[] = { &c->wpa.line, &c->hostapd.line,
+		int *lines[] = { &c->hostapd.line,
 				 &c->radius.line, &c->islink.line,
 				 &c->mihf.line, &c->isdb.line,
 				 &c->discovery.line, &c->proxy.line };
@@ -1375,8 +1399,8 @@ static void finish(struct parse *p)
 			err_at(p, p->main_seen[K_SA_SOFT],
 			       "sa-soft-lifetime: %u is beyond sa-lifetime %u",
 			       c->sa_soft_lifetime, c->sa_lifetime);
-		if (c->wpa.line && !(c->roles & MD_ROLE_MMT))
-			err_at(p, c->wpa.line,
+		if (c->nwpa && !(c->roles & MD_ROLE_MMT))
+			err_at(p, c->wpa[0].line,
 			       "[wpa_supplicant] is a terminal's key source: it needs role mmt");
 		if (c->hostapd.line && !(c->roles & MD_ROLE_POA))
 			err_at(p, c->hostapd.line,
@@ -1457,7 +1481,6 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	}
 	p.cfg->grace = MIHSEC_GRACE_DEFAULT;
 	p.cfg->is_lifetime = 3600;
-	p.cfg->wpa.network_id = -1;
 	p.cfg->islink.port = MIHSEC_DEFAULT_PORT;
 	{
 		struct mihx_cfg x;
@@ -1536,7 +1559,7 @@ bool md_config_equal(const struct md_config *a, const struct md_config *b)
 	    a->sa_soft_lifetime != b->sa_soft_lifetime ||
 	    a->grace != b->grace || a->is_lifetime != b->is_lifetime ||
 	    a->mmt_id_from_mac != b->mmt_id_from_mac ||
-	    memcmp(&a->wpa, &b->wpa, sizeof(a->wpa)) ||
+	    a->nwpa != b->nwpa || memcmp(a->wpa, b->wpa, sizeof(a->wpa)) ||
 	    memcmp(&a->hostapd, &b->hostapd, sizeof(a->hostapd)) ||
 	    memcmp(&a->radius, &b->radius, sizeof(a->radius)) ||
 	    memcmp(&a->islink, &b->islink, sizeof(a->islink)) ||

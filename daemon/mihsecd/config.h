@@ -63,7 +63,13 @@ struct md_peer {
 	int id_line;			/* of its mihf-id key */
 };
 
-/* [wpa_supplicant]: the MMT's key source (keys/wpa.h) */
+/*
+ * [wpa_supplicant]: the MMT's key source (keys/wpa.h), one section per
+ * wpa_supplicant control socket (one per link: e.g. Wi-Fi and a wired
+ * link that pre-authenticates), at most MD_WPA_MAX
+ */
+#define MD_WPA_MAX	4
+
 struct md_wpa_conf {
 	int line;			/* of the section; 0: absent */
 	char ctrl[108];			/* control socket of one interface */
@@ -187,7 +193,8 @@ struct md_config {
 	uint32_t grace;			/* seconds */
 	uint32_t is_lifetime;		/* of pushed IS keys, seconds */
 	bool mmt_id_from_mac;
-	struct md_wpa_conf wpa;
+	struct md_wpa_conf wpa[MD_WPA_MAX];
+	size_t nwpa;			/* [wpa_supplicant] sections */
 	struct md_hostapd_conf hostapd;
 	struct md_radius_conf radius;
 	struct md_islink_conf islink;

@@ -24,10 +24,10 @@ struct md_keyd {
 	struct mihsec_nl *ev;		/* kernel events; NULL: none */
 	struct md_keymgr *km;
 	struct md_timer *check;
-	struct md_wpa *wpa;		/* key sources; NULL: not configured */
+	struct md_wpa *wpa[MD_WPA_MAX];	/* key sources; NULL: not configured */
 	struct md_hostapd *hostapd;
 	struct md_radius *radius;
-	struct md_wpa_conf wpa_conf;	/* what they were started with */
+	struct md_wpa_conf wpa_conf[MD_WPA_MAX];	/* as started */
 	struct md_hostapd_conf hostapd_conf;
 	struct md_radius_conf radius_conf;
 	/* the IS link: an IS server's listener, an AR's links (one per
@@ -140,6 +140,30 @@ static int h_sa_get(void *arg, const uint8_t rx_keyid[MIHSEC_KEYID_LEN])
 
 /* ---- hooks: the key sources ------------------------------------------- */
 
+/*
+ * Re-authentication toward @mac_poa: the wpa_supplicant section that
+ * pre-authenticates to it, else the first one that does not
+ * pre-authenticate (the link the terminal is associated on)
+ */
+static int wpa_reauth(struct md_keyd *k, const uint8_t *mac_poa)
+{
+	struct md_wpa *assoc = NULL;
+	size_t i;
+
+	for (i = 0; i < MD_WPA_MAX; i++) {
+		if (!k->wpa[i])
+			continue;
+		if (!k->wpa_conf[i].preauth) {
+			assoc = assoc ? assoc : k->wpa[i];
+			continue;
+		}
+		if (mac_poa && !memcmp(k->wpa_conf[i].preauth_aa, mac_poa,
+				       MIHSEC_MAC_LEN))
+			return md_wpa_reauth(k->wpa[i], mac_poa);
+	}
+	return assoc ? md_wpa_reauth(assoc, mac_poa) : -ENOTCONN;
+}
+
 static int h_reauth(void *arg, enum mihsec_key_src src,
 		    const uint8_t mac_mmt[MIHSEC_MAC_LEN],
 		    const uint8_t mac_poa[MIHSEC_MAC_LEN])
@@ -148,7 +172,7 @@ static int h_reauth(void *arg, enum mihsec_key_src src,
 
 	switch (src) {
 	case MIHSEC_SRC_WPA_SUPPLICANT:
-		return k->wpa ? md_wpa_reauth(k->wpa, mac_poa) : -ENOTCONN;
+		return wpa_reauth(k, mac_poa);
 	case MIHSEC_SRC_HOSTAPD:
 		return k->hostapd ? md_hostapd_reauth(k->hostapd, mac_mmt) :
 				    -ENOTCONN;
@@ -159,8 +183,12 @@ static int h_reauth(void *arg, enum mihsec_key_src src,
 
 static void sources_stop(struct md_keyd *k)
 {
-	md_wpa_stop(k->wpa);
-	k->wpa = NULL;
+	size_t i;
+
+	for (i = 0; i < MD_WPA_MAX; i++) {
+		md_wpa_stop(k->wpa[i]);
+		k->wpa[i] = NULL;
+	}
 	md_hostapd_stop(k->hostapd);
 	k->hostapd = NULL;
 	md_radius_stop(k->radius);
@@ -201,31 +229,37 @@ static void radius_start(struct md_keyd *k, const struct md_config *cfg)
  * source would re-read, or with pre-authentication re-run, EAP) */
 static void sources_start(struct md_keyd *k, const struct md_config *cfg)
 {
-	bool wpa = !k->wpa || !SAME_SECTION(cfg->wpa, k->wpa_conf);
 	bool hapd = !k->hostapd || !SAME_SECTION(cfg->hostapd, k->hostapd_conf);
+	struct md_wpa_conf none = { 0 };
+	size_t i;
 	int err;
 
-	k->wpa_conf = cfg->wpa;
-	k->hostapd_conf = cfg->hostapd;
-	if (wpa) {
-		md_wpa_stop(k->wpa);
-		k->wpa = NULL;
+	/* one source per [wpa_supplicant] section, slot i for section i */
+	for (i = 0; i < MD_WPA_MAX; i++) {
+		const struct md_wpa_conf *c = i < cfg->nwpa ? &cfg->wpa[i] :
+							      &none;
+		struct md_wpa_cfg w = { .ctrl_path = c->ctrl,
+					.network_id = c->network_id,
+					.preauth = c->preauth };
+
+		if (k->wpa[i] && SAME_SECTION(*c, k->wpa_conf[i]))
+			continue;		/* unchanged */
+		md_wpa_stop(k->wpa[i]);
+		k->wpa[i] = NULL;
+		k->wpa_conf[i] = *c;
+		if (!c->line)
+			continue;
+		memcpy(w.preauth_aa, c->preauth_aa, MIHSEC_MAC_LEN);
+		err = md_wpa_start(k->loop, &w, md_keymgr_key_event, k->km,
+				   &k->wpa[i]);
+		if (err)
+			md_err("key source wpa_supplicant (%s): %s", c->ctrl,
+			       strerror(-err));
 	}
+	k->hostapd_conf = cfg->hostapd;
 	if (hapd) {
 		md_hostapd_stop(k->hostapd);
 		k->hostapd = NULL;
-	}
-	if (wpa && cfg->wpa.line) {
-		struct md_wpa_cfg w = { .ctrl_path = cfg->wpa.ctrl,
-					.network_id = cfg->wpa.network_id,
-					.preauth = cfg->wpa.preauth };
-
-		memcpy(w.preauth_aa, cfg->wpa.preauth_aa, MIHSEC_MAC_LEN);
-		err = md_wpa_start(k->loop, &w, md_keymgr_key_event, k->km,
-				   &k->wpa);
-		if (err)
-			md_err("key source wpa_supplicant (%s): %s",
-			       cfg->wpa.ctrl, strerror(-err));
 	}
 	if (hapd && cfg->hostapd.line) {
 		struct md_hostapd_cfg h = {

@@ -348,6 +348,38 @@ TEST_F(conf, key_settings)
 	    "t.conf:7: mac: '0x:00:00:00:00:01' is not a MAC address (aa:bb:cc:dd:ee:ff)");
 }
 
+/* A terminal with a key source per link: [wpa_supplicant] more than once */
+TEST_F(conf, several_wpa_supplicant_sections)
+{
+	LOAD(BASE "[wpa_supplicant]\nctrl-interface = /run/w/wlan0\n"
+	     "[wpa_supplicant]\nctrl-interface = /run/w/eth0\n"
+	     "preauth = 02:00:00:00:00:0a\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	ASSERT_EQ(2U, self->cfg->nwpa);
+	EXPECT_EQ(4, self->cfg->wpa[0].line);
+	EXPECT_STREQ("/run/w/wlan0", self->cfg->wpa[0].ctrl);
+	EXPECT_FALSE(self->cfg->wpa[0].preauth);
+	EXPECT_EQ(-1, self->cfg->wpa[0].network_id);
+	EXPECT_EQ(6, self->cfg->wpa[1].line);
+	EXPECT_STREQ("/run/w/eth0", self->cfg->wpa[1].ctrl);
+	EXPECT_TRUE(self->cfg->wpa[1].preauth);
+	EXPECT_EQ(-1, self->cfg->wpa[1].network_id);
+
+	/* each section needs its own socket; keys are per section */
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n"
+	    "[wpa_supplicant]\nctrl-interface = /w\n",
+	    "t.conf:6: [wpa_supplicant]: ctrl-interface '/w' is also the one of the section on line 4");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n"
+	    "[wpa_supplicant]\nnetwork-id = 1\n",
+	    "t.conf:6: [wpa_supplicant]: missing required key 'ctrl-interface'");
+	BAD(BASE "[wpa_supplicant]\nctrl-interface = /a\n"
+	    "[wpa_supplicant]\nctrl-interface = /b\n"
+	    "[wpa_supplicant]\nctrl-interface = /c\n"
+	    "[wpa_supplicant]\nctrl-interface = /d\n"
+	    "[wpa_supplicant]\nctrl-interface = /e\n",
+	    "t.conf:12: more than 4 [wpa_supplicant] sections");
+}
+
 /* The key sources' sections */
 TEST_F(conf, key_source_sections)
 {
@@ -357,11 +389,11 @@ TEST_F(conf, key_source_sections)
 	     "[hostapd]\nctrl-interface = /run/hostapd/eth1\ninterface = eth1\n"
 	     "mac = 02:00:00:00:00:0b\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
-	EXPECT_EQ(4, self->cfg->wpa.line);
-	EXPECT_STREQ("/run/wpa_supplicant/eth0", self->cfg->wpa.ctrl);
-	EXPECT_EQ(2, self->cfg->wpa.network_id);
-	EXPECT_TRUE(self->cfg->wpa.preauth);
-	EXPECT_EQ(0x0a, self->cfg->wpa.preauth_aa[5]);
+	EXPECT_EQ(4, self->cfg->wpa[0].line);
+	EXPECT_STREQ("/run/wpa_supplicant/eth0", self->cfg->wpa[0].ctrl);
+	EXPECT_EQ(2, self->cfg->wpa[0].network_id);
+	EXPECT_TRUE(self->cfg->wpa[0].preauth);
+	EXPECT_EQ(0x0a, self->cfg->wpa[0].preauth_aa[5]);
 	EXPECT_EQ(8, self->cfg->hostapd.line);
 	EXPECT_STREQ("/run/hostapd/eth1", self->cfg->hostapd.ctrl);
 	EXPECT_STREQ("eth1", self->cfg->hostapd.ifname);
@@ -369,8 +401,8 @@ TEST_F(conf, key_source_sections)
 
 	LOAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n");
 	ASSERT_NE(NULL, self->cfg);
-	EXPECT_EQ(-1, self->cfg->wpa.network_id);
-	EXPECT_FALSE(self->cfg->wpa.preauth);
+	EXPECT_EQ(-1, self->cfg->wpa[0].network_id);
+	EXPECT_FALSE(self->cfg->wpa[0].preauth);
 	EXPECT_EQ(0, self->cfg->hostapd.line);
 
 	BAD(BASE "[wpa_supplicant]\nnetwork-id = 1\n",
@@ -379,8 +411,8 @@ TEST_F(conf, key_source_sections)
 	    "t.conf:4: [hostapd] is an access router's key source: it needs role poa");
 	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[wpa_supplicant]\nctrl-interface = /w\n",
 	    "t.conf:4: [wpa_supplicant] is a terminal's key source: it needs role mmt");
-	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\n[wpa_supplicant]\n",
-	    "t.conf:6: duplicate section [wpa_supplicant] (first on line 4)");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = a\n[hostapd]\nctrl-interface = /w\n[hostapd]\n",
+	    "t.conf:6: duplicate section [hostapd] (first on line 4)");
 	BAD(BASE "[wpa_supplicant]\nctrl-interface = w\n",
 	    "t.conf:5: ctrl-interface: 'w' is not an absolute path of at most 107 characters");
 	BAD(BASE "[wpa_supplicant]\nctrl-interface = /w\nnetwork-id = -1\n",
