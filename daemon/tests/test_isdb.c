@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 /* the 6.1 harness trips -Wextra: its wrappers ignore some parameters */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 /* EXPECT_EQ(3, size_t) and the like */
@@ -550,6 +552,59 @@ TEST_F(db, import_merge)
 	ASSERT_EQ(0, isdb_count(self->db, &nn, &np));
 	EXPECT_EQ(1, nn);
 	EXPECT_EQ(0, np);
+}
+
+/* A database is input too: rows written behind our back are checked */
+TEST(sqlite_foreign_rows)
+{
+	static const uint8_t sw1[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x01 };
+	struct dbenv e;
+	struct isdb_network net;
+	struct isdb_poa poa;
+	char err[ISDB_ERR_MAX];
+	struct isdb *db;
+	sqlite3 *raw;
+	FILE *devnull;
+
+	ASSERT_EQ(0, dbenv_open(&e, ISDB_BACKEND_SQLITE));
+	import_example(_metadata, e.db);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(e.path, &raw));
+	sqlite3_busy_timeout(raw, 5000);
+	/* a PoA whose subnet is not a prefix */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE poas SET subnet = '2001:db8::/200' WHERE name = 'lab-switch1'",
+		NULL, NULL, NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "poas row"));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "column 11"));
+	devnull = fopen("/dev/null", "we");
+	ASSERT_NE(NULL, devnull);
+	EXPECT_EQ(-EIO, isdb_export(e.db, devnull));
+	fclose(devnull);
+	/* a network with an unknown link type */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE poas SET subnet = NULL;"
+		"UPDATE networks SET link_type = 250 WHERE name = 'lab-ethernet'",
+		NULL, NULL, NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "unknown link type 250"));
+	/* a cost with a bad currency */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE networks SET link_type = 15;"
+		"UPDATE costs SET currency = 'euro'", NULL, NULL, NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "bad costs row"));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE costs SET currency = 'EUR'", NULL, NULL, NULL));
+	EXPECT_EQ(0, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	/* a schema from the future is refused */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE schema_version SET version = 2", NULL, NULL, NULL));
+	EXPECT_EQ(-EPROTO, isdb_open(&db, ISDB_BACKEND_SQLITE, e.path, err,
+				     sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "schema version 2"));
+	sqlite3_close(raw);
+	dbenv_close(&e);
 }
 
 /* ---- handover look-ups ---- */
