@@ -156,9 +156,19 @@ enum mih_msg_flags {
 };
 
 /*
- * Start a message: header (version 1, MID, TID (12 bits), flags) and the
- * Source and Destination MIHF ID TLVs.  The builder keeps a sticky error
- * (mih.h); finish with mih_msg_finish().
+ * Start a message in a builder set up with mih_builder_init() on the
+ * caller's buffer: header (version 1, MID, TID (12 bits, MIH_E_RANGE
+ * above), flags) and the Source and Destination MIHF ID TLVs.  Then add
+ * the schema's TLVs in order with the mih_build_* helpers; the builder
+ * keeps a sticky error (mih.h); finish with mih_msg_finish().
+ *
+ *	mih_builder_init(&b, buf, sizeof(buf));
+ *	mih_msg_begin(&b, MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
+ *		      MIH_AID_EVENT_SUBSCRIBE), tid, MIH_MSGF_ACK_REQ,
+ *		      me, me_len, peer, peer_len);
+ *	mih_build_link_tuple_id(&b, MIH_TLV_LINK_ID, &link);
+ *	mih_build_evt_list(&b, MIH_BIT(MIH_EVT_LINK_UP));
+ *	err = mih_msg_finish(&b, &len);
  */
 void mih_msg_begin(struct mih_builder *b, uint16_t mid, uint16_t tid,
 		   unsigned int flags, const void *src, size_t src_len,
@@ -226,7 +236,7 @@ void mih_build_qos_list(struct mih_builder *b, const struct mih_qos_list *v);
 /* TLV 55 */
 void mih_build_tgt_net_info(struct mih_builder *b,
 			    const struct mih_tgt_net_info *v);
-/* TLV 57 / 63 */
+/* TLV 57 (ASGN_RES_SET) / 63 (REQ_RES_SET, with its HO_CAUSE) */
 void mih_build_res_set(struct mih_builder *b, uint8_t type,
 		       const struct mih_res_set *v);
 

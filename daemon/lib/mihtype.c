@@ -1543,10 +1543,50 @@ static void fn_reg_code(struct mih_rd *r, struct fb *f)
 	fb_printf(f, "%s", v ? "re-registration" : "registration");
 }
 
+static void fb_iq(struct fb *f, const struct mih_iq_bin_data *q)
+{
+	const char *n;
+
+	fb_printf(f, "(");
+	if (q->has_querier_loc)
+		fb_printf(f, "querier-loc ");
+	if (q->has_net_type_inc)
+		fb_printf(f, "net-types 0x%x ", q->net_type_inc);
+	if (q->has_netwk_inc) {
+		fb_printf(f, "networks [");
+		for (uint32_t i = 0; i < q->n_netwk; i++) {
+			fb_printf(f, "%s", i ? ", " : "");
+			fb_ostr(f, &q->netwk[i]);
+		}
+		fb_printf(f, "] ");
+	}
+	if (q->has_rpt_templ) {
+		fb_printf(f, "report [");
+		for (uint32_t i = 0; i < q->n_templ; i++) {
+			n = mih_ie_name(q->templ[i]);
+			if (n)
+				fb_printf(f, "%s%s", i ? ", " : "", n);
+			else
+				fb_printf(f, "%s0x%08x", i ? ", " : "",
+					  q->templ[i]);
+		}
+		fb_printf(f, "] ");
+	}
+	if (q->has_rpt_limit)
+		fb_printf(f, "limit %u from %u ", q->max_ies, q->start_entry);
+	if (q->has_curr_pref)
+		fb_printf(f, "currency %.3s ", q->curr_pref);
+	if (f->len && f->len <= f->size && f->buf[f->len - 1] == ' ')
+		f->buf[--f->len] = '\0';
+	fb_printf(f, ")");
+}
+
 static void fn_iq_bin(struct mih_rd *r, struct fb *f)
 {
 	size_t start = r->pos;
+	struct mih_iq_bin_data q;
 	struct mih_rd sub;
+	uint32_t n;
 
 	if (r->err)
 		return;
@@ -1555,15 +1595,50 @@ static void fn_iq_bin(struct mih_rd *r, struct fb *f)
 		mih_rd_fail_at(r, start + sub.err_pos, sub.err, "%s", sub.why);
 		return;
 	}
-	r->pos = r->len;
-	if (f)
-		fb_printf(f, "%zu octet(s) of IQ_BIN_DATA", r->len - start);
+	if (!f) {
+		r->pos = r->len;
+		return;
+	}
+	n = mih_get_list_count(r, 1);
+	fb_printf(f, "[");
+	for (uint32_t i = 0; i < n && !r->err; i++) {
+		mih_get_iq_bin_data(r, &q);
+		fb_printf(f, "%s", i ? ", " : "");
+		fb_iq(f, &q);
+	}
+	fb_printf(f, "]");
+}
+
+/* Print a LIST(IE) or a container's IEs, nested containers in braces */
+static void fb_ies(struct fb *f, struct mih_ie_iter *it, unsigned int depth)
+{
+	struct mih_ie_iter in;
+	struct mih_rd rc;
+	struct mih_ie ie;
+	char one[160];
+	bool first = true;
+
+	while (mih_ie_next_raw(it, &ie) > 0) {
+		fb_printf(f, "%s", first ? "" : ", ");
+		first = false;
+		if (mih_ie_is_container(ie.type) && depth < MIH_IE_DEPTH_MAX) {
+			fb_printf(f, "%s {", mih_ie_name(ie.type));
+			if (!mih_ie_iter_container(&in, &rc, &ie))
+				fb_ies(f, &in, depth + 1);
+			fb_printf(f, "}");
+			continue;
+		}
+		mih_ie_fmt(&ie, one, sizeof(one));
+		fb_printf(f, "%s", one);
+	}
 }
 
 static void fn_ir_bin(struct mih_rd *r, struct fb *f)
 {
 	size_t start = r->pos;
+	struct mih_ie_iter it;
 	struct mih_rd sub;
+	uint32_t n;
 
 	if (r->err)
 		return;
@@ -1571,9 +1646,19 @@ static void fn_ir_bin(struct mih_rd *r, struct fb *f)
 		mih_rd_fail_at(r, start + sub.err_pos, sub.err, "%s", sub.why);
 		return;
 	}
-	r->pos = r->len;
-	if (f)
-		fb_printf(f, "%zu octet(s) of IR_BIN_DATA", r->len - start);
+	if (!f) {
+		r->pos = r->len;
+		return;
+	}
+	n = mih_get_list_count(r, 1);
+	fb_printf(f, "[");
+	for (uint32_t i = 0; i < n && !r->err; i++) {
+		fb_printf(f, "%s(", i ? ", " : "");
+		if (!mih_ie_iter_list(&it, r))
+			fb_ies(f, &it, 0);
+		fb_printf(f, ")");
+	}
+	fb_printf(f, "]");
 }
 
 static const struct desc d_u8 = D(D_U8, "u8");

@@ -13,8 +13,9 @@
  * sample values are chosen so that Wireshark's known mis-decodes (TLV 27,
  * TLV 55 CHOICE(NULL, X): WIRE.md 13) stay inside their TLV; see add_tlv().
  *
- * Usage: mihgen FILE.pcap
- * Prints one line per packet on stdout: "<n> 0x<mid> <name>".
+ * Usage: mihgen [-v] FILE.pcap
+ * Prints one line per packet on stdout: "<n> 0x<mid> <name>"; with -v
+ * also each message as mih_msg_fmt() shows it, in "#" comment lines.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -367,10 +368,14 @@ static int write_frame(FILE *f, unsigned int n, const uint8_t *pdu,
 	return 0;
 }
 
+static bool verbose;
+
 static int emit(FILE *f, unsigned int *n, const uint8_t *pdu, size_t len)
 {
+	static char text[8192];
 	struct mih_msg_err e;
 	struct mih_msg m;
+	char *line, *save;
 
 	if (mih_msg_parse(pdu, len, &m, &e)) {
 		fprintf(stderr, "mihgen: built PDU %u does not parse: %s\n",
@@ -382,6 +387,12 @@ static int emit(FILE *f, unsigned int *n, const uint8_t *pdu, size_t len)
 		return -EIO;
 	printf("%u 0x%04x %s%s\n", *n, mih_msg_mid(&m), m.def->name,
 	       m.pure_ack ? " (ACK)" : "");
+	if (verbose) {
+		mih_msg_fmt(&m, text, sizeof(text));
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			printf("# %s\n", line);
+	}
 	return 0;
 }
 
@@ -398,8 +409,13 @@ int main(int argc, char **argv)
 	size_t nd, len;
 	FILE *f;
 
+	if (argc == 3 && !strcmp(argv[1], "-v")) {
+		verbose = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mihgen FILE.pcap\n");
+		fprintf(stderr, "usage: mihgen [-v] FILE.pcap\n");
 		return 2;
 	}
 	f = fopen(argv[1], "wb");
