@@ -209,7 +209,8 @@ int mihx_new(struct md_loop *loop, const struct mihx_cfg *cfg,
  * Close everything.  Every pending transaction's done callback is called
  * once with -ECANCELED (rsp NULL); every held struct mihx_in is freed (the
  * application must not use its pointers afterwards); late responses still
- * being retransmitted are dropped.  NULL is fine.
+ * being retransmitted are dropped.  NULL is fine.  Not to be called from
+ * inside a transport callback (rx, done).
  */
 void mihx_free(struct mihx *x);
 
@@ -292,7 +293,8 @@ int mihx_respond(struct mihx_in *in, const uint8_t *pdu, size_t len);
 /*
  * Give up @in without (further) answer.  A request released unanswered
  * keeps its duplicate entry: retransmissions of it are ACKed if they ask
- * for it and otherwise dropped.
+ * for it and otherwise dropped.  Each held @in ends with exactly one
+ * mihx_respond() or mihx_in_release(); after it, @in is gone.
  */
 void mihx_in_release(struct mihx_in *in);
 /* The transport @in belongs to */
