@@ -1692,8 +1692,9 @@ static const struct desc d_bm16 = DBITS("BITMAP(16)", 16, NULL);
 static const struct desc d_bm8 = DBITS("BITMAP(8)", 8, NULL);
 
 /*
- * Link parameter types, 802.21-2008 shapes (our reading of the standard;
- * WIRE.md names them only):
+ * Link parameter types, 802.21-2008 shapes (WIRE.md names them only; an
+ * independent 802.21 C header and ODTONE's types/link.hpp agree with
+ * these; Wireshark 4.0 mis-decodes LINK_STATES_REQ as a CHOICE):
  *   LINK_PARAM_TYPE = CHOICE of 12 one-octet parameter codes (GEN, QOS,
  *     GG, EDGE, ETH, 802_11, C2K, FDD, HRPD, 802_16, 802_20, 802_22)
  *   QOS_PARAM_VAL = CHOICE(NUM_COS_TYPES u8, LIST(MIN_PK_TX_DELAY),
@@ -1716,9 +1717,9 @@ static const struct desc d_bm8 = DBITS("BITMAP(8)", 8, NULL);
  *   LINK_ACTION_RSP = LINK_ID + LINK_AC_RESULT 0..3 +
  *     CHOICE(NULL, LIST(LINK_SCAN_RSP)); LINK_SCAN_RSP = LINK_ADDR +
  *     NETWORK_ID + SIG_STRENGTH
- *   EVT_CFG_INFO = CHOICE(LINK_DET_CFG, LIST(LINK_CFG_PARAM)); LINK_DET_CFG =
- *     CHOICE(NULL, NETWORK_ID) + CHOICE(NULL, SIG_STRENGTH) +
- *     CHOICE(NULL, LINK_DATA_RATE u32)
+ *   EVT_CFG_INFO = CHOICE(LIST(LINK_DET_CFG), LIST(LINK_CFG_PARAM));
+ *     LINK_DET_CFG = CHOICE(NULL, NETWORK_ID) + CHOICE(NULL, SIG_STRENGTH)
+ *     + CHOICE(NULL, LINK_DATA_RATE u32)  (ODTONE types/event.hpp agrees)
  *   IQ_RDF_DATA = CHOICE(NULL, schema URL OCTET_STRING) + OCTET_STRING;
  *   IR_RDF_DATA = CHOICE(NULL, MIME type OCTET_STRING) + OCTET_STRING;
  *   IR_RDF_SCHM = URL OCTET_STRING + schema OCTET_STRING
@@ -1772,7 +1773,7 @@ static const struct desc d_link_det_cfg = SEQ("LINK_DET_CFG",
 	&(const struct desc)CHOICE("SIG_STRENGTH", &d_null, &d_sig),
 	&(const struct desc)CHOICE("LINK_DATA_RATE", &d_null, &d_u32));
 static const struct desc d_evt_cfg_info = CHOICE("EVT_CFG_INFO",
-	&d_link_det_cfg,
+	&(const struct desc)LIST("LIST(LINK_DET_CFG)", &d_link_det_cfg),
 	&(const struct desc)LIST("LIST(LINK_CFG_PARAM)", &d_link_cfg_param));
 static const struct desc d_rdf_data = SEQ("RDF_DATA",
 	&(const struct desc)CHOICE("schema/MIME", &d_null, &d_ostr), &d_ostr);

@@ -402,8 +402,9 @@ struct mih_mbb_ho_supp {
 };
 
 /*
- * LINK_DET_INFO (element of TLV 58), 802.21-2008 shape; NOT corroborated
- * by two sources (WIRE.md 9 names only the list):
+ * LINK_DET_INFO (element of TLV 58), 802.21-2008 shape.  WIRE.md 9 names
+ * only the list; Wireshark 4.0 decodes this shape field by field (mihgen's
+ * capture) and an independent 802.21 C header has the same sequence:
  *   LINK_TUPLE_ID, NETWORK_ID OCTET_STRING (<= 253), NET_AUX_ID
  *   OCTET_STRING (<= 253), SIG_STRENGTH = CHOICE(INTEGER(1) dBm,
  *   PERCENTAGE u8 0..100), SINR u16, LINK_DATA_RATE u32 (kb/s),

@@ -233,7 +233,7 @@ static void add_sample(struct mih_builder *b, uint8_t t)
 		mih_build_mihf_id(b, t, "mn1", 3);
 		break;
 	case 54:
-		mih_build_tlv(b, t, LIT("\x01\x00\x01\x04" "ssid"
+		mih_build_tlv(b, t, LIT("\x01\x00\x01\x01\x04" "ssid"
 					"\x01\x01\x32\x00"));
 		break;
 	case 55:

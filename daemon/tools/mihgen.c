@@ -249,7 +249,7 @@ static void add_tlv(struct mih_builder *b, uint8_t t)
 		mih_build_mihf_id(b, t, "mn1.example", 11);
 		break;
 	case MIH_TLV_EVT_CFG_INFO_LIST:
-		RAW(b, t, "\x01\x00\x01\x04" "ssid" "\x01\x01\x32\x00");
+		RAW(b, t, "\x01\x00\x01\x01\x04" "ssid" "\x01\x01\x32\x00");
 		break;
 	case MIH_TLV_TGT_NET_INFO:
 	case MIH_TLV_TGT_NET_INFO_LIST:
