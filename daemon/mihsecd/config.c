@@ -77,7 +77,8 @@ static const char *const islink_keys[I_MAX] = {
 /* Keys of [mihf] */
 enum { M_ENABLE, M_LISTEN, M_PORT, M_RTX_SM, M_RTX_EVENT, M_RTX_COMMAND,
        M_RTX_INFO, M_RETRIES, M_DUP, M_KEEPALIVE, M_TCP, M_MAX_DGRAM,
-       M_INTERFACES, M_SIGNAL, M_SCRIPT, M_DISCOVER, M_MAX };
+       M_INTERFACES, M_SIGNAL, M_SCRIPT, M_DISCOVER, M_SERVING, M_IS_SERVER,
+       M_MAX };
 static const char *const mihf_keys[M_MAX] = {
 	[M_ENABLE] = "enable", [M_LISTEN] = "listen", [M_PORT] = "port",
 	[M_RTX_SM] = "rtx-service-mgmt", [M_RTX_EVENT] = "rtx-event",
@@ -87,6 +88,7 @@ static const char *const mihf_keys[M_MAX] = {
 	[M_MAX_DGRAM] = "max-datagram", [M_INTERFACES] = "interfaces",
 	[M_SIGNAL] = "wifi-signal-threshold",
 	[M_SCRIPT] = "handover-script", [M_DISCOVER] = "discover",
+	[M_SERVING] = "serving-pos", [M_IS_SERVER] = "is-server",
 };
 
 /* Keys of [isdb], [discovery], [proxy] */
@@ -617,6 +619,8 @@ static void islink_key(struct parse *p, int k, const char *v)
 	}
 }
 
+static bool valid_peer_name(const char *s);
+
 /* An interface name as the kernel takes it: 1..15 octets, no '/', no
  * blank, not "." or ".." */
 static bool valid_ifname(const char *v)
@@ -850,6 +854,16 @@ static void mihf_key(struct parse *p, int k, const char *v)
 			       "none, static, multicast");
 		if (w)
 			m->discover = (enum md_discover)w;
+		break;
+	case M_SERVING:
+	case M_IS_SERVER:
+		/* checked against the [peer]s at the end of the file */
+		if (!valid_peer_name(v))
+			err_at(p, p->line, "%s: '%s' is not a peer name",
+			       mihf_keys[k], v);
+		else
+			strcpy(k == M_SERVING ? m->serving_name : m->is_name,
+			       v);
 		break;
 	}
 }
@@ -1113,9 +1127,6 @@ static void end_section(struct parse *p)
 	if (p->sec == SEC_PROXY && !p->proxy_seen[X_INTERFACE])
 		err_at(p, p->cfg->proxy.line,
 		       "[proxy]: missing required key 'interface'");
-	if (p->sec == SEC_PROXY && !p->proxy_seen[X_UPSTREAM])
-		err_at(p, p->cfg->proxy.line,
-		       "[proxy]: missing required key 'upstream'");
 	if (p->sec == SEC_ISDB) {
 		struct md_isdb_conf *d = &p->cfg->isdb;
 
@@ -1343,6 +1354,33 @@ static char *reader(char *str, int num, void *stream)
 
 /* ---- Whole file ---------------------------------------------------------- */
 
+/* serving-pos / is-server: a [peer] of @kind by name, else the first one */
+static void mihf_peer_ref(struct parse *p, int key, const char *name,
+			  enum md_peer_kind kind, int *out)
+{
+	struct md_config *c = p->cfg;
+	size_t i;
+
+	for (i = 0; i < c->npeers; i++) {
+		if (name[0] ? !strcmp(c->peers[i].name, name) :
+			      c->peers[i].kind == kind)
+			break;
+	}
+	if (i == c->npeers) {
+		if (name[0])
+			err_at(p, p->mihf_seen[key], "%s: no [peer %s]",
+			       mihf_keys[key], name);
+		return;
+	}
+	if (c->peers[i].kind != kind) {
+		err_at(p, p->mihf_seen[key], "%s: [peer %s] is of kind %s, not %s",
+		       mihf_keys[key], name, md_peer_kind_name(c->peers[i].kind),
+		       md_peer_kind_name(kind));
+		return;
+	}
+	*out = (int)i;
+}
+
 /* [mihf], [isdb], [discovery], [proxy]: what they need of each other */
 static void mihf_finish(struct parse *p)
 {
@@ -1363,8 +1401,16 @@ static void mihf_finish(struct parse *p)
 	if (c->proxy.line && !(c->roles & MD_ROLE_POA))
 		err_at(p, c->proxy.line,
 		       "[proxy] relays MIH for an access router: it needs role poa");
+	m->serving_pos = -1;
+	m->is_server = -1;
 	if (!m->line)
 		return;
+	mihf_peer_ref(p, M_SERVING, m->serving_name, MD_PEER_POA,
+		      &m->serving_pos);
+	mihf_peer_ref(p, M_IS_SERVER, m->is_name, MD_PEER_IS, &m->is_server);
+	if (m->serving_name[0] && !(c->roles & MD_ROLE_MMT))
+		err_at(p, p->mihf_seen[M_SERVING],
+		       "serving-pos: a terminal's setting: it needs role mmt");
 	if (m->handover_script[0] && !(c->roles & MD_ROLE_MMT))
 		err_at(p, p->mihf_seen[M_SCRIPT],
 		       "handover-script runs on a terminal's link switch: it needs role mmt");
@@ -1373,7 +1419,7 @@ static void mihf_finish(struct parse *p)
 		err_at(p, p->mihf_seen[M_TCP],
 		       "tcp: TCP port %u is this IS server's [is-link] port; set [is-link] port or [mihf] port apart",
 		       m->port);
-	if (c->proxy.line && c->proxy.udp_port == m->port)
+	if (c->proxy.line && c->proxy.udp_port == m->port)	/* 0: never */
 		err_at(p, p->proxy_seen[X_UDP_PORT] ? p->proxy_seen[X_UDP_PORT] :
 		       c->proxy.line,
 		       "[proxy] udp-port %u is the MIH function's port too; set one of them apart",
@@ -1498,7 +1544,7 @@ struct md_config *md_config_load(const char *path, FILE *f,
 	p.cfg->mihf.discover = MD_DISCOVER_STATIC;
 	p.cfg->isdb.backend = MD_ISDB_SQLITE;
 	strcpy(p.cfg->isdb.path, MD_ISDB_DEFAULT_PATH);
-	p.cfg->proxy.udp_port = MIHSEC_DEFAULT_PORT;
+	p.cfg->proxy.udp_port = 0;		/* ephemeral */
 	if (!f) {
 		f = fopen(path, "re");
 		if (!f) {

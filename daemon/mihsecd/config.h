@@ -138,6 +138,13 @@ struct md_mihf_conf {
 	int signal_dbm;			/* Wi-Fi Link_Going_Down threshold */
 	char handover_script[108];	/* "": none */
 	enum md_discover discover;	/* default static */
+	/* [peer] names (index into md_config.peers, -1: none): the PoS an
+	 * MMT registers with (default: its first poa peer) and the IS
+	 * server asked (default: the first is peer) */
+	int serving_pos;
+	int is_server;
+	char serving_name[MD_PEER_NAME_MAX + 1];	/* as written */
+	char is_name[MD_PEER_NAME_MAX + 1];
 };
 
 /* [isdb]: the information server's database (mihf/isdb.h) */

@@ -30,6 +30,19 @@ struct md_control_client {
 	int fd;			/* -1: free slot */
 	unsigned int uid;
 	int pid;
+	struct md_control_req *pending;	/* answered later; NULL: none */
+};
+
+/* Lives on its own: the client (or the whole socket) may go first */
+struct md_control_req {
+	struct md_control_client *cl;	/* NULL: the client left */
+	char cmd[32];
+};
+
+/* The MIH function's commands (served through md_control_ext) */
+static const char *const mih_cmds[] = {
+	"mih-send", "is-query", "is-import", "is-export", "handover",
+	"mihf-status", NULL,
 };
 
 struct md_control {
@@ -40,6 +53,9 @@ struct md_control {
 	dev_t dev;		/* of the socket file we bound */
 	ino_t ino;
 	size_t nclients;
+	size_t npending;
+	bool has_ext;
+	struct md_control_ext ext;
 	struct md_control_client clients[MD_CONTROL_MAX_CLIENTS];
 	char buf[MD_CONTROL_MSG_MAX + 1];	/* one request; cleansed after use */
 };
@@ -73,6 +89,44 @@ static struct json_object *reply_err(const char *fmt, ...)
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	return o;
+}
+
+/* Send @reply (NULL: out of memory) on @fd, with @pass (>= 0) as
+ * SCM_RIGHTS; 0, or a negative errno */
+static int send_reply_fd(int fd, struct json_object *reply, int pass)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	const char *s;
+
+	if (!reply)
+		s = "{\"ok\":false,\"error\":\"out of memory\"}";
+	else
+		s = json_object_to_json_string_ext(reply,
+						   JSON_C_TO_STRING_PLAIN);
+	if (!s)
+		s = "{\"ok\":false,\"error\":\"out of memory\"}";
+	iov.iov_base = (void *)s;
+	iov.iov_len = strlen(s);
+	if (pass >= 0) {
+		struct cmsghdr *cm;
+
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass, sizeof(int));
+	}
+	if (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
 }
 
 /* Send @reply (NULL: out of memory) on @fd; 0, or a negative errno */
@@ -342,6 +396,59 @@ static struct json_object *json_sa(const struct md_km_sa *sa)
 	return o;
 }
 
+/*
+ * The MIH peer table into @arr (the SA entries): "mih" added to the
+ * entries of the same MIHF ID, entries of their own for the others.
+ * 0, or -ENOMEM.
+ */
+static int merge_mih_peers(struct md_control *c, struct json_object *arr)
+{
+	struct json_object *mih = c->ext.mih_peers(c->ext.arg);
+	size_t nsa = json_object_array_length(arr);
+
+	if (!mih)
+		return 0;	/* nothing to add (logged by the owner) */
+	if (!json_object_is_type(mih, json_type_array)) {
+		json_object_put(mih);
+		return 0;
+	}
+	for (size_t i = 0; i < json_object_array_length(mih); i++) {
+		struct json_object *p = json_object_array_get_idx(mih, i);
+		struct json_object *v, *e;
+		const char *id = "";
+		bool found = false;
+
+		if (json_object_object_get_ex(p, "id", &v) &&
+		    json_object_is_type(v, json_type_string))
+			id = json_object_get_string(v);
+		for (size_t j = 0; *id && j < nsa; j++) {
+			struct json_object *sa = json_object_array_get_idx(arr, j);
+
+			if (!json_object_object_get_ex(sa, "peer", &v) ||
+			    strcmp(json_object_get_string(v), id))
+				continue;
+			json_object_object_add(sa, "mih", json_object_get(p));
+			found = true;
+		}
+		if (found)
+			continue;
+		e = json_object_new_object();
+		if (!e) {
+			json_object_put(mih);
+			return -ENOMEM;
+		}
+		json_object_object_add(e, "peer", json_object_new_string(id));
+		if (json_object_object_get_ex(p, "kind", &v))
+			json_object_object_add(e, "kind", json_object_get(v));
+		json_object_object_add(e, "state",
+				       json_object_new_string("no-sa"));
+		json_object_object_add(e, "mih", json_object_get(p));
+		json_object_array_add(arr, e);
+	}
+	json_object_put(mih);
+	return 0;
+}
+
 static struct json_object *cmd_peers(struct md_control *c,
 				     struct json_object *req)
 {
@@ -372,13 +479,60 @@ static struct json_object *cmd_peers(struct md_control *c,
 		}
 		json_object_array_add(arr, s);
 	}
+	if (c->has_ext && c->ext.mih_peers && merge_mih_peers(c, arr)) {
+		json_object_put(o);
+		json_object_put(arr);
+		return NULL;
+	}
 	json_object_object_add(o, "peers", arr);
 	return o;
 }
 
+/* The MIH function's commands; *@pending set when answered later */
+static struct json_object *dispatch_ext(struct md_control *c,
+					struct md_control_client *cl,
+					const char *cmd,
+					struct json_object *req, int *fd,
+					bool *pending)
+{
+	struct json_object *reply = NULL;
+	struct md_control_req *r;
+	int rc, pass = *fd;
+
+	if (!c->has_ext || !c->ext.command)
+		return reply_err("%s: the MIH function is not running (mihsecd.conf has no [mihf] section, or enable = no)",
+				 cmd);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->cl = cl;
+	snprintf(r->cmd, sizeof(r->cmd), "%s", cmd);
+	*fd = -1;		/* the handler's now */
+	/* pending from here: the handler may answer at once */
+	cl->pending = r;
+	c->npending++;
+	rc = c->ext.command(c->ext.arg, cmd, req, pass, cl->uid, r, &reply);
+	if (rc == MD_CONTROL_PENDING) {
+		*pending = true;	/* answered, or to be */
+		return NULL;
+	}
+	/* answered now: @r was not used */
+	if (cl->pending == r) {
+		cl->pending = NULL;
+		c->npending--;
+	}
+	free(r);
+	if (rc == -ENOENT)
+		return reply_err("unknown command '%.64s'", cmd);
+	if (rc < 0 && !reply)
+		return reply_err("%s: %s", cmd, strerror(-rc));
+	return reply;
+}
+
 static struct json_object *dispatch(struct md_control *c,
 				    struct md_control_client *cl,
-				    struct json_object *req)
+				    struct json_object *req, int *fd,
+				    bool *pending)
 {
 	struct json_object *err;
 	const char *cmd;
@@ -386,19 +540,29 @@ static struct json_object *dispatch(struct md_control *c,
 	err = get_str(req, "cmd", false, &cmd);
 	if (err)
 		return err;
+	for (const char *const *m = mih_cmds; *m; m++)
+		if (!strcmp(cmd, *m))
+			return dispatch_ext(c, cl, cmd, req, fd, pending);
+	if (*fd >= 0)
+		return reply_err("%.64s: takes no file descriptor", cmd);
 	if (!strcmp(cmd, "msk-add"))
 		return cmd_msk(c, cl, req, true);
 	if (!strcmp(cmd, "msk-del"))
 		return cmd_msk(c, cl, req, false);
 	if (!strcmp(cmd, "peers"))
 		return cmd_peers(c, req);
-	return reply_err("unknown command '%.64s' (msk-add, msk-del, peers)",
+	return reply_err("unknown command '%.64s' (msk-add, msk-del, peers, mih-send, is-query, is-import, is-export, handover, mihf-status)",
 			 cmd);
 }
 
-/* One request datagram of @len octets in c->buf: the reply (NULL: ENOMEM) */
+/*
+ * One request datagram of @len octets in c->buf: the reply (NULL: ENOMEM,
+ * or *@pending: answered later).  *@fd: a passed descriptor or -1; set
+ * to -1 when a handler took it.
+ */
 static struct json_object *handle(struct md_control *c,
-				  struct md_control_client *cl, size_t len)
+				  struct md_control_client *cl, size_t len,
+				  int *fd, bool *pending)
 {
 	struct json_object *req, *reply;
 	struct json_tokener *tok;
@@ -437,7 +601,7 @@ static struct json_object *handle(struct md_control *c,
 	else if (!json_object_is_type(req, json_type_object))
 		reply = reply_err("not a JSON object");
 	else
-		reply = dispatch(c, cl, req);
+		reply = dispatch(c, cl, req, fd, pending);
 	cleanse_strings(req, 0);
 	json_object_put(req);
 	return reply;
@@ -448,10 +612,41 @@ static struct json_object *handle(struct md_control *c,
 
 static void drop_client(struct md_control *c, struct md_control_client *cl)
 {
+	if (cl->pending) {
+		/* the operation goes on; its answer will be dropped */
+		cl->pending->cl = NULL;
+		cl->pending = NULL;
+		c->npending--;
+	}
 	md_loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
 	cl->fd = -1;
 	c->nclients--;
+}
+
+/* The descriptor of an SCM_RIGHTS message (the first; others closed) */
+static int take_fd(struct msghdr *msg)
+{
+	int fd = -1;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm;
+	     cm = CMSG_NXTHDR(msg, cm)) {
+		size_t n;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(f));
+			if (fd < 0)
+				fd = f;
+			else
+				close(f);
+		}
+	}
+	return fd;
 }
 
 static void on_client(struct md_loop *loop, int fd, uint32_t events,
@@ -460,16 +655,24 @@ static void on_client(struct md_loop *loop, int fd, uint32_t events,
 	struct md_control_client *cl = arg;
 	struct md_control *c = cl->ctrl;
 	struct iovec iov = { .iov_base = c->buf, .iov_len = MD_CONTROL_MSG_MAX };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
 	struct json_object *reply;
+	bool pending = false;
+	int rc, passed;
 	ssize_t n;
-	int rc;
 
 	(void)loop;
 	(void)events;
-	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	passed = n > 0 ? take_fd(&msg) : -1;
 	if (n <= 0) {
 		/* end of connection (or an empty datagram), or an error */
 		if (n < 0)
@@ -477,12 +680,21 @@ static void on_client(struct md_loop *loop, int fd, uint32_t events,
 		drop_client(c, cl);
 		return;
 	}
-	if (msg.msg_flags & MSG_TRUNC)
+	if (msg.msg_flags & MSG_CTRUNC)
+		reply = reply_err("too many file descriptors (at most one)");
+	else if (msg.msg_flags & MSG_TRUNC)
 		reply = reply_err("request too long (at most %d octets)",
 				  MD_CONTROL_MSG_MAX);
+	else if (cl->pending)
+		reply = reply_err("busy: the %s request on this connection is still pending",
+				  cl->pending->cmd);
 	else
-		reply = handle(c, cl, (size_t)n);
+		reply = handle(c, cl, (size_t)n, &passed, &pending);
 	OPENSSL_cleanse(c->buf, sizeof(c->buf));
+	if (passed >= 0)
+		close(passed);
+	if (pending)
+		return;		/* md_control_reply() answers */
 
 	rc = send_reply(fd, reply);
 	if (rc == -EMSGSIZE) {
@@ -737,4 +949,60 @@ void md_control_stop(struct md_control *c)
 size_t md_control_clients(const struct md_control *c)
 {
 	return c ? c->nclients : 0;
+}
+
+size_t md_control_pending(const struct md_control *c)
+{
+	return c ? c->npending : 0;
+}
+
+void md_control_set_ext(struct md_control *c, const struct md_control_ext *ext)
+{
+	if (!c)
+		return;
+	c->has_ext = ext != NULL;
+	if (ext)
+		c->ext = *ext;
+	else
+		memset(&c->ext, 0, sizeof(c->ext));
+}
+
+bool md_control_req_waiting(const struct md_control_req *r)
+{
+	return r && r->cl;
+}
+
+int md_control_reply(struct md_control_req *r, struct json_object *reply,
+		     int fd)
+{
+	struct md_control_client *cl;
+	struct md_control *c;
+	int rc;
+
+	if (!r) {
+		json_object_put(reply);
+		return -EINVAL;
+	}
+	cl = r->cl;
+	free(r);
+	if (!cl) {
+		json_object_put(reply);
+		return -ENOTCONN;
+	}
+	c = cl->ctrl;
+	cl->pending = NULL;
+	c->npending--;
+	rc = send_reply_fd(cl->fd, reply, fd);
+	if (rc == -EMSGSIZE) {
+		json_object_put(reply);
+		reply = reply_err("reply too large for one datagram");
+		rc = send_reply_fd(cl->fd, reply, -1);
+	}
+	json_object_put(reply);
+	if (rc < 0) {
+		md_debug("control: reply to pid %d: %s", cl->pid,
+			 strerror(-rc));
+		drop_client(c, cl);
+	}
+	return rc;
 }

@@ -27,8 +27,25 @@
  *	   "rx_keyid":HEX16,"tx_keyid":HEX16,"rekeys":N,"since":UNIXTIME},..]}
  *	ID: the MIHF ID, printable ASCII as is, other octets and the
  *	backslash as \xNN.  since: 0 if unknown.  Never a key.
+ *	With the MIH function running, each entry whose MIHF ID is in the
+ *	MIH peer table gets "mih": that peer's object of
+ *	mihf_peers_to_json() (mihf/peers.h); MIH peers without an SA follow
+ *	as entries {"peer":ID,"kind":..,"state":"no-sa","mih":{..}} (ID ""
+ *	for a peer known by address only).  The fields above are unchanged.
+ *   the commands of the MIH function (mihsecd/mihfd.h documents them):
+ *	mih-send, is-query, is-import, is-export, handover, mihf-status;
+ *	without the MIH function: {"ok":false,"error":"the MIH function is
+ *	not running ..."}
  *   anything else, or a bad field
  *	-> {"ok":false,"error":"text"} and no event
+ *
+ * One request at a time per connection: a request may be answered later
+ * (the MIH commands wait for the network); another request arriving
+ * meanwhile is refused ({"ok":false,"error":"busy: ..."}) and the pending
+ * one goes on.  A client that closes its connection first loses the
+ * answer; the operation itself completes.  A request may carry one file
+ * descriptor (SCM_RIGHTS; is-import: the file to read), and a reply one
+ * (is-export: a sealed memfd with the text).
  *
  * Key hygiene: the received datagram, json-c's copies of it (the
  * tokener's buffer and every string of the parsed object) and the decoded
@@ -37,7 +54,10 @@
 #ifndef MIHSECD_CONTROL_H
 #define MIHSECD_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <json-c/json.h>
 
 #include "keys/keymgr.h"
 #include "keys/keysrc.h"
@@ -57,6 +77,32 @@ struct md_control_ops {
 
 struct md_control;
 
+/* A request being answered later (md_control_reply()) */
+struct md_control_req;
+
+/* md_control_ext.command: the answer comes later */
+#define MD_CONTROL_PENDING	1
+
+/* Commands served outside ctrl.c (the MIH function, mihsecd/mihfd.c) */
+struct md_control_ext {
+	/*
+	 * @cmd (a string of @req, which is a JSON object; fields are checked
+	 * by the handler): -ENOENT if not a command of this handler; 0 with
+	 * *@reply set (a new object; NULL: out of memory) to answer now;
+	 * MD_CONTROL_PENDING to answer later with md_control_reply(@r) (once,
+	 * also after the client left; @r is valid until then).  @fd: a
+	 * descriptor passed with the request, or -1; the handler owns it
+	 * (closes it) whatever it returns.  @req and its strings are valid
+	 * during the call only.
+	 */
+	int (*command)(void *arg, const char *cmd, struct json_object *req,
+		       int fd, unsigned int uid, struct md_control_req *r,
+		       struct json_object **reply);
+	/* The MIH peer table as mihf_peers_to_json() makes it, or NULL */
+	struct json_object *(*mih_peers)(void *arg);
+	void *arg;
+};
+
 /*
  * Create the socket at @path and serve it on @loop; @ops is copied.
  * Returns 0 with the handle in @out, or a negative errno: -EADDRINUSE if
@@ -72,5 +118,22 @@ void md_control_stop(struct md_control *c);
 
 /* Connections being served (for tests and debug logging) */
 size_t md_control_clients(const struct md_control *c);
+
+/* Serve @ext's commands too (copied; NULL: none any more) */
+void md_control_set_ext(struct md_control *c, const struct md_control_ext *ext);
+
+/*
+ * Answer the pending request @r with @reply (its reference is taken; NULL:
+ * "out of memory") and, if @fd >= 0, pass @fd along (SCM_RIGHTS; the
+ * caller keeps and closes its own copy).  If the client is gone the
+ * answer is dropped.  Frees @r.  Returns 0, -ENOTCONN (client gone) or
+ * the send error.
+ */
+int md_control_reply(struct md_control_req *r, struct json_object *reply,
+		     int fd);
+/* Whether the client of @r still waits */
+bool md_control_req_waiting(const struct md_control_req *r);
+/* Pending requests of @c (for tests) */
+size_t md_control_pending(const struct md_control *c);
 
 #endif /* MIHSECD_CONTROL_H */

@@ -13,6 +13,7 @@
 #include "mihsecd/keyd.h"
 #include "mihsecd/log.h"
 #include "mihsecd/loop.h"
+#include "mihsecd/mihfd.h"
 
 struct md_daemon {
 	const char *path;
@@ -20,6 +21,7 @@ struct md_daemon {
 	struct md_loop *loop;
 	struct mihsec_nl *nl;	/* NULL: running without the kernel module */
 	struct md_keyd *keyd;
+	struct md_mihfd *mihfd;	/* NULL: no MIH function ([mihf]) */
 };
 
 static void print_errors(const struct md_errors *e, FILE *errf)
@@ -84,6 +86,27 @@ static void log_peers(const struct md_config *c)
 	}
 }
 
+/* The MIH function on reload: started, stopped or told */
+static void reload_mihf(struct md_daemon *d, const struct md_config *c)
+{
+	int rc;
+
+	if (!md_mihf_enabled(c)) {
+		if (d->mihfd)
+			md_notice("MIH function stopped ([mihf] removed or enable = no)");
+		md_mihfd_stop(d->mihfd);
+		d->mihfd = NULL;
+		return;
+	}
+	if (d->mihfd) {
+		md_mihfd_reload(d->mihfd, c);
+		return;
+	}
+	rc = md_mihfd_start(d->loop, c, md_keyd_control(d->keyd), &d->mihfd);
+	if (rc < 0)
+		md_err("MIH function: cannot start: %s", strerror(-rc));
+}
+
 /* SIGHUP: the new configuration replaces the running one only if valid */
 static void reload(struct md_loop *loop, int signo, void *arg)
 {
@@ -113,6 +136,7 @@ static void reload(struct md_loop *loop, int signo, void *arg)
 	md_log_set_level(c->log_level);
 	if (d->keyd && md_keyd_reload(d->keyd, c))
 		md_err("reload: the key manager keeps its settings (out of memory)");
+	reload_mihf(d, c);
 	md_config_free(d->cfg);
 	d->cfg = c;
 	log_config("configuration reloaded", c);
@@ -209,6 +233,16 @@ int md_run(const struct md_opts *o, md_open_fn open)
 		rc = MD_EXIT_ERROR;
 		goto out;
 	}
+	if (md_mihf_enabled(d.cfg)) {
+		rc = md_mihfd_start(d.loop, d.cfg, md_keyd_control(d.keyd),
+				    &d.mihfd);
+		if (rc < 0) {
+			md_err("cannot start the MIH function: %s",
+			       strerror(-rc));
+			rc = MD_EXIT_ERROR;
+			goto out;
+		}
+	}
 	log_config("started", d.cfg);
 	log_peers(d.cfg);
 	rc = md_loop_run(d.loop);
@@ -217,6 +251,8 @@ int md_run(const struct md_opts *o, md_open_fn open)
 		rc = MD_EXIT_ERROR;
 	}
 out:
+	/* first: pending control requests are answered while it can */
+	md_mihfd_stop(d.mihfd);
 	md_keyd_stop(d.keyd);
 	md_loop_free(d.loop);
 	mihsec_nl_close(d.nl);

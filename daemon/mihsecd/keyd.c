@@ -624,3 +624,8 @@ struct md_keymgr *md_keyd_keymgr(struct md_keyd *k)
 {
 	return k->km;
 }
+
+struct md_control *md_keyd_control(struct md_keyd *k)
+{
+	return k ? k->control : NULL;
+}

@@ -33,6 +33,9 @@ void md_keyd_stop(struct md_keyd *k);
 
 struct md_keymgr *md_keyd_keymgr(struct md_keyd *k);
 
+/* The operator's control socket (NULL if it could not be created) */
+struct md_control *md_keyd_control(struct md_keyd *k);
+
 /* The key manager's settings of @cfg; @peers: room for cfg->npeers */
 void md_keyd_km_cfg(const struct md_config *cfg, struct md_km_cfg *km,
 		    struct md_km_peer_cfg *peers);

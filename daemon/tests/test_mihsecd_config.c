@@ -754,6 +754,44 @@ TEST_F(conf, mihf_value_errors)
 #undef M
 }
 
+TEST_F(conf, mihf_serving_pos_and_is_server)
+{
+#define T "[mihsecd]\nroles = mmt\nmihf-id = mn1\n"			\
+	"[peer ar1]\nmihf-id = ar1\naddress = 10.0.0.1\n"		\
+	"[peer ar2]\nmihf-id = ar2\naddress = 10.0.1.1\n"		\
+	"[peer is1]\nkind = is\nmihf-id = is1\naddress = 10.0.2.1\n"	\
+	"[mihf]\n"
+	LOAD(T);
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(0, self->cfg->mihf.serving_pos);	/* the first poa */
+	EXPECT_EQ(2, self->cfg->mihf.is_server);	/* the first is */
+	LOAD(T "serving-pos = ar2\nis-server = is1\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(1, self->cfg->mihf.serving_pos);
+	EXPECT_EQ(2, self->cfg->mihf.is_server);
+	/* [mihf] before the peers is fine */
+	LOAD("[mihsecd]\nroles = mmt\nmihf-id = mn1\n[mihf]\nserving-pos = b\n"
+	     "[peer a]\nmihf-id = a\naddress = ::1\n"
+	     "[peer b]\nmihf-id = b\naddress = ::2\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(1, self->cfg->mihf.serving_pos);
+	LOAD(BASE "[mihf]\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(-1, self->cfg->mihf.serving_pos);
+	EXPECT_EQ(-1, self->cfg->mihf.is_server);
+
+	BAD(T "serving-pos = ar3\n", "t.conf:15: serving-pos: no [peer ar3]");
+	BAD(T "serving-pos = is1\n",
+	    "t.conf:15: serving-pos: [peer is1] is of kind is, not poa");
+	BAD(T "is-server = ar1\n",
+	    "t.conf:15: is-server: [peer ar1] is of kind poa, not is");
+	BAD(T "is-server = a/b\n", "t.conf:15: is-server: 'a/b' is not a peer name");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = x\n[peer a]\nmihf-id = a\naddress = ::1\n"
+	    "[mihf]\nserving-pos = a\n",
+	    "t.conf:8: serving-pos: a terminal's setting: it needs role mmt");
+#undef T
+}
+
 TEST_F(conf, mihf_cross_checks)
 {
 	BAD("[mihsecd]\nroles = poa\nmihf-id = ar\n[mihf]\nhandover-script = /h\n",
@@ -926,24 +964,26 @@ TEST_F(conf, proxy_section)
 	} while (0);
 	/* the proxy alone (no [mihf]): its own port may be 4551 */
 	LOAD("[mihsecd]\nroles = poa\nmihf-id = ar1\n"
-	     "[proxy]\ninterface = eth0\nupstream = [2001:db8::2]:14551\n");
+	     "[proxy]\ninterface = eth0\nupstream = [2001:db8::2]:14551\n"
+	     "udp-port = 4551\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_EQ(4551, (int)self->cfg->proxy.udp_port);
 	EXPECT_EQ(14551, ntohs(((struct sockaddr_in6 *)
 				&self->cfg->proxy.upstream)->sin6_port));
+	/* defaults: an ephemeral port, no upstream */
+	LOAD(AR_BASE "[proxy]\ninterface = eth0\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_EQ(0, (int)self->cfg->proxy.udp_port);
+	EXPECT_EQ(0, self->cfg->proxy.upstream.ss_family);
 
 	BAD(AR_BASE "[proxy]\nupstream = 10.0.0.1\nudp-port = 4552\n",
 	    "t.conf:5: [proxy]: missing required key 'interface'");
-	BAD(AR_BASE "[proxy]\ninterface = eth0\nudp-port = 4552\n",
-	    "t.conf:5: [proxy]: missing required key 'upstream'");
 	BAD(AR_BASE "[proxy]\ninterface = eth0/1\nupstream = 10.0.0.1\nudp-port = 4552\n",
 	    "t.conf:6: interface: 'eth0/1' is not an interface name");
 	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\nudp-port = 0\n",
 	    "t.conf:8: udp-port: '0' is not an integer in 1..65535");
 	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = host\nudp-port = 4552\n",
 	    "t.conf:7: upstream: 'host' is not ADDRESS[:PORT] (numeric; [IPv6]:PORT)");
-	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\n",
-	    "t.conf:5: [proxy] udp-port 4551 is the MIH function's port too; set one of them apart");
 	BAD(AR_BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\nudp-port = 4551\n",
 	    "t.conf:8: [proxy] udp-port 4551 is the MIH function's port too; set one of them apart");
 	BAD(BASE "[proxy]\ninterface = eth0\nupstream = 10.0.0.1\n",
