@@ -1370,12 +1370,8 @@ static void do_commit(struct ho_run *h)
 			memcpy(h->res.target.addr,
 			       &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 	}
+	/* TGT_NET_INFO is a CHOICE: the target PoA (not the network id) */
 	memset(&tni, 0, sizeof(tni));
-	if (c->netid[0]) {
-		tni.has_network_id = true;
-		tni.network_id.p = (const uint8_t *)c->netid;
-		tni.network_id.len = (uint32_t)strlen(c->netid);
-	}
 	tni.has_poa = true;
 	tni.poa.kind = MIH_LA_MAC;
 	memcpy(tni.poa.u.mac, c->poa, 6);
