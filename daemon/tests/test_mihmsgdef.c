@@ -734,7 +734,11 @@ static const struct bad_case bad_cases[] = {
 	{ "empty destination allowed (Capability_Discover)", 0x1401,
 	  .dst = "", BODY(""), .err = 0 },
 	{ "empty destination allowed (Link_Get_Parameters)", 0x3401,
-	  .dst = "", BODY(""), .err = 0 },
+	  .dst = "", BODY("\x19\x0c\x01" LINKID_RAW
+			  "\x1b\x05\x00\x00\x00\x00\x00"), .err = 0 },
+	{ "Link_Get_Parameters without its status request set", 0x3401,
+	  BODY("\x19\x0c\x01" LINKID_RAW), .err = MIH_E_TLV_MISSING,
+	  .tlv = 27 },
 	{ "empty destination not allowed (Link_Up)", 0x2c02, .dst = "",
 	  BODY(TUPLE), .err = MIH_E_EMPTY_DST, .tlv = 2 },
 	{ "payload length one too many", 0x1404, BODY(TUPLE EVTS),
