@@ -392,8 +392,10 @@ static void on_packet(struct md_loop *loop, int fd, uint32_t events,
 
 		if (n < 0)
 			return;
-		if (ll.sll_pkttype == PACKET_OUTGOING)
-			continue;		/* our own transmissions */
+		/* our own transmissions; others' unicast (promiscuous) */
+		if (ll.sll_pkttype == PACKET_OUTGOING ||
+		    ll.sll_pkttype == PACKET_OTHERHOST)
+			continue;
 		if (ll.sll_halen != MIHF_PROXY_ETH_ALEN) {
 			px->st.l2_rx++;
 			px->st.drop_malformed++;

@@ -4,7 +4,9 @@
  * frames between layer 2 and UDP/IP, both ways.
  *
  *   L2 -> UDP: an MIH frame (ethertype 0x8917, received on @ifname with an
- *   AF_PACKET SOCK_DGRAM socket) from a terminal's MAC is validated
+ *   AF_PACKET SOCK_DGRAM socket; unicast to this host, broadcast or
+ *   multicast, never another host's unicast seen in promiscuous mode nor
+ *   a frame with a group source MAC) from a terminal's MAC is validated
  *   (mih_pdu_parse), the terminal's Source MIHF ID -> MAC binding is
  *   remembered, and the PDU is sent unchanged as one UDP datagram from the
  *   proxy's UDP socket to the MIHF its Destination MIHF ID names: a peer
