@@ -284,11 +284,25 @@ static bool valid_currency(const char *s)
 	       isupper((unsigned char)s[1]) && isupper((unsigned char)s[2]);
 }
 
-/* QOS_LIST as text: "TYPE:VALUE TYPE:VALUE ..." (types 0..255) */
-static int parse_qos(const char *s, struct isdb_qos *q, size_t *n)
+/*
+ * QOS_LIST as text (the codec's shape, lib/mihtype.h):
+ *   "cos N [KIND COS:VALUE ...] ..."  KIND: min-delay avg-delay max-delay
+ *   jitter loss (the five lists, kinds 1..5), COS 0..255, VALUE 0..65535.
+ * Parameters are kept grouped by kind (stable), as the wire has them.
+ */
+static const char *const qos_kinds[] = {
+	"min-delay", "avg-delay", "max-delay", "jitter", "loss",
+};
+
+static int parse_qos(const char *s, struct isdb_qos *q, size_t *n,
+		     uint8_t *num_cos)
 {
 	char buf[512], *tok, *save = NULL, *colon;
-	uint64_t t, v;
+	struct isdb_qos tmp[ISDB_QOS_MAX];
+	uint64_t c, v;
+	bool have_cos = false;
+	int kind = 0;
+	size_t i, k, m = 0;
 
 	if (strlen(s) >= sizeof(buf))
 		return -E2BIG;
@@ -296,31 +310,62 @@ static int parse_qos(const char *s, struct isdb_qos *q, size_t *n)
 	*n = 0;
 	for (tok = strtok_r(buf, " ,", &save); tok;
 	     tok = strtok_r(NULL, " ,", &save)) {
+		if (!strcmp(tok, "cos")) {
+			tok = strtok_r(NULL, " ,", &save);
+			if (have_cos || !tok || parse_uint(tok, 255, &c))
+				return -EINVAL;
+			*num_cos = (uint8_t)c;
+			have_cos = true;
+			continue;
+		}
+		for (i = 0; i < 5; i++)
+			if (!strcmp(tok, qos_kinds[i]))
+				break;
+		if (i < 5) {
+			kind = (int)i + 1;
+			continue;
+		}
 		colon = strchr(tok, ':');
-		if (!colon)
+		if (!colon || !kind)
 			return -EINVAL;
 		*colon = '\0';
-		if (parse_uint(tok, 255, &t) ||
-		    parse_uint(colon + 1, UINT32_MAX, &v))
+		if (parse_uint(tok, 255, &c) || parse_uint(colon + 1, 65535, &v))
 			return -EINVAL;
-		if (*n == ISDB_QOS_MAX)
+		if (m == ISDB_QOS_MAX)
 			return -E2BIG;
-		q[*n].type = (uint8_t)t;
-		q[*n].value = (uint32_t)v;
-		(*n)++;
+		tmp[m].type = (uint8_t)kind;
+		tmp[m].cos = (uint8_t)c;
+		tmp[m].value = (uint32_t)v;
+		m++;
 	}
-	return *n ? 0 : -EINVAL;
+	if (!have_cos)
+		return -EINVAL;
+	for (k = 1; k <= 5; k++)
+		for (i = 0; i < m; i++)
+			if (tmp[i].type == k)
+				q[(*n)++] = tmp[i];
+	return 0;
 }
 
-static void fmt_qos(const struct isdb_qos *q, size_t n, char *out,
-		    size_t size)
+static void fmt_qos(const struct isdb_qos *q, size_t n, uint8_t num_cos,
+		    char *out, size_t size)
 {
-	size_t i, pos = 0;
+	size_t i, pos;
+	int kind = 0;
 
-	out[0] = '\0';
-	for (i = 0; i < n && pos < size; i++)
-		pos += (size_t)snprintf(out + pos, size - pos, "%s%u:%" PRIu32,
-					i ? " " : "", q[i].type, q[i].value);
+	pos = (size_t)snprintf(out, size, "cos %u", num_cos);
+	for (i = 0; i < n && pos < size; i++) {
+		if (q[i].type != kind) {
+			kind = q[i].type;
+			pos += (size_t)snprintf(out + pos, size - pos, " %s",
+						kind >= 1 && kind <= 5 ?
+						qos_kinds[kind - 1] : "?");
+		}
+		if (pos < size)
+			pos += (size_t)snprintf(out + pos, size - pos,
+						" %u:%" PRIu32, q[i].cos,
+						q[i].value);
+	}
 }
 
 /* ---- validation of whole records (before insert, after select) ---- */
@@ -359,7 +404,7 @@ static int check_network(struct isdb *db, const struct isdb_network *n)
 		return -EINVAL;
 	}
 	if (n->ncosts > ISDB_COSTS_MAX || n->nqos > ISDB_QOS_MAX ||
-	    (!!(n->has & ISDB_NET_QOS) != !!n->nqos)) {
+	    (!(n->has & ISDB_NET_QOS) && n->nqos)) {
 		isdb_set_err(db, "network '%s': bad cost or QoS count",
 			     n->name);
 		return -EINVAL;
@@ -535,7 +580,7 @@ static int row_network(struct isdb *db, const char *const *c, int nc,
 	}
 	col = 14;
 	if (c[14]) {
-		if (parse_qos(c[14], n->qos, &n->nqos))
+		if (parse_qos(c[14], n->qos, &n->nqos, &n->qos_num_cos))
 			goto bad;
 		n->has |= ISDB_NET_QOS;
 	}
@@ -903,7 +948,7 @@ static int insert_network(struct isdb *db, struct isdb_network *n)
 	snprintf(ipc, sizeof(ipc), "%" PRIu32, n->ip_cfg);
 	snprintf(caps, sizeof(caps), "%" PRIu32, n->caps);
 	snprintf(mob, sizeof(mob), "%u", n->mob_mgmt);
-	fmt_qos(n->qos, n->nqos, qos, sizeof(qos));
+	fmt_qos(n->qos, n->nqos, n->qos_num_cos, qos, sizeof(qos));
 	p[0] = n->name;
 	p[1] = type;
 	p[2] = n->has & ISDB_NET_SUBTYPE ? sub : NULL;
@@ -1366,8 +1411,10 @@ static void put_network_ies(struct mih_ie_wr *iw, const struct qsel *s,
 			if (!(n->has & ISDB_NET_QOS))
 				continue;
 			v.u.qos.n = (uint32_t)n->nqos;
+			v.u.qos.num_cos = n->qos_num_cos;
 			for (i = 0; i < n->nqos && i < MIH_QOS_LIST_MAX; i++) {
 				v.u.qos.p[i].type = n->qos[i].type;
+				v.u.qos.p[i].cos = n->qos[i].cos;
 				v.u.qos.p[i].value = n->qos[i].value;
 			}
 			break;
@@ -2250,9 +2297,9 @@ bad_cost:
 		n->has |= ISDB_NET_MOB_MGMT;
 		return;
 	case NK_QOS:
-		if (parse_qos(v, n->qos, &n->nqos)) {
+		if (parse_qos(v, n->qos, &n->nqos, &n->qos_num_cos)) {
 			imp_err(im, im->line,
-				"qos: '%s' is not 1-%d TYPE:VALUE pairs (TYPE 0..255, VALUE 0..4294967295)",
+				"qos: '%s' is not 'cos N' and up to %d COS:VALUE pairs after min-delay, avg-delay, max-delay, jitter or loss (N, COS 0..255, VALUE 0..65535)",
 				v, ISDB_QOS_MAX);
 			return;
 		}
@@ -2649,7 +2696,7 @@ static void export_network(FILE *f, const struct isdb_network *n)
 	if (n->has & ISDB_NET_MOB_MGMT)
 		put_bits(f, "mobility", n->mob_mgmt, mob_names, 16);
 	if (n->has & ISDB_NET_QOS) {
-		fmt_qos(n->qos, n->nqos, qos, sizeof(qos));
+		fmt_qos(n->qos, n->nqos, n->qos_num_cos, qos, sizeof(qos));
 		fprintf(f, "qos = %s\n", qos);
 	}
 }

@@ -78,10 +78,15 @@ struct isdb_cost {
 	char currency[4];	/* ISO 4217, three upper-case letters */
 };
 
-/* One QOS_LIST parameter (lib/mihtype.h struct mih_qos_param) */
+/*
+ * One QOS_LIST parameter (lib/mihtype.h struct mih_qos_param): type is the
+ * list it belongs to (1 min packet transfer delay, 2 average, 3 max,
+ * 4 delay jitter, 5 loss rate), cos the COS_ID, value 0..65535.
+ */
 struct isdb_qos {
 	uint8_t type;
 	uint32_t value;
+	uint8_t cos;
 };
 
 /* OP_NAMESPACE (WIRE.md 6) */
@@ -121,7 +126,8 @@ struct isdb_network {
 	uint32_t caps;			/* NET_CAPS bitmap */
 	uint16_t mob_mgmt;		/* IP_MOB_MGMT bitmap */
 	size_t nqos;			/* IE_NETWORK_QOS = QOS_LIST */
-	struct isdb_qos qos[ISDB_QOS_MAX];
+	struct isdb_qos qos[ISDB_QOS_MAX];	/* grouped by type */
+	uint8_t qos_num_cos;		/* NUM_COS_TYPES */
 	size_t ncosts;
 	struct isdb_cost costs[ISDB_COSTS_MAX];
 };

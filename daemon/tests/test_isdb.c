@@ -253,9 +253,14 @@ TEST_F(db, import_example_values)
 	EXPECT_STREQ("EUR", net.costs[0].currency);
 	EXPECT_STREQ("USD", net.costs[1].currency);
 	EXPECT_EQ(ISDB_COST_MONTH, net.costs[0].unit);
-	ASSERT_EQ(2, net.nqos);
+	ASSERT_EQ(6, net.nqos);
+	EXPECT_EQ(2, net.qos_num_cos);
 	EXPECT_EQ(1, net.qos[0].type);
-	EXPECT_EQ(5000, net.qos[0].value);
+	EXPECT_EQ(0, net.qos[0].cos);
+	EXPECT_EQ(5, net.qos[0].value);
+	EXPECT_EQ(5, net.qos[5].type);
+	EXPECT_EQ(1, net.qos[5].cos);
+	EXPECT_EQ(10, net.qos[5].value);
 	EXPECT_EQ(ISDB_LOC_CIVIC, poa.loc.kind);
 	EXPECT_STREQ("DE", poa.loc.country);
 	EXPECT_EQ(5180, poa.chan_low);
@@ -320,6 +325,7 @@ TEST_F(db, export_round_trip_quoting)
 		"ip-config = none\n"
 		"capabilities = bit31 security\n"
 		"mobility = bit15\n"
+		"qos = cos 3 loss 0:1 , min-delay 2:65535 loss 1:0 jitter\n"
 		"[poa p1]\n"
 		"network = n1\n"
 		"link-addr = AA:bb:CC:dd:EE:ff\n"
@@ -358,9 +364,17 @@ TEST_F(db, export_round_trip_quoting)
 	EXPECT_EQ(4294967295u, poa.loc.cell_id);
 	EXPECT_EQ(65535, poa.pos_port);
 	EXPECT_EQ(AF_UNSPEC, poa.ip.family);
+	ASSERT_EQ(3, net.nqos);	/* grouped by kind, stable */
+	EXPECT_EQ(3, net.qos_num_cos);
+	EXPECT_EQ(1, net.qos[0].type);
+	EXPECT_EQ(65535, net.qos[0].value);
+	EXPECT_EQ(5, net.qos[1].type);
+	EXPECT_EQ(0, net.qos[1].cos);
+	EXPECT_EQ(1, net.qos[2].cos);
 
 	a = export_str(self->db, &la);
 	ASSERT_NE(NULL, a);
+	EXPECT_NE(NULL, strstr(a, "\nqos = cos 3 min-delay 2:65535 loss 0:1 1:0\n"));
 	ASSERT_EQ(0, isdb_clear(self->db));
 	r = import_str(self->db, a, false, err, sizeof(err));
 	if (r)
@@ -425,8 +439,14 @@ static const struct bad_case bad_cases[] = {
 	{ NET "capabilities = teleport\n", 3, "capabilities: bad capability 'teleport'" },
 	{ NET "mobility = bit16\n", 3, "mobility: bad protocol 'bit16'" },
 	{ NET "qos = 1\n", 3, "qos: '1'" },
-	{ NET "qos = 256:1\n", 3, "qos: '256:1'" },
-	{ NET "qos = 1:2 3:4 5:6 7:8 9:10 11:12 13:14 15:16 17:18 19:20 21:22 23:24 25:26 27:28 29:30 31:32 33:34\n", 3, "qos" },
+	{ NET "qos = cos 256\n", 3, "qos: 'cos 256'" },
+	{ NET "qos = cos 1 cos 2\n", 3, "qos: " },
+	{ NET "qos = min-delay 0:1\n", 3, "qos: 'min-delay 0:1' is not 'cos N'" },
+	{ NET "qos = cos 1 0:1\n", 3, "qos: " },
+	{ NET "qos = cos 1 loss 0:65536\n", 3, "qos: " },
+	{ NET "qos = cos 1 loss 256:1\n", 3, "qos: " },
+	{ NET "qos = cos 1 delay 0:1\n", 3, "qos: " },
+	{ NET "qos = cos 1 loss 1:2 3:4 5:6 7:8 9:10 11:12 13:14 15:16 17:18 19:20 21:22 23:24 25:26 27:28 29:30 31:32 33:34\n", 3, "qos" },
 	{ NET "no equals sign\n", 3, "expected 'key = value'" },
 	{ NET "\n\n" POA "[poa p]\n", 8, "PoA 'p' defined twice (first at line 5)" },
 	{ NET "[poa p]\nlink-addr = 02:00:00:00:00:01\n", 3, "PoA 'p': 'network' missing" },
@@ -721,6 +741,7 @@ struct dnet {
 	unsigned int ncost;
 	char curr[4][4];
 	uint32_t rate;
+	struct mih_qos_list qos;
 	unsigned int npoas;
 	struct dpoa poas[8];
 };
@@ -848,6 +869,9 @@ static int decode(const uint8_t *buf, size_t len, struct dres *d)
 			case MIH_IE_NETWORK_DATA_RATE:
 				n->rate = v.u.u32;
 				break;
+			case MIH_IE_NETWORK_QOS:
+				n->qos = v.u.qos;
+				break;
 			}
 		}
 		if (ret < 0)
@@ -933,6 +957,14 @@ TEST_F(q, everything)
 	EXPECT_STREQ("EUR", n->curr[0]);
 	EXPECT_STREQ("USD", n->curr[1]);
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NETWORK_QOS));
+	EXPECT_EQ(2, n->qos.num_cos);
+	ASSERT_EQ(6, n->qos.n);
+	EXPECT_EQ(MIH_QOS_MIN_PK_TX_DELAY, n->qos.p[0].type);
+	EXPECT_EQ(5, n->qos.p[0].value);
+	EXPECT_EQ(MIH_QOS_AVG_PK_TX_DELAY, n->qos.p[3].type);
+	EXPECT_EQ(1, n->qos.p[3].cos);
+	EXPECT_EQ(40, n->qos.p[3].value);
+	EXPECT_EQ(MIH_QOS_PK_LOSS_RATE, n->qos.p[5].type);
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_IP_CFG_METHODS));
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_CAPABILITIES));
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_MOB_MGMT_PROT));
