@@ -756,10 +756,15 @@ int mih_get_iq_bin_data(struct mih_rd *r, struct mih_iq_bin_data *v)
 	return r->err;
 }
 
+static void put_iq_any(struct mih_wr *w, const void *v)
+{
+	mih_put_iq_bin_data(w, v);
+}
+
 void mih_put_iq_bin_data_list(struct mih_wr *w,
 			      const struct mih_iq_bin_data *v, size_t n)
 {
-	mih_put_list(w, (mih_put_fn)mih_put_iq_bin_data, v, sizeof(*v), n);
+	mih_put_list(w, put_iq_any, v, sizeof(*v), n);
 }
 
 int mih_iq_bin_data_list_check(const uint8_t *value, size_t len,

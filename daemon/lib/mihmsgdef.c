@@ -743,35 +743,58 @@ void mih_build_list(struct mih_builder *b, uint8_t type, mih_put_fn put,
 	mih_build_value(b, type, put_list_arg, &a);
 }
 
+/*
+ * mih_put_fn adapters: each typed encoder called through a function of the
+ * generic type, so no function is called through a mismatched pointer
+ */
+#define PUT_ANY(fn, type)					\
+static void fn##_any(struct mih_wr *w, const void *v)		\
+{								\
+	fn(w, (const type *)v);					\
+}
+PUT_ANY(mih_put_ip_addr, struct mih_ip_addr)
+PUT_ANY(mih_put_link_addr, struct mih_link_addr)
+PUT_ANY(mih_put_link_det_info, struct mih_link_det_info)
+PUT_ANY(mih_put_link_id, struct mih_link_id)
+PUT_ANY(mih_put_link_poa_list, struct mih_link_poa_list)
+PUT_ANY(mih_put_link_tuple_id, struct mih_link_tuple_id)
+PUT_ANY(mih_put_net_type_addr, struct mih_net_type_addr)
+PUT_ANY(mih_put_network_type, struct mih_network_type)
+PUT_ANY(mih_put_qos_list, struct mih_qos_list)
+PUT_ANY(mih_put_req_res_set, struct mih_res_set)
+PUT_ANY(mih_put_res_set, struct mih_res_set)
+PUT_ANY(mih_put_rq_result, struct mih_rq_result)
+PUT_ANY(mih_put_tgt_net_info, struct mih_tgt_net_info)
+
 void mih_build_link_tuple_id(struct mih_builder *b, uint8_t type,
 			     const struct mih_link_tuple_id *v)
 {
-	mih_build_value(b, type, (mih_put_fn)mih_put_link_tuple_id, v);
+	mih_build_value(b, type, mih_put_link_tuple_id_any, v);
 }
 
 void mih_build_link_id(struct mih_builder *b, uint8_t type,
 		       const struct mih_link_id *v)
 {
-	mih_build_value(b, type, (mih_put_fn)mih_put_link_id, v);
+	mih_build_value(b, type, mih_put_link_id_any, v);
 }
 
 void mih_build_link_addr(struct mih_builder *b, uint8_t type,
 			 const struct mih_link_addr *v)
 {
-	mih_build_value(b, type, (mih_put_fn)mih_put_link_addr, v);
+	mih_build_value(b, type, mih_put_link_addr_any, v);
 }
 
 void mih_build_ip_addr(struct mih_builder *b, uint8_t type,
 		       const struct mih_ip_addr *v)
 {
-	mih_build_value(b, type, (mih_put_fn)mih_put_ip_addr, v);
+	mih_build_value(b, type, mih_put_ip_addr_any, v);
 }
 
 void mih_build_network_type(struct mih_builder *b,
 			    const struct mih_network_type *v)
 {
 	mih_build_value(b, MIH_TLV_NETWORK_TYPE,
-			(mih_put_fn)mih_put_network_type, v);
+			mih_put_network_type_any, v);
 }
 
 void mih_build_evt_list(struct mih_builder *b, uint32_t bits)
@@ -783,13 +806,13 @@ void mih_build_link_addr_list(struct mih_builder *b,
 			      const struct mih_net_type_addr *v, size_t n)
 {
 	mih_build_list(b, MIH_TLV_LINK_ADDR_LIST,
-		       (mih_put_fn)mih_put_net_type_addr, v, sizeof(*v), n);
+		       mih_put_net_type_addr_any, v, sizeof(*v), n);
 }
 
 void mih_build_link_id_list(struct mih_builder *b,
 			    const struct mih_link_id *v, size_t n)
 {
-	mih_build_list(b, MIH_TLV_LINK_ID_LIST, (mih_put_fn)mih_put_link_id,
+	mih_build_list(b, MIH_TLV_LINK_ID_LIST, mih_put_link_id_any,
 		       v, sizeof(*v), n);
 }
 
@@ -797,40 +820,40 @@ void mih_build_link_det_info_list(struct mih_builder *b,
 				  const struct mih_link_det_info *v, size_t n)
 {
 	mih_build_list(b, MIH_TLV_LINK_DET_INFO_LIST,
-		       (mih_put_fn)mih_put_link_det_info, v, sizeof(*v), n);
+		       mih_put_link_det_info_any, v, sizeof(*v), n);
 }
 
 void mih_build_link_poa_list_list(struct mih_builder *b,
 				  const struct mih_link_poa_list *v, size_t n)
 {
 	mih_build_list(b, MIH_TLV_LINK_POA_LIST_LIST,
-		       (mih_put_fn)mih_put_link_poa_list, v, sizeof(*v), n);
+		       mih_put_link_poa_list_any, v, sizeof(*v), n);
 }
 
 void mih_build_pref_link_list(struct mih_builder *b,
 			      const struct mih_rq_result *v, size_t n)
 {
 	mih_build_list(b, MIH_TLV_PREF_LINK_LIST,
-		       (mih_put_fn)mih_put_rq_result, v, sizeof(*v), n);
+		       mih_put_rq_result_any, v, sizeof(*v), n);
 }
 
 void mih_build_qos_list(struct mih_builder *b, const struct mih_qos_list *v)
 {
 	mih_build_value(b, MIH_TLV_HO_RESOURCE_QUERY_LIST,
-			(mih_put_fn)mih_put_qos_list, v);
+			mih_put_qos_list_any, v);
 }
 
 void mih_build_tgt_net_info(struct mih_builder *b,
 			    const struct mih_tgt_net_info *v)
 {
 	mih_build_value(b, MIH_TLV_TGT_NET_INFO,
-			(mih_put_fn)mih_put_tgt_net_info, v);
+			mih_put_tgt_net_info_any, v);
 }
 
 void mih_build_res_set(struct mih_builder *b, uint8_t type,
 		       const struct mih_res_set *v)
 {
 	mih_build_value(b, type, type == MIH_TLV_REQ_RESOURCE_SET ?
-			(mih_put_fn)mih_put_req_res_set :
-			(mih_put_fn)mih_put_res_set, v);
+			mih_put_req_res_set_any :
+			mih_put_res_set_any, v);
 }

@@ -760,6 +760,11 @@ static uint32_t get_bounded_count(struct mih_rd *r, size_t min_elem,
 	return n;
 }
 
+static void put_link_addr_any(struct mih_wr *w, const void *v)
+{
+	mih_put_link_addr(w, v);
+}
+
 void mih_put_link_poa_list(struct mih_wr *w, const struct mih_link_poa_list *v)
 {
 	if (v->n_poa > MIH_POA_LIST_MAX) {
@@ -767,7 +772,7 @@ void mih_put_link_poa_list(struct mih_wr *w, const struct mih_link_poa_list *v)
 		return;
 	}
 	mih_put_link_id(w, &v->link);
-	mih_put_list(w, (mih_put_fn)mih_put_link_addr, v->poa,
+	mih_put_list(w, put_link_addr_any, v->poa,
 		     sizeof(v->poa[0]), v->n_poa);
 }
 

@@ -40,6 +40,16 @@ static void set_mac(struct mih_link_addr *a, const uint8_t *mac)
 	memcpy(a->u.mac, mac, 6);
 }
 
+static void put_mbb_any(struct mih_wr *w, const void *v)
+{
+	mih_put_mbb_ho_supp(w, v);
+}
+
+static void put_tgt_any(struct mih_wr *w, const void *v)
+{
+	mih_put_tgt_net_info(w, v);
+}
+
 static void put_iq_list_of_one(struct mih_wr *w, const void *v)
 {
 	mih_put_iq_bin_data_list(w, v, 1);
@@ -103,7 +113,7 @@ static void add_tlv(struct mih_builder *b, uint8_t t)
 		mih_build_link_addr_list(b, &nta, 1);
 		break;
 	case MIH_TLV_MBB_HO_SUPP_LIST:
-		mih_build_list(b, t, (mih_put_fn)mih_put_mbb_ho_supp, &mbb,
+		mih_build_list(b, t, put_mbb_any, &mbb,
 			       sizeof(mbb), 1);
 		break;
 	case MIH_TLV_REG_REQUEST_CODE:
@@ -272,7 +282,7 @@ static void add_tlv(struct mih_builder *b, uint8_t t)
 		if (t == MIH_TLV_TGT_NET_INFO)
 			mih_build_tgt_net_info(b, &tn);
 		else
-			mih_build_list(b, t, (mih_put_fn)mih_put_tgt_net_info,
+			mih_build_list(b, t, put_tgt_any,
 				       &tn, sizeof(tn), 1);
 		break;
 	case MIH_TLV_ASGN_RESOURCE_SET:
