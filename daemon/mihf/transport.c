@@ -36,6 +36,7 @@
 #define TIDC_MAX	1024	/* TID counters remembered */
 #define TCP_WBUF_MAX	(4 * MIH_PDU_MAX)	/* queued octets per conn */
 #define RX_BURST	64	/* datagrams read per wake-up */
+#define MULTI_MAX	1024	/* responders one MULTI request reports */
 
 /* ---- a minimal intrusive doubly-linked list ---- */
 
@@ -687,6 +688,8 @@ static void txn_rtx(struct md_loop *loop, struct md_timer *tm, void *arg)
 	udp_send(x, t->pdu, t->len, &t->to, t->to_len);
 	t->interval_ns *= x->cfg.backoff;
 	txn_arm_rtx(t);
+	if (!t->rtx_t)
+		txn_finish(t, -ENOMEM, NULL);
 }
 
 static void txn_deadline(struct md_loop *loop, struct md_timer *tm, void *arg)
@@ -1137,6 +1140,8 @@ static bool seen_add(struct mihx_txn *t, const struct mih_pdu *p)
 		if (id_eq(t->seen[i].id, t->seen[i].len, p->src_id,
 			  p->src_id_len))
 			return false;
+	if (t->nseen >= MULTI_MAX)
+		return false;
 	s = realloc(t->seen, (t->nseen + 1) * sizeof(*s));
 	if (!s)
 		return false;

@@ -176,7 +176,8 @@ struct mihx_rsp {
  *   another negative errno (NULL) if sending failed later (e.g. a TCP
  *   connection refused), or (-ECANCELED, NULL) from mihx_free().
  * MIHX_F_MULTI request: one call (0, response) per responder (the first
- *   response of each Source MIHF ID; later ones are ignored), then, when
+ *   response of each Source MIHF ID; later ones are ignored; at most 1024
+ *   responders), then, when
  *   the transaction's time is up, exactly one final call with rsp NULL:
  *   status 0 if at least one response came, -ETIMEDOUT if none did.
  *   A call with rsp == NULL is always the last one.
