@@ -1243,10 +1243,14 @@ TEST_F(tr, keepalive_probe_refreshes_last_seen)
 	ASSERT_EQ(0, mihx_keepalive_last_seen(self->a.x, (void *)&self->to,
 					      self->to_len, &seen));
 	EXPECT_EQ(0, seen);
-	run_for(self->loop, 130);	/* two probes, ignored */
-	EXPECT_EQ(2, self->b.nreq);
+	run_for(self->loop, 130);	/* two probes (at 50, 100), ignored */
+	/* (a loaded machine may skip a period: at least one, at most 2) */
+	EXPECT_GE(self->b.nreq, 1);
+	EXPECT_LE(self->b.nreq, 2);
 	EXPECT_EQ(MIH_AID_CAPABILITY_DISCOVER, self->b.last_aid);
-	EXPECT_EQ(2, count(&self->a, true, MIH_OP_REQUEST, 0, 0, false));
+	/* no ACK-Req, IDs only, each delivered */
+	EXPECT_EQ(self->b.nreq, count(&self->a, true, MIH_OP_REQUEST, 0, 0,
+				      false));
 	EXPECT_EQ(0, count(&self->b, true, MIH_OP_REQUEST, -1, -1, false));
 	ASSERT_EQ(0, mihx_keepalive_last_seen(self->a.x, (void *)&self->to,
 					      self->to_len, &seen));
