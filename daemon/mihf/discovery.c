@@ -1341,6 +1341,57 @@ static int resolve_srv(struct dns_ctx *c, struct results *rs, uint32_t svc,
 	return found;
 }
 
+#define NAPTR_DEPTH_MAX	3	/* non-terminal NAPTR hops followed */
+
+/*
+ * Follow the usable NAPTRs of @list for one service and transport: "S"
+ * -> SRV, "A" -> A/AAAA on 4551, "" (non-terminal, RFC 3958 section 2.2.2)
+ * -> the NAPTRs of the replacement, at most NAPTR_DEPTH_MAX hops deep.
+ * Returns the addresses found.
+ */
+static int walk_naptr(struct dns_ctx *c, struct results *rs, uint32_t svc,
+		      uint8_t tr, const struct mihf_naptr *list, size_t n,
+		      unsigned int depth, uint32_t ttl)
+{
+	bool is_udp = tr == MIHF_TRANSPORT_UDP;
+	int found = 0, r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct mihf_naptr *x = &list[i];
+		uint32_t t = umin(ttl, x->ttl);
+
+		if (!(x->services & svc) || !(is_udp ? x->udp : x->tcp))
+			continue;
+		r = 0;
+		if (!strcasecmp(x->flags, "s")) {
+			r = resolve_srv(c, rs, svc, tr, x->replacement, t);
+		} else if (!strcasecmp(x->flags, "a")) {
+			r = resolve_host(c, rs, svc, tr, x->replacement, 0, 0,
+					 MIH_PORT, t);
+		} else if (!x->flags[0] && depth < NAPTR_DEPTH_MAX) {
+			struct mihf_naptr *sub = calloc(MIHF_DNS_RESULTS_MAX,
+							sizeof(*sub));
+			int len, m = 0;
+
+			if (!sub)
+				continue;
+			len = do_query(c, x->replacement, ns_t_naptr);
+			if (len >= 0)
+				m = mihf_dns_parse_naptr(c->ans, len, sub,
+							 MIHF_DNS_RESULTS_MAX);
+			if (m > 0)
+				r = walk_naptr(c, rs, svc, tr, sub, (size_t)m,
+					       depth + 1, t);
+			free(sub);
+		}
+		/* other flags ("U", "P", ...): not for this application */
+		if (r > 0)
+			found += r;
+	}
+	return found;
+}
+
 int mihf_dns_discover(const struct mihf_dns_cfg *cfg,
 		      struct mihf_dns_result *res, size_t max, size_t *n)
 {
@@ -1356,7 +1407,7 @@ int mihf_dns_discover(const struct mihf_dns_cfg *cfg,
 	struct mihf_naptr *naptr = NULL;
 	struct dns_ctx *c;
 	int nn = 0, len;
-	size_t s, i;
+	size_t s;
 	unsigned int tr;
 	uint32_t want;
 	bool udp, tcp;
@@ -1407,23 +1458,8 @@ int mihf_dns_discover(const struct mihf_dns_cfg *cfg,
 
 			if ((is_udp && !udp) || (!is_udp && !tcp))
 				continue;
-			for (i = 0; i < (size_t)nn; i++) {
-				const struct mihf_naptr *r = &naptr[i];
-
-				if (!(r->services & svcs[s].svc) ||
-				    !(is_udp ? r->udp : r->tcp))
-					continue;
-				if (!strcasecmp(r->flags, "s"))
-					found += resolve_srv(c, &rs,
-						svcs[s].svc, (uint8_t)tr,
-						r->replacement, r->ttl);
-				else if (!strcasecmp(r->flags, "a"))
-					found += resolve_host(c, &rs,
-						svcs[s].svc, (uint8_t)tr,
-						r->replacement, 0, 0,
-						MIH_PORT, r->ttl);
-				/* other flags: not terminal for us */
-			}
+			found = walk_naptr(c, &rs, svcs[s].svc, (uint8_t)tr,
+					   naptr, (size_t)nn, 0, UINT32_MAX);
 			if (found)
 				continue;
 			/* no usable NAPTR: the well-known SRV name */

@@ -11,8 +11,9 @@
  *     allowed: "IEEE802.21-IS+D2U+D2T"), in order/preference order;
  *     flag "S": the replacement is an SRV name (conventionally
  *     _mihis._udp.<domain>); flag "A": the replacement is a host name
- *     to look up directly, port 4551; other flags (including the empty
- *     non-terminal flag) are skipped.
+ *     to look up directly, port 4551; the empty flag (non-terminal,
+ *     RFC 3958): the replacement's NAPTRs are followed in turn, at most 3
+ *     hops deep; other flags are skipped.
  *   When the NAPTR lookup yields nothing usable for a requested
  *   service/protocol, SRV _mihis|_mihes|_mihcs ._udp|._tcp .<domain> is
  *   queried directly (RFC 5679 section 4 allows this).

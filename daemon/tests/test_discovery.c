@@ -795,6 +795,23 @@ static void build_zone(struct zone *z)
 		 "es.example.test");
 	mb_naptr(m, "example.test", 600, 20, 10, "u", "IEEE802.21-ES+D2U",
 		 "ignored.example.test");
+	/* non-terminal: CS over TCP is described one level down */
+	mb_naptr(m, "example.test", 600, 30, 10, "", "IEEE802.21-CS+D2T",
+		 "sub.example.test");
+	/* a non-terminal loop: must end (ES over TCP) */
+	mb_naptr(m, "example.test", 600, 30, 10, "", "IEEE802.21-ES+D2T",
+		 "loop.example.test");
+	m = zone_add(z, "loop.example.test", ns_t_naptr);
+	mb_naptr(m, "loop.example.test", 600, 1, 1, "", "IEEE802.21-ES+D2T",
+		 "loop.example.test");
+	m = zone_add(z, "sub.example.test", ns_t_naptr);
+	mb_naptr(m, "sub.example.test", 100, 1, 1, "s", "IEEE802.21-CS+D2T",
+		 "_mihcs._tcp.sub.example.test");
+	m = zone_add(z, "_mihcs._tcp.sub.example.test", ns_t_srv);
+	mb_srv(m, "_mihcs._tcp.sub.example.test", 900, 0, 0, 4554,
+	       "cs2.example.test");
+	m = zone_add(z, "cs2.example.test", ns_t_a);
+	mb_a(m, "cs2.example.test", 900, "192.0.2.31");
 	m = zone_add(z, "_mihis._udp.example.test", ns_t_srv);
 	mb_srv(m, "_mihis._udp.example.test", 300, 10, 0, 4551,
 	       "is1.example.test");
@@ -865,7 +882,7 @@ TEST(discover_walk)
 		       mihf_sockaddr_ntop((void *)&res[i].sa, b, sizeof(b)),
 		       res[i].ttl);
 	}
-	ASSERT_EQ(7, n);
+	ASSERT_EQ(8, n);
 	r = find_res(res, n, MIHF_SVC_IS, MIHF_TRANSPORT_UDP, "192.0.2.10",
 		     4551);
 	ASSERT_NE(NULL, r);
@@ -889,13 +906,28 @@ TEST(discover_walk)
 		     4553);
 	ASSERT_NE(NULL, r);
 	ASSERT_EQ(30, r->ttl);
+	/* through the non-terminal NAPTR: TTL min(600, 100, 900, 900) */
+	r = find_res(res, n, MIHF_SVC_CS, MIHF_TRANSPORT_TCP, "192.0.2.31",
+		     4554);
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(100, r->ttl);
 
-	/* into the peer table: 5 distinct endpoints */
-	ASSERT_EQ(7, mihf_dns_results_to_peers(res, n, t, SEC));
-	ASSERT_EQ(5, mihf_peers_count(t));
+	/* into the peer table: 6 distinct endpoints */
+	ASSERT_EQ(8, mihf_dns_results_to_peers(res, n, t, SEC));
+	ASSERT_EQ(6, mihf_peers_count(t));
 	/* the 30 s TTL is raised to the minimum */
 	ASSERT_EQ(0, mihf_peers_expire(t, SEC + 59 * SEC));
 	ASSERT_EQ(1, mihf_peers_expire(t, SEC + 60 * SEC));
+
+	/* ES over TCP: only the looping non-terminal chain; it ends */
+	cfg.services = MIHF_SVC_ES;
+	cfg.udp = false;
+	z->queries = 0;
+	ASSERT_EQ(0, mihf_dns_discover(&cfg, res, MIHF_DNS_RESULTS_MAX, &n));
+	ASSERT_EQ(0, n);
+	/* top NAPTR, 3 hops of loop.example.test, the SRV fallback */
+	ASSERT_EQ(5, z->queries);
+	cfg.udp = true;
 
 	/* only ES over UDP */
 	cfg.services = MIHF_SVC_ES;

@@ -9,6 +9,9 @@
 #   NAPTR 10 20 "s" "IEEE802.21-IS+D2T" -> _mihis._tcp.example.test
 #   NAPTR 20 10 "a" "IEEE802.21-ES+D2U" -> es.example.test (port 4551)
 #   NAPTR 30 10 "s" "SIP+D2U"           -> (another application: ignored)
+#   NAPTR 40 10 ""  "IEEE802.21-CS+D2T" -> sub.example.test (non-terminal)
+#     sub: NAPTR 1 1 "s" "IEEE802.21-CS+D2T" -> _mihcs._tcp.sub.example.test
+#     SRV 0 0 4554 cs2; cs2 A 192.0.2.31
 #   SRV _mihis._udp  10 0 4551 is1, 20 0 4552 is2;  _mihis._tcp 10 0 4551 is1
 #   SRV _mihcs._udp   0 0 4553 cs   (no NAPTR for CS: the SRV fallback)
 #   is1 A 192.0.2.10 AAAA 2001:db8::10 (TTL 120); is2 A 192.0.2.11;
@@ -73,7 +76,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 	ip -n "$ns" addr add fd00:99::1/128 dev lo nodad
 } 2>/dev/null || skip_all "cannot create a network namespace"
 
-echo "1..19"
+echo "1..20"
 
 d=example.test
 # not through in_ns: $! must be the daemon itself, not a subshell
@@ -86,6 +89,10 @@ ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-reso
 	--naptr-record="$d,10,20,s,IEEE802.21-IS+D2T,,_mihis._tcp.$d" \
 	--naptr-record="$d,20,10,a,IEEE802.21-ES+D2U,,es.$d" \
 	--naptr-record="$d,30,10,s,SIP+D2U,,_sip._udp.$d" \
+	--naptr-record="$d,40,10,,IEEE802.21-CS+D2T,,sub.$d" \
+	--naptr-record="sub.$d,1,1,s,IEEE802.21-CS+D2T,,_mihcs._tcp.sub.$d" \
+	--srv-host="_mihcs._tcp.sub.$d,cs2.$d,4554,0,0" \
+	--host-record="cs2.$d,192.0.2.31" \
 	--srv-host="_mihis._udp.$d,is1.$d,4551,10,0" \
 	--srv-host="_mihis._udp.$d,is2.$d,4552,20,0" \
 	--srv-host="_mihis._tcp.$d,is1.$d,4551,10,0" \
@@ -129,15 +136,17 @@ check "ES through a NAPTR with flag \"a\": the host itself on 4551" \
 	has "$tmp/v4.out" "result service=es transport=udp address=192.0.2.20 port=4551 ttl=300 target=es.$d"
 check "CS without a NAPTR: the well-known SRV _mihcs._udp, IPv6 only" \
 	has "$tmp/v4.out" "result service=cs transport=udp address=2001:db8::30 port=4553 ttl=300 target=cs.$d"
-check "nothing else (7 results: no SIP, no ES/CS over TCP)" \
-	[ "$(grep -c '^result ' "$tmp/v4.out")" = 7 ]
+check "CS over TCP through a non-terminal NAPTR (sub.$d), port 4554" \
+	has "$tmp/v4.out" "result service=cs transport=tcp address=192.0.2.31 port=4554 ttl=300 target=cs2.$d"
+check "nothing else (8 results: no SIP, no ES over TCP)" \
+	[ "$(grep -c '^result ' "$tmp/v4.out")" = 8 ]
 check "the NAPTR, SRV, A and AAAA queries reached dnsmasq" \
 	bash -c "grep -q 'query\[NAPTR\] $d' '$tmp/dnsmasq.log' &&
 		 grep -q 'query\[SRV\] _mihis._udp.$d' '$tmp/dnsmasq.log' &&
 		 grep -q 'query\[SRV\] _mihcs._udp.$d' '$tmp/dnsmasq.log' &&
 		 grep -q 'query\[AAAA\] is1.$d' '$tmp/dnsmasq.log'"
 
-# the peer table: 5 endpoints (is1 v4/v6 serve UDP and TCP: transport any)
+# the peer table: 6 endpoints (is1 v4/v6 serve UDP and TCP: transport any)
 peers_check() { # FILE
 	python3 - "$1" <<'EOF'
 import json, sys
@@ -154,7 +163,8 @@ want = {("192.0.2.10", 4551): ("is", ["is"]),
         ("2001:db8::10", 4551): ("is", ["is"]),
         ("192.0.2.11", 4552): ("is", ["is"]),
         ("192.0.2.20", 4551): ("poa", ["es"]),
-        ("2001:db8::30", 4553): ("poa", ["cs"])}
+        ("2001:db8::30", 4553): ("poa", ["cs"]),
+        ("192.0.2.31", 4554): ("poa", ["cs"])}
 assert set(eps) == set(want), eps
 for k, v in want.items():
     assert eps[k][:2] == v, (k, eps[k])
@@ -165,7 +175,7 @@ assert eps[("192.0.2.10", 4551)][3] == "any"
 assert eps[("192.0.2.11", 4552)][3] == "udp"
 EOF
 }
-check "peer table: 5 endpoints, source dns, kinds and services, TTL expiry" \
+check "peer table: 6 endpoints, source dns, kinds and services, TTL expiry" \
 	peers_check "$tmp/v4.out"
 
 in_ns "$tool" dns -s fd00:99::1 "$d" >"$tmp/v6.out" 2>"$tmp/v6.err"
