@@ -2619,8 +2619,9 @@ int isdb_import_stream(struct isdb *db, FILE *f, const char *name,
 		imp_err(&im, im.line, "read error");
 	if (!im.failed)
 		end_section(&im);
+	r = 0;
 	if (!im.failed)
-		imp_commit(&im, replace);
+		r = imp_commit(&im, replace);
 	free(im.buf);
 	if (im.failed) {
 		if (im.err_line)
@@ -2628,7 +2629,10 @@ int isdb_import_stream(struct isdb *db, FILE *f, const char *name,
 			     im.err);
 		else
 			errf(err, errlen, "%s: %s", name, im.err);
-		r = -EINVAL;
+		/* bad input: -EINVAL; the database's own trouble as it is */
+		if (r != -EIO && r != -EBUSY && r != -ENOMEM && r != -EACCES &&
+		    r != -ECONNREFUSED)
+			r = -EINVAL;
 	} else {
 		if (networks)
 			*networks = im.nnets;

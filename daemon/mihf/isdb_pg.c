@@ -142,9 +142,24 @@ static void pg_close(struct isdb *db)
 	db->priv = NULL;
 }
 
+/*
+ * Writers (imports, clears, inserts) of all IS servers sharing the database
+ * take turns: a transaction-scoped advisory lock, so that a replacing
+ * import deletes what another one committed just before instead of
+ * colliding with it.  Readers take no lock.
+ */
+#define PG_WRITE_LOCK	"77737384"
+
 static int pg_begin(struct isdb *db)
 {
-	return pg_simple(db, "BEGIN");
+	int r = pg_simple(db, "BEGIN");
+
+	if (!r) {
+		r = pg_simple(db, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")");
+		if (r)
+			pg_simple(db, "ROLLBACK");
+	}
+	return r;
 }
 
 static int pg_commit(struct isdb *db)
@@ -159,7 +174,7 @@ static int pg_rollback(struct isdb *db)
 
 static int pg_schema(struct isdb *db)
 {
-	int r = pg_begin(db);
+	int r = pg_simple(db, "BEGIN");
 
 	if (r)
 		return r;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -625,6 +626,46 @@ TEST(sqlite_foreign_rows)
 	EXPECT_NE(NULL, strstr(err, "schema version 2"));
 	sqlite3_close(raw);
 	dbenv_close(&e);
+}
+
+/* Several servers replacing the content at once: each import is whole */
+TEST_F(db, concurrent_replace)
+{
+	pid_t pids[3];
+	size_t nn, np;
+	int i, st;
+
+	NEED_DB();
+	for (i = 0; i < 3; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			char err[ISDB_ERR_MAX];
+			struct isdb *db;
+			int k, r = 0;
+
+			if (isdb_open(&db, variant->backend, self->e.target,
+				      err, sizeof(err)))
+				_exit(2);
+			for (k = 0; k < 8 && !r; k++) {
+				r = isdb_import_file(db, example_path(), true,
+						     err, sizeof(err), NULL,
+						     NULL);
+				if (r)
+					fprintf(stderr, "# child %d: %s\n", i,
+						err);
+			}
+			isdb_close(db);
+			_exit(r ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	ASSERT_EQ(0, isdb_count(self->db, &nn, &np));
+	EXPECT_EQ(3, nn);
+	EXPECT_EQ(4, np);
 }
 
 /* ---- handover look-ups ---- */
