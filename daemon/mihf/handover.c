@@ -990,7 +990,8 @@ static void run_end(struct ho_run *h, int status, const char *fmt, ...)
 	else
 		md_notice("mihf: handover complete in %.1f ms",
 			  (double)h->res.total_ns / 1e6);
-	if (h->done)
+	/* no callbacks into the user while the mihf is being freed */
+	if (h->done && !mihf_freeing(h->m))
 		h->done(h->arg, &h->res);
 	run_free_maybe(h);
 }

@@ -732,6 +732,51 @@ static void discover_done(void *arg, int status, const struct mihx_rsp *rsp)
 	free(d);
 }
 
+/* on-link IPv6 multicast discovery: ff02::1 on each link we know */
+static void discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
+{
+	struct linkev_link links[LINKS_MAX];
+	uint8_t buf[SMALL_PDU];
+	struct mih_builder b;
+	size_t n, k, len;
+
+	n = mihf_our_links(m, links, LINKS_MAX);
+	for (k = 0; k < n; k++) {
+		struct sockaddr_in6 a = {
+			.sin6_family = AF_INET6,
+			.sin6_port = htons(m->cfg.discover_port ?
+					   m->cfg.discover_port : MIH_PORT),
+		};
+		struct disc *d;
+
+		if (links[k].ifindex <= 0)
+			continue;
+		inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+		a.sin6_scope_id = (uint32_t)links[k].ifindex;
+		begin(m, &b, buf, sizeof(buf),
+		      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
+			      MIH_AID_CAPABILITY_DISCOVER), 0, NULL, 0);
+		build_caps(m, &b);
+		if (mih_msg_finish(&b, &len))
+			return;
+		d = calloc(1, sizeof(*d));
+		if (!d)
+			return;
+		d->m = m;
+		d->done = done;
+		d->arg = arg;
+		d->multi = true;
+		trace_pdu(m, MIHF_TX, NULL, 0, buf, len, -1);
+		if (mihx_request(m->x, (struct sockaddr *)&a, sizeof(a), buf,
+				 len, MIHX_F_MULTI, m->cfg.txn_timeout_ms,
+				 discover_done, d, NULL)) {
+			md_debug("mihf: no IPv6 discovery on %s",
+				 links[k].ifname);
+			free(d);
+		}
+	}
+}
+
 int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 		  mihf_rsp_fn done, void *arg)
 {
@@ -745,6 +790,8 @@ int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 
 	if (!m->x)
 		return -ENOTCONN;
+	if (!peer)
+		discover_v6(m, done, arg);
 	memset(&ss, 0, sizeof(ss));
 	if (peer) {
 		err = mihf_peer_addr(m, peer, &ss, &sl);

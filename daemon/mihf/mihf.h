@@ -152,7 +152,10 @@ struct mihf_trace {
 	size_t peer_id_len;
 	uint16_t mid;
 	const char *name;		/* "MIH_Register.request" */
-	uint16_t tid;
+	uint16_t tid;			/* 0 on requests and indications we
+					 * send: the transport assigns their
+					 * TID afterwards (their responses
+					 * and ACKs carry it) */
 	size_t size;			/* PDU octets */
 	bool ack_req, ack_rsp, uir;
 	int64_t latency_ns;		/* RX responses: since the request;
@@ -181,7 +184,13 @@ void mihf_set_event_cb(struct mihf *m, mihf_event_fn fn, void *arg);
 typedef void (*mihf_rsp_fn)(void *arg, int status, int mih_status,
 			    const uint8_t *rsp, size_t len);
 
-/* Capability discovery: to @peer, or (@peer NULL) multicast */
+/*
+ * Capability discovery: to @peer, or (@peer NULL) multicast: one
+ * transport multicast request to the IPv4 limited broadcast address and
+ * one to ff02::1 on each of our links with a known ifindex, on port
+ * cfg.discover_port (default 4551).  @done gets every response, then a
+ * last call with @rsp NULL per request sent.
+ */
 int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 		  mihf_rsp_fn done, void *arg);
 /* MMT: register with @pos (NULL: the serving PoS); re-registration is

@@ -324,9 +324,12 @@ static int world_open(struct world *w, bool pos1_db, bool with_ap2)
 	pc.discover = !pos1_db;
 	e = node_open(w->loop, &w->pos1, "pos1", MIHF_ROLE_POS, mac_ap1, NULL,
 		      pos1_db ? w->db : NULL, &pc);
-	if (!e)
+	if (!e) {
+		struct mihf_cfg c2 = { .ho_resource_s = 1 };
+
 		e = node_open(w->loop, &w->pos2, "pos2", MIHF_ROLE_POS, mac_ap2,
-			      NULL, NULL, NULL);
+			      NULL, NULL, &c2);
+	}
 	if (!e)
 		e = node_open(w->loop, &w->is, "is1", MIHF_ROLE_IS, NULL, NULL,
 			      w->db, NULL);
@@ -530,8 +533,11 @@ TEST_F(ho, switch_fails)
 	EXPECT_EQ(-ENETUNREACH, w->res.status);
 	EXPECT_EQ((int)MIHF_HO_SWITCH, (int)w->res.step);
 	EXPECT_EQ(0, w->completes_sent);
-	/* the reservation at the target stays until it expires */
+	/* the reservation at the target stays until it expires (1 s) */
 	EXPECT_STREQ("reserved", res_state(&w->pos2, "mmt1"));
+	run_until(w->loop, NULL, 0, 2200);
+	EXPECT_STREQ("none", res_state(&w->pos2, "mmt1"));
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
 }
 
 TEST_F(ho, cancel_and_arguments)

@@ -636,6 +636,17 @@ TEST_F(three, get_information)
 	ASSERT_EQ(0, run_until(self->loop, &r.n, 1, 3000));
 	EXPECT_EQ(0, r.status);
 
+	/* an unauthenticated (UIR) query is served, the answer says so */
+	q.max_rsp = 0;
+	q.uir = true;
+	r.n = 0;
+	ASSERT_EQ(0, mihf_is_query(self->mmt.m, &q, is_cb, &r));
+	ASSERT_EQ(0, run_until(self->loop, &r.n, 1, 3000));
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.json, "\"uir\": true")) TH_LOG("%s",
+								r.json);
+	q.uir = false;
+
 	/* not an IS server */
 	q.max_rsp = 0;
 	q.is = &pos;
