@@ -1588,7 +1588,8 @@ static void querier_ref(struct qsel *s, const struct poa_vec *pv)
 		    l->str.len <= ISDB_LOC_MAX) {
 			s->ref.kind = ISDB_LOC_CIVIC;
 			memcpy(s->ref.country, l->country, 2);
-			memcpy(s->ref.data, l->str.p, l->str.len);
+			if (l->str.len)
+				memcpy(s->ref.data, l->str.p, l->str.len);
 			s->ref.len = l->str.len;
 			s->has_ref = true;
 		} else if (l->kind == MIH_LOC_GEO_BIN) {

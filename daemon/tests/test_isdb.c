@@ -542,6 +542,53 @@ TEST_F(db, import_errors)
 	EXPECT_EQ(4, np);
 }
 
+/* Random damage to the example: a clean error with a line, or success */
+TEST_F(db, import_mutations)
+{
+	static const char junk[] = "[]=:\"\\#; \n\x01\xff" "0aZ-.";
+	char err[ISDB_ERR_MAX], *text, *orig;
+	unsigned int seed = 4242, it, k;
+	size_t len, nn, np;
+	FILE *f;
+	int r, fails = 0;
+
+	NEED_DB();
+	f = fopen(example_path(), "re");
+	ASSERT_NE(NULL, f);
+	orig = calloc(1, 8192);
+	ASSERT_NE(NULL, orig);
+	len = fread(orig, 1, 8191, f);
+	fclose(f);
+	ASSERT_LT(1000, len);
+	text = malloc(len + 1);
+	ASSERT_NE(NULL, text);
+	for (it = 0; it < 150; it++) {
+		memcpy(text, orig, len + 1);
+		for (k = 0; k < 1 + it % 3; k++)
+			text[rand_r(&seed) % len] =
+				junk[rand_r(&seed) % (sizeof(junk) - 1)];
+		f = fmemopen(text, len, "r");
+		ASSERT_NE(NULL, f);
+		err[0] = '\0';
+		r = isdb_import_stream(self->db, f, "t", true, err,
+				       sizeof(err), &nn, &np);
+		fclose(f);
+		if (r) {
+			fails++;
+			EXPECT_EQ(-EINVAL, r);
+			EXPECT_EQ(0, strncmp(err, "t:", 2)) {
+				TH_LOG("'%s'", err);
+			}
+		}
+		ASSERT_EQ(0, isdb_count(self->db, &nn, &np));
+		/* all or nothing: the previous content or a whole new one */
+		EXPECT_LE(2, nn);
+	}
+	EXPECT_LT(50, fails);
+	free(text);
+	free(orig);
+}
+
 /* Without replace: names and link addresses already in the database */
 TEST_F(db, import_merge)
 {
@@ -1343,6 +1390,63 @@ TEST_F(q, querier_location)
 	ql->location.cell_id = 42;
 	ASSERT_EQ(0, Q(0));
 	EXPECT_EQ(0, self->d.nnets);
+}
+
+/* Random hostile queries: never a crash, always a valid bounded answer */
+TEST_F(q, hostile_random)
+{
+	static const uint32_t types[] = {
+		MIH_IE_NETWORK_TYPE, MIH_IE_COST, MIH_IE_POA_LINK_ADDR,
+		MIH_IE_POS_IP_ADDR, MIH_IE_CONTAINER_NETWORK, 0, 0xffffffff,
+		MIH_IE_NETWORK_QOS, MIH_IE_POA_LOCATION, 0x10000104,
+	};
+	static const char *const ids[] = { "campus", "lab", "", "x" };
+	unsigned int seed = 12345, it, i;
+
+	NEED_DB();
+	for (it = 0; it < 300; it++) {
+		struct mih_iq_bin_data *q = &self->iq;
+		size_t max;
+
+		memset(q, 0, sizeof(*q));
+		q->has_net_type_inc = rand_r(&seed) & 1;
+		q->net_type_inc = (uint32_t)rand_r(&seed);
+		q->has_netwk_inc = !(rand_r(&seed) % 3);
+		q->n_netwk = (uint32_t)(rand_r(&seed) % (MIH_IQ_NETS_MAX + 1));
+		for (i = 0; i < q->n_netwk; i++) {
+			const char *id = ids[rand_r(&seed) % 4];
+
+			q->netwk[i].p = (const uint8_t *)id;
+			q->netwk[i].len = (uint32_t)strlen(id);
+		}
+		q->has_rpt_templ = rand_r(&seed) & 1;
+		q->n_templ = (uint32_t)(rand_r(&seed) % (MIH_IQ_TEMPL_MAX + 1));
+		for (i = 0; i < q->n_templ; i++)
+			q->templ[i] = types[rand_r(&seed) % 10];
+		q->has_rpt_limit = rand_r(&seed) & 1;
+		q->max_ies = (uint16_t)rand_r(&seed);
+		q->start_entry = (uint16_t)(rand_r(&seed) % 5);
+		q->has_curr_pref = rand_r(&seed) & 1;
+		memcpy(q->curr_pref, rand_r(&seed) & 1 ? "USD" : "\0\xff\x01", 3);
+		q->has_querier_loc = !(rand_r(&seed) % 4);
+		q->querier_loc.has_link_addr = rand_r(&seed) & 1;
+		q->querier_loc.link_addr.kind = (uint8_t)(rand_r(&seed) % 3);
+		memcpy(q->querier_loc.link_addr.u.mac,
+		       "\x02\x00\x5e\x10\x00\x01", 6);
+		q->querier_loc.has_location = rand_r(&seed) & 1;
+		q->querier_loc.location.kind = (uint8_t)(rand_r(&seed) % 5);
+		for (i = 0; i < 16; i++)
+			q->querier_loc.location.geo[i] = (uint8_t)rand_r(&seed);
+		q->querier_loc.has_radius = rand_r(&seed) & 1;
+		q->querier_loc.radius = (uint16_t)rand_r(&seed);
+		max = (size_t)(rand_r(&seed) % 700);
+		if (max < 6)
+			max = 0;
+		ASSERT_EQ(0, Q(max)) {
+			TH_LOG("iteration %u", it);
+		}
+		EXPECT_EQ(self->res.networks, self->d.nnets);
+	}
 }
 
 /* An IQ_BIN_DATA decoded from the wire (the codec's parser) */
