@@ -6,13 +6,16 @@
 #include <arpa/nameser.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include "lib/mih.h"
 #include "mihf/discovery.h"
 #include "mihsecd/log.h"
+#include "mihsecd/loop.h"
 
 #define NS_SEC	1000000000ULL
 
@@ -1476,6 +1480,109 @@ int mihf_dns_discover(const struct mihf_dns_cfg *cfg,
 	free(naptr);
 	*n = rs.n;
 	return 0;
+}
+
+/* ---- the same in a worker thread ---- */
+
+struct mihf_dns_job {
+	struct mihf_dns_cfg cfg;
+	struct md_loop *loop;
+	mihf_dns_done_fn done;
+	void *arg;
+	pthread_t thread;
+	int fds[2];			/* worker -> loop: "finished" */
+	int err;
+	struct mihf_dns_result res[MIHF_DNS_RESULTS_MAX];
+	size_t n;
+};
+
+static void *dns_worker(void *p)
+{
+	struct mihf_dns_job *job = p;
+	char one = 1;
+
+	job->err = mihf_dns_discover(&job->cfg, job->res,
+				     MIHF_DNS_RESULTS_MAX, &job->n);
+	/* the pipe orders the writes above before the loop's reads */
+	while (write(job->fds[1], &one, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static void job_free(struct md_loop *loop, struct mihf_dns_job *job)
+{
+	md_loop_del_fd(loop, job->fds[0]);
+	pthread_join(job->thread, NULL);
+	close(job->fds[0]);
+	close(job->fds[1]);
+	free(job);
+}
+
+static void job_finished(struct md_loop *loop, int fd, uint32_t events,
+			 void *arg)
+{
+	struct mihf_dns_job *job = arg;
+	char c;
+
+	(void)fd;
+	(void)events;
+	if (read(job->fds[0], &c, 1) != 1)
+		return;			/* spurious wakeup */
+	job->done(job->arg, job->err, job->res, job->n);
+	job_free(loop, job);
+}
+
+struct mihf_dns_job *mihf_dns_discover_async(struct md_loop *loop,
+					     const struct mihf_dns_cfg *cfg,
+					     mihf_dns_done_fn done, void *arg,
+					     int *err)
+{
+	struct mihf_dns_job *job;
+	int e;
+
+	if (!loop || !cfg || !done || !cfg->domain[0]) {
+		if (err)
+			*err = -EINVAL;
+		return NULL;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		if (err)
+			*err = -ENOMEM;
+		return NULL;
+	}
+	job->cfg = *cfg;
+	job->loop = loop;
+	job->done = done;
+	job->arg = arg;
+	if (pipe2(job->fds, O_CLOEXEC | O_NONBLOCK)) {
+		e = -errno;
+		free(job);
+		if (err)
+			*err = e;
+		return NULL;
+	}
+	e = md_loop_add_fd(loop, job->fds[0], EPOLLIN, job_finished, job);
+	if (!e) {
+		e = -pthread_create(&job->thread, NULL, dns_worker, job);
+		if (e)
+			md_loop_del_fd(loop, job->fds[0]);
+	}
+	if (e) {
+		close(job->fds[0]);
+		close(job->fds[1]);
+		free(job);
+		if (err)
+			*err = e;
+		return NULL;
+	}
+	return job;
+}
+
+void mihf_dns_job_cancel(struct md_loop *loop, struct mihf_dns_job *job)
+{
+	if (job)
+		job_free(loop, job);
 }
 
 int mihf_dns_results_to_peers(const struct mihf_dns_result *res, size_t n,

@@ -121,6 +121,28 @@ int mihf_dns_discover(const struct mihf_dns_cfg *cfg,
 		      struct mihf_dns_result *res, size_t max, size_t *n);
 
 /*
+ * The same off the event loop: the lookups run in a worker thread of their
+ * own (libresolv with its own res_state; nothing else is shared but a copy
+ * of @cfg), and @done is called from @loop (mihsecd/loop.h) with the
+ * results when they are complete: @err as mihf_dns_discover() returns it,
+ * @res/@n valid during the call only.  Returns the job, or NULL and *@err.
+ * cfg->query, if set, is called from the worker thread.
+ */
+struct md_loop;
+struct mihf_dns_job;
+typedef void (*mihf_dns_done_fn)(void *arg, int err,
+				 const struct mihf_dns_result *res, size_t n);
+struct mihf_dns_job *mihf_dns_discover_async(struct md_loop *loop,
+					     const struct mihf_dns_cfg *cfg,
+					     mihf_dns_done_fn done, void *arg,
+					     int *err);
+/*
+ * Forget a job whose @done has not run yet: @done will not be called.
+ * Waits for the worker (at most the remaining query timeouts).
+ */
+void mihf_dns_job_cancel(struct md_loop *loop, struct mihf_dns_job *job);
+
+/*
  * Put results into the peer table (source DNS, address-only peers, kind IS
  * for the IS service else PoA, expiry max(ttl, MIHF_DNS_TTL_MIN_S)).
  * Returns the number of addresses added.

@@ -28,6 +28,7 @@
 
 #include "mihf/discovery.h"
 #include "mihf/peers.h"
+#include "mihsecd/loop.h"
 
 #define SEC 1000000000ULL
 
@@ -947,6 +948,75 @@ TEST(discover_walk)
 	ASSERT_EQ(-EINVAL, mihf_dns_discover(&cfg, res, MIHF_DNS_RESULTS_MAX,
 					     &n));
 	mihf_peers_free(t);
+	free(z);
+}
+
+struct async_st {
+	struct md_loop *loop;
+	int calls, err;
+	size_t n;
+	bool cs_tcp;
+};
+
+static void async_done(void *arg, int err, const struct mihf_dns_result *res,
+		       size_t n)
+{
+	struct async_st *st = arg;
+
+	st->calls++;
+	st->err = err;
+	st->n = n;
+	st->cs_tcp = find_res(res, n, MIHF_SVC_CS, MIHF_TRANSPORT_TCP,
+			      "192.0.2.31", 4554) != NULL;
+	md_loop_stop(st->loop, 0);
+}
+
+static void async_guard(struct md_loop *loop, struct md_timer *t, void *arg)
+{
+	md_loop_stop(loop, 1);
+}
+
+TEST(discover_async_on_the_loop)
+{
+	struct zone *z = malloc(sizeof(*z));
+	struct async_st st = { 0 };
+	struct mihf_dns_cfg cfg;
+	struct mihf_dns_job *job;
+	int err = 0;
+
+	build_zone(z);
+	mihf_dns_cfg_init(&cfg);
+	snprintf(cfg.domain, sizeof(cfg.domain), "example.test");
+	cfg.tcp = true;
+	cfg.query = zone_query;
+	cfg.query_arg = z;
+	st.loop = md_loop_new();
+	ASSERT_NE(NULL, st.loop);
+	job = mihf_dns_discover_async(st.loop, &cfg, async_done, &st, &err);
+	ASSERT_NE(NULL, job);
+	ASSERT_NE(NULL, md_timer_add(st.loop, 5000 * 1000000ULL, 0,
+				     async_guard, NULL));
+	ASSERT_EQ(0, md_loop_run(st.loop));	/* not the guard */
+	ASSERT_EQ(1, st.calls);
+	ASSERT_EQ(0, st.err);
+	ASSERT_EQ(8, st.n);
+	ASSERT_TRUE(st.cs_tcp);
+
+	/* cancelled before it reports: never called */
+	st.calls = 0;
+	job = mihf_dns_discover_async(st.loop, &cfg, async_done, &st, &err);
+	ASSERT_NE(NULL, job);
+	mihf_dns_job_cancel(st.loop, job);
+	ASSERT_NE(NULL, md_timer_add(st.loop, 200 * 1000000ULL, 0,
+				     async_guard, NULL));
+	ASSERT_EQ(1, md_loop_run(st.loop));	/* the guard */
+	ASSERT_EQ(0, st.calls);
+	/* bad arguments */
+	cfg.domain[0] = 0;
+	ASSERT_EQ(NULL, mihf_dns_discover_async(st.loop, &cfg, async_done,
+						&st, &err));
+	ASSERT_EQ(-EINVAL, err);
+	md_loop_free(st.loop);
 	free(z);
 }
 

@@ -5,9 +5,10 @@
  * operators trying a configuration).  Uses daemon/mihf/{peers,discovery,
  * proxy}.c exactly as mihsecd does.
  *
- *   mihdisc dns [-s SERVER[#PORT]] [-T] [-U] [-S is,es,cs] [-t MS] DOMAIN
+ *   mihdisc dns [-s SERVER[#PORT]] [-T] [-U] [-a] [-S is,es,cs] [-t MS] DOMAIN
  *       RFC 5679 NAPTR -> SRV -> A/AAAA in DOMAIN (-s: that nameserver,
- *       else /etc/resolv.conf; -T: TCP too, -U with -T: TCP only).  Prints
+ *       else /etc/resolv.conf; -T: TCP too, -U with -T: TCP only; -a: in
+ *       the worker thread, reported on an md_loop, as mihsecd does).  Prints
  *       one line per result
  *         result service=is transport=udp address=192.0.2.1 port=4551
  *                ttl=300 target=is1.example.test
@@ -49,7 +50,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: mihdisc dns [-s SERVER[#PORT]] [-T] [-U] [-S is,es,cs] [-t MS] DOMAIN\n"
+		"usage: mihdisc dns [-s SERVER[#PORT]] [-T] [-U] [-a] [-S is,es,cs] [-t MS] DOMAIN\n"
 		"       mihdisc lease FILE\n"
 		"       mihdisc env\n"
 		"       mihdisc proxy -i IFACE [-p PORT] [-b ADDR] [-u ADDR[#PORT]]\n"
@@ -113,6 +114,44 @@ static void print_peers(struct mihf_peers *peers)
 	json_object_put(j);
 }
 
+struct async_res {
+	struct md_loop *loop;
+	struct mihf_dns_result *res;
+	size_t n;
+	int err;
+};
+
+static void async_done(void *arg, int err, const struct mihf_dns_result *res,
+		       size_t n)
+{
+	struct async_res *a = arg;
+
+	a->err = err;
+	a->n = n;
+	memcpy(a->res, res, n * sizeof(*res));
+	md_loop_stop(a->loop, 0);
+}
+
+/* mihf_dns_discover() through the asynchronous interface */
+static int discover_async(const struct mihf_dns_cfg *cfg,
+			  struct mihf_dns_result *res, size_t *n)
+{
+	struct async_res a = { .res = res, .err = -EIO };
+	int err = 0;
+
+	a.loop = md_loop_new();
+	if (!a.loop)
+		return -ENOMEM;
+	if (!mihf_dns_discover_async(a.loop, cfg, async_done, &a, &err)) {
+		md_loop_free(a.loop);
+		return err;
+	}
+	err = md_loop_run(a.loop);
+	md_loop_free(a.loop);
+	*n = a.n;
+	return err < 0 ? err : a.err;
+}
+
 static int cmd_dns(int argc, char **argv)
 {
 	struct mihf_dns_cfg cfg;
@@ -120,10 +159,10 @@ static int cmd_dns(int argc, char **argv)
 	struct mihf_peers *peers;
 	size_t n, i;
 	int c, err;
-	bool tcp_only = false;
+	bool tcp_only = false, async = false;
 
 	mihf_dns_cfg_init(&cfg);
-	while ((c = getopt(argc, argv, "s:TUS:t:")) != -1) {
+	while ((c = getopt(argc, argv, "s:TUaS:t:")) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_addr(optarg, 53, &cfg.ns, &cfg.ns_len))
@@ -134,6 +173,9 @@ static int cmd_dns(int argc, char **argv)
 			break;
 		case 'U':
 			tcp_only = true;
+			break;
+		case 'a':
+			async = true;
 			break;
 		case 'S':
 			cfg.services = 0;
@@ -163,7 +205,10 @@ static int cmd_dns(int argc, char **argv)
 	peers = mihf_peers_new(0);
 	if (!res || !peers)
 		return 1;
-	err = mihf_dns_discover(&cfg, res, MIHF_DNS_RESULTS_MAX, &n);
+	if (async)
+		err = discover_async(&cfg, res, &n);
+	else
+		err = mihf_dns_discover(&cfg, res, MIHF_DNS_RESULTS_MAX, &n);
 	if (err) {
 		fprintf(stderr, "mihdisc: dns: %s\n", strerror(-err));
 		return 1;

@@ -76,7 +76,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 	ip -n "$ns" addr add fd00:99::1/128 dev lo nodad
 } 2>/dev/null || skip_all "cannot create a network namespace"
 
-echo "1..20"
+echo "1..21"
 
 d=example.test
 # not through in_ns: $! must be the daemon itself, not a subshell
@@ -177,6 +177,12 @@ EOF
 }
 check "peer table: 6 endpoints, source dns, kinds and services, TTL expiry" \
 	peers_check "$tmp/v4.out"
+
+in_ns "$tool" dns -a -s 10.99.0.1 -T "$d" >"$tmp/async.out" 2>&1
+rc=$?
+check "the same 8 results from the worker thread on an md_loop (-a)" \
+	bash -c "[ $rc = 0 ] && diff <(grep '^result ' '$tmp/v4.out' | sort) \
+		<(grep '^result ' '$tmp/async.out' | sort)"
 
 in_ns "$tool" dns -s fd00:99::1 "$d" >"$tmp/v6.out" 2>"$tmp/v6.err"
 check "over an IPv6 nameserver (UDP only: 5 results)" \
