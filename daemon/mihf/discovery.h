@@ -24,7 +24,10 @@
  * The resolver is libresolv (res_ninit, res_nquery, ns_initparse,
  * ns_parserr, dn_expand).  The calls BLOCK: at most tries * timeout per
  * query, defaults 2 x 1 s; run discovery from a timer at start-up and on
- * TTL expiry, never per message.  A nameserver may be given explicitly
+ * TTL expiry, never per message -- or, in mihsecd, use
+ * mihf_dns_discover_async(): the same walk in a worker thread, the result
+ * delivered on the md_loop, so the loop never waits for a nameserver.
+ * A nameserver may be given explicitly
  * (tests, operators), else /etc/resolv.conf applies.
  *
  * DHCP (RFC 5678): DHCPv4 option 139 (MoS IPv4 address) and 140 (MoS
