@@ -1550,23 +1550,29 @@ static void fn_reg_code(struct mih_rd *r, struct fb *f)
 
 static void fb_iq(struct fb *f, const struct mih_iq_bin_data *q)
 {
+	const char *sep = "";
 	const char *n;
 
 	fb_printf(f, "(");
-	if (q->has_querier_loc)
-		fb_printf(f, "querier-loc ");
-	if (q->has_net_type_inc)
-		fb_printf(f, "net-types 0x%x ", q->net_type_inc);
+	if (q->has_querier_loc) {
+		fb_printf(f, "querier-loc");
+		sep = " ";
+	}
+	if (q->has_net_type_inc) {
+		fb_printf(f, "%snet-types 0x%x", sep, q->net_type_inc);
+		sep = " ";
+	}
 	if (q->has_netwk_inc) {
-		fb_printf(f, "networks [");
+		fb_printf(f, "%snetworks [", sep);
 		for (uint32_t i = 0; i < q->n_netwk; i++) {
 			fb_printf(f, "%s", i ? ", " : "");
 			fb_ostr(f, &q->netwk[i]);
 		}
-		fb_printf(f, "] ");
+		fb_printf(f, "]");
+		sep = " ";
 	}
 	if (q->has_rpt_templ) {
-		fb_printf(f, "report [");
+		fb_printf(f, "%sreport [", sep);
 		for (uint32_t i = 0; i < q->n_templ; i++) {
 			n = mih_ie_name(q->templ[i]);
 			if (n)
@@ -1575,14 +1581,16 @@ static void fb_iq(struct fb *f, const struct mih_iq_bin_data *q)
 				fb_printf(f, "%s0x%08x", i ? ", " : "",
 					  q->templ[i]);
 		}
-		fb_printf(f, "] ");
+		fb_printf(f, "]");
+		sep = " ";
 	}
-	if (q->has_rpt_limit)
-		fb_printf(f, "limit %u from %u ", q->max_ies, q->start_entry);
+	if (q->has_rpt_limit) {
+		fb_printf(f, "%slimit %u from %u", sep, q->max_ies,
+			  q->start_entry);
+		sep = " ";
+	}
 	if (q->has_curr_pref)
-		fb_printf(f, "currency %.3s ", q->curr_pref);
-	if (f->len && f->len <= f->size && f->buf[f->len - 1] == ' ')
-		f->buf[--f->len] = '\0';
+		fb_printf(f, "%scurrency %.3s", sep, q->curr_pref);
 	fb_printf(f, ")");
 }
 

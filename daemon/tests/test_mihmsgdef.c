@@ -906,6 +906,38 @@ TEST(builder_errors)
 	EXPECT_EQ(MIH_E_NOSPACE, mih_msg_finish(&b, &len));
 }
 
+TEST(format_into_small_buffers)
+{
+	size_t n, len;
+	const struct mih_msgdef *t = mih_msgdef_table(&n);
+	uint8_t buf[2048], types[MIH_MSGDEF_TLV_MAX], *copy;
+	struct mih_msg_err e;
+	struct mih_msg m;
+	unsigned int nt;
+	char full[4096];
+	int want;
+
+	for (size_t i = 0; i < n; i++) {
+		ASSERT_EQ(0, build_msg(&t[i], true, 0, buf, sizeof(buf), &len,
+				       types, &nt));
+		ASSERT_EQ(0, parse_copy(buf, len, &m, &e, &copy));
+		want = mih_msg_fmt(&m, full, sizeof(full));
+		ASSERT_LT(want, (int)sizeof(full));
+		EXPECT_EQ(want, mih_msg_fmt(&m, NULL, 0));
+		for (size_t sz = 1; sz < (size_t)want + 2; sz += 7) {
+			char *small = malloc(sz);
+
+			ASSERT_NE(NULL, small);
+			EXPECT_EQ(want, mih_msg_fmt(&m, small, sz));
+			EXPECT_EQ(strlen(small), sz - 1 < (size_t)want ?
+				  sz - 1 : (size_t)want);
+			EXPECT_EQ(0, strncmp(small, full, sz - 1));
+			free(small);
+		}
+		free(copy);
+	}
+}
+
 /* ---- fuzz: random mutations of valid messages ---- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
