@@ -818,8 +818,14 @@ TEST(strerror_all)
 {
 	int e;
 
-	for (e = MIH_E_ID_TOO_LONG; e <= 0; e++)
+	for (e = MIH_E_TLV_ALT; e <= 0; e++) {
 		EXPECT_STRNE("unknown MIH codec error", mih_strerror(e));
+		/* every defect has its own sentence */
+		for (int k = e + 1; k <= 0; k++)
+			EXPECT_STRNE(mih_strerror(k), mih_strerror(e));
+	}
+	EXPECT_STREQ("unknown MIH codec error",
+		     mih_strerror(MIH_E_TLV_ALT - 1));
 	EXPECT_STREQ("unknown MIH codec error", mih_strerror(-100));
 }
 
