@@ -47,9 +47,9 @@ static const struct mih_msgdef defs[] = {
 	{ REQ(SM, 2), "MIH_Register.request", 0,
 	  TLVS(M(25), M(11)), "OT register_request; LAB" },
 	{ RSP(SM, 2), "MIH_Register.response", 0,
-	  TLVS(M(3), O(12)),
-	  "WIRE.md 9/13: valid time interval is TLV 12 (ODTONE reads 21); "
-	  "only on success" },
+	  TLVS(M(3), OALT(12), OALT(21)),
+	  "WIRE.md 9/13: valid time interval is TLV 12, only on success; "
+	  "ODTONE's TLV 21 (u16) accepted in its place, never sent" },
 	{ REQ(SM, 3), "MIH_DeRegister.request", 0, TLVS(), "OT" },
 	{ RSP(SM, 3), "MIH_DeRegister.response", 0, TLVS(M(3)), "OT" },
 	{ REQ(SM, 4), "MIH_Event_Subscribe.request", 0,
