@@ -1624,8 +1624,9 @@ json_object *mihf_ho_status_json(struct mihf *m)
 				json_object_new_string(id_txt(&r->peer, who,
 							      sizeof(who))));
 		json_object_object_add(o, "expires_in_ms", r->expires_ns ?
-			json_object_new_int64((int64_t)((r->expires_ns - now) /
-							MD_NSEC_PER_MSEC)) :
+			json_object_new_int64(((int64_t)r->expires_ns -
+					       (int64_t)now) /
+					      (int64_t)MD_NSEC_PER_MSEC) :
 			NULL);
 		json_object_array_add(a, o);
 	}

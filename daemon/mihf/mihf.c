@@ -2238,8 +2238,8 @@ json_object *mihf_status_json(struct mihf *m)
 		json_object_object_add(e, "mmt", jid(m->regs[k].mmt.v,
 						     m->regs[k].mmt.len));
 		json_object_object_add(e, "expires_in_s", json_object_new_int64(
-			(int64_t)((m->regs[k].expires_ns - now) /
-				  MD_NSEC_PER_SEC)));
+			((int64_t)m->regs[k].expires_ns - (int64_t)now) /
+			(int64_t)MD_NSEC_PER_SEC));
 		json_object_object_add(e, "count",
 				       json_object_new_int(
 					       (int)m->regs[k].count));

@@ -9,6 +9,9 @@
  * unserved requests answered with a failure status, status JSON.
  */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
@@ -824,6 +829,209 @@ TEST_F(three, transcript_and_status)
 	ASSERT_TRUE(json_object_object_get_ex(st, "roles", &v));
 	EXPECT_STREQ("mmt", json_object_get_string(v));
 	json_object_put(st);
+}
+
+/* ---- link events from wpa_supplicant (a fake control socket) ---- */
+
+struct fake {
+	char path[108];
+	int fd;
+	pthread_t th;
+	atomic_bool stop;
+	pthread_mutex_t mu;
+	struct sockaddr_un mon;
+	socklen_t monlen;
+	bool attached;
+	char status[256];
+};
+
+static void *fake_thread(void *arg)
+{
+	struct fake *f = arg;
+	char buf[512];
+
+	while (!atomic_load(&f->stop)) {
+		struct pollfd p = { .fd = f->fd, .events = POLLIN };
+		struct sockaddr_un from;
+		socklen_t fl = sizeof(from);
+		const char *reply = "UNKNOWN COMMAND\n";
+		ssize_t n;
+
+		if (poll(&p, 1, 20) <= 0)
+			continue;
+		n = recvfrom(f->fd, buf, sizeof(buf) - 1, 0,
+			     (struct sockaddr *)&from, &fl);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		pthread_mutex_lock(&f->mu);
+		if (!strcmp(buf, "ATTACH")) {
+			f->mon = from;
+			f->monlen = fl;
+			f->attached = true;
+			reply = "OK\n";
+		} else if (!strcmp(buf, "DETACH")) {
+			f->attached = false;
+			reply = "OK\n";
+		} else if (!strcmp(buf, "PING")) {
+			reply = "PONG\n";
+		} else if (!strcmp(buf, "STATUS")) {
+			reply = f->status;
+		} else if (!strncmp(buf, "SIGNAL_MONITOR ", 15)) {
+			reply = "OK\n";
+		}
+		sendto(f->fd, reply, strlen(reply), 0,
+		       (struct sockaddr *)&from, fl);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+static int fake_start(struct fake *f, const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->mu, NULL);
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	f->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -errno;
+	return pthread_create(&f->th, NULL, fake_thread, f) ? -EAGAIN : 0;
+}
+
+static void fake_stop(struct fake *f)
+{
+	atomic_store(&f->stop, true);
+	pthread_join(f->th, NULL);
+	close(f->fd);
+	unlink(f->path);
+	pthread_mutex_destroy(&f->mu);
+}
+
+static int fake_event(struct fake *f, const char *line)
+{
+	char buf[600];
+	int ret = -ENOTCONN;
+
+	snprintf(buf, sizeof(buf), "<3>%s", line);
+	pthread_mutex_lock(&f->mu);
+	if (f->attached &&
+	    sendto(f->fd, buf, strlen(buf), 0, (struct sockaddr *)&f->mon,
+		   f->monlen) == (ssize_t)strlen(buf))
+		ret = 0;
+	pthread_mutex_unlock(&f->mu);
+	return ret;
+}
+
+struct local {
+	int n;
+	enum linkev_type last;
+};
+
+static void local_ev(void *arg, const uint8_t *from, size_t len,
+		     const struct linkev_event *ev)
+{
+	struct local *l = arg;
+
+	if (from)
+		return;
+	l->n++;
+	l->last = ev->type;
+}
+
+/*
+ * The MMT's Wi-Fi link through linkev (wpa_supplicant events) feeds the
+ * MIH function: the PoS subscribed to the MMT's link receives
+ * Link_Going_Down, Link_Down and Link_Up indications.
+ */
+TEST(wifi_link_events_to_subscriber)
+{
+	struct md_loop *loop = md_loop_new();
+	struct node mmt = { 0 }, pos = { 0 };
+	struct linkev_if_cfg ifc = { .ifname = "wlfake0" };
+	struct linkev_cfg lc = { .ifs = &ifc, .nifs = 1, .no_rtnl = true };
+	struct mihf_id mid = mkid("mmt1");
+	struct linkev *le = NULL;
+	struct local loc = { 0 };
+	struct done d = { 0 };
+	struct mihf_peer *p;
+	struct fake f;
+	char path[108];
+	int i;
+
+	md_log_set_level(MD_LOG_ERR);
+	ASSERT_NE(NULL, loop);
+	snprintf(path, sizeof(path), "/tmp/mihsec-mihf-wpa-%d",
+		 (int)getpid());
+	ASSERT_EQ(0, fake_start(&f, path));
+	snprintf(f.status, sizeof(f.status),
+		 "bssid=02:00:00:00:01:00\nwpa_state=COMPLETED\n"
+		 "address=02:00:00:00:aa:01\n");
+	ifc.wpa_ctrl = path;
+	ASSERT_EQ(0, node_open(loop, &mmt, "mmt1", MIHF_ROLE_MMT, NULL, 0,
+			       NULL, NULL));
+	ASSERT_EQ(0, node_open(loop, &pos, "pos1", MIHF_ROLE_POS, mac_ap1,
+			       19, NULL, NULL));
+	ASSERT_EQ(0, know(&pos, &mmt, MIHF_PEER_MMT));
+	mihf_set_event_cb(mmt.m, local_ev, &loc);
+	ASSERT_EQ(0, linkev_start(loop, &lc, mihf_link_event, mmt.m, &le));
+	mihf_set_linkev(mmt.m, le);
+	/* connected at start: a local Link_Up */
+	ASSERT_EQ(0, run_until(loop, &loc.n, 1, 3000));
+	EXPECT_EQ((int)LINKEV_UP, (int)loc.last);
+	for (i = 0; i < 100 && !f.attached; i++)
+		run_until(loop, NULL, 0, 10);
+
+	/* the MMT's Capability_Discover response lists its Wi-Fi link */
+	ASSERT_EQ(0, mihf_discover(pos.m, &mid, done_cb, &d));
+	ASSERT_EQ(0, run_until(loop, &d.n, 1, 3000));
+	p = mihf_peers_find_id(pos.peers, "mmt1", 4);
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(p->caps.has_link_addrs);
+	EXPECT_NE(NULL, memmem(p->caps.link_addrs, p->caps.link_addrs_len,
+			       mac_mmt, 6));
+
+	/* the PoS subscribes to the MMT's link */
+	d.n = 0;
+	ASSERT_EQ(0, mihf_subscribe(pos.m, &mid, 19, mac_mmt,
+				    MIHF_EVT_UP | MIHF_EVT_DOWN |
+				    MIHF_EVT_GOING_DOWN, done_cb, &d));
+	ASSERT_EQ(0, run_until(loop, &d.n, 1, 3000));
+	ASSERT_EQ(0, d.status);
+
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-SIGNAL-CHANGE above=0 "
+				"signal=-80 noise=-95 txrate=6000"));
+	ASSERT_EQ(0, run_until(loop, &pos.nev, 1, 3000));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-DISCONNECTED "
+				"bssid=02:00:00:00:01:00 reason=3 "
+				"locally_generated=1"));
+	ASSERT_EQ(0, run_until(loop, &pos.nev, 2, 3000));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-CONNECTED - Connection to "
+				"02:00:00:00:02:00 completed [id=0 id_str=]"));
+	ASSERT_EQ(0, run_until(loop, &pos.nev, 3, 3000));
+	run_until(loop, NULL, 0, 300);
+	ASSERT_EQ(3, pos.nev);
+	EXPECT_STREQ("mmt1", pos.ev_from[0]);
+	EXPECT_EQ((int)LINKEV_GOING_DOWN, (int)pos.ev[0].type);
+	EXPECT_EQ(LINKEV_GD_DEGRADING, pos.ev[0].reason);
+	EXPECT_EQ(LINKEV_GOING_DOWN_MS, pos.ev[0].time_ms);
+	EXPECT_EQ(0, memcmp(pos.ev[0].poa, mac_ap1, 6));
+	EXPECT_EQ((int)LINKEV_DOWN, (int)pos.ev[1].type);
+	EXPECT_EQ(LINKEV_DN_EXPLICIT, pos.ev[1].reason);
+	EXPECT_EQ((int)LINKEV_UP, (int)pos.ev[2].type);
+	EXPECT_EQ(0, memcmp(pos.ev[2].poa, mac_ap2, 6));
+	EXPECT_EQ(0, memcmp(pos.ev[2].mac, mac_mmt, 6));
+	/* and locally, every one of them too */
+	EXPECT_EQ(4, loc.n);
+
+	linkev_stop(le);
+	node_close(&mmt);
+	node_close(&pos);
+	fake_stop(&f);
+	md_loop_free(loop);
 }
 
 TEST(new_arguments)
