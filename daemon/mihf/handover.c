@@ -908,6 +908,8 @@ static void serve_n2n_complete(struct mihf *m, struct mihx_in *in,
 		res_del(c, r);
 		c->released++;
 		released = true;
+		/* it registers with its new PoS */
+		mihf_drop_registration(m, mmt.p, mmt.len);
 		md_info("mihf: %s completed its handover elsewhere: "
 			"resources released", id_txt(&id, who, sizeof(who)));
 	}
@@ -1457,6 +1459,10 @@ static void complete_done(void *arg, int status, const struct mih_msg *rsp,
 	mihf_set_serving(h->m, &h->res.target.pos);
 	if (mihf_register(h->m, &h->res.target.pos, NULL, NULL))
 		md_info("mihf: cannot register with the new PoS yet");
+	if (mihf_get_cfg(h->m)->subscribe_serving &&
+	    mihf_subscribe(h->m, &h->res.target.pos, h->res.target.link_type,
+			   NULL, MIHF_EVT_SUPPORTED, NULL, NULL))
+		md_info("mihf: cannot subscribe to the new PoS's events yet");
 	h->res.mih_status = st;
 	run_end(h, 0, NULL);
 }

@@ -897,6 +897,14 @@ static void serve_register(struct mihf *m, struct mihx_in *in,
 	mihf_respond_pdu(m, in, buf, len);
 }
 
+void mihf_drop_registration(struct mihf *m, const void *mmt, size_t len)
+{
+	struct reg *r = reg_find(m, mmt, len);
+
+	if (r)
+		*r = m->regs[--m->nregs];
+}
+
 static void serve_deregister(struct mihf *m, struct mihx_in *in,
 			     const struct mih_msg *msg)
 {

@@ -293,6 +293,8 @@ int mihf_req_pdu(struct mihf *m, const struct mihf_id *peer,
 bool mihf_freeing(const struct mihf *m);
 /* MMT: our serving PoS is now @pos (after a handover) */
 void mihf_set_serving(struct mihf *m, const struct mihf_id *pos);
+/* PoS: forget @mmt's registration (it moved to another PoS) */
+void mihf_drop_registration(struct mihf *m, const void *mmt, size_t len);
 /* PoS: an MMT registered (@up) or its registration ended */
 void mihf_ho_registered(struct mihf *m, const void *mmt, size_t len, bool up);
 /* Answer a received request (traced) */

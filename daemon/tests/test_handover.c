@@ -385,6 +385,17 @@ static bool registered_with(struct node *n, const char *pos)
 	return ok;
 }
 
+static int nregs(struct node *n)
+{
+	json_object *st = mihf_status_json(n->m), *a;
+	int k = -1;
+
+	if (json_object_object_get_ex(st, "registrations", &a))
+		k = (int)json_object_array_length(a);
+	json_object_put(st);
+	return k;
+}
+
 FIXTURE(ho) {
 	struct world w;
 };
@@ -445,6 +456,8 @@ TEST_F(ho, whole_call_flow)
 	/* the MMT registers with its new PoS */
 	run_until(w->loop, NULL, 0, 300);
 	EXPECT_TRUE(registered_with(&w->mmt, "pos2"));
+	EXPECT_EQ(0, nregs(&w->pos1));
+	EXPECT_EQ(1, nregs(&w->pos2));
 	j = mihf_ho_result_json(&w->res);
 	ASSERT_TRUE(json_object_object_get_ex(j, "steps_ms", &v));
 	EXPECT_EQ(5, json_object_object_length(v));
