@@ -1757,8 +1757,7 @@ static json_object *ies_json(struct mih_ie_iter *it, unsigned int depth)
 	return arr;
 }
 
-json_object *mihf_ir_json(const uint8_t *v, size_t len);
-json_object *mihf_ir_json(const uint8_t *v, size_t len)
+static json_object *mihf_ir_json(const uint8_t *v, size_t len)
 {
 	json_object *arr = json_object_new_array();
 	struct mih_rd r;

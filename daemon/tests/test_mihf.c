@@ -807,6 +807,69 @@ static void trace_cb(void *arg, const struct mihf_trace *t)
 		r->rx_rsp_with_latency++;
 }
 
+/*
+ * Hostile input: every request and indication of the schema table with
+ * random TLV bodies (a fixed seed), to a PoS and to an IS server.  Every
+ * request gets an answer, every indication its ACK; nothing crashes.
+ */
+TEST_F(three, random_bodies_answered_never_crash)
+{
+	struct mihf_id ids[2] = { mkid("pos1"), mkid("is1") };
+	const struct mih_msgdef *defs;
+	unsigned int seed = 4551, sent = 0, answered = 0;
+	uint8_t body[160], buf[256];
+	struct mihf_counters c;
+	size_t ndefs, k, len;
+	int t, round;
+
+	defs = mih_msgdef_table(&ndefs);
+	ASSERT_GT(ndefs, 20u);
+	for (t = 0; t < 2; t++) {
+		for (k = 0; k < ndefs; k++) {
+			uint16_t mid = defs[k].mid;
+			unsigned int op = (mid >> 10) & 3;
+
+			if (op != MIH_OP_REQUEST && op != MIH_OP_INDICATION)
+				continue;
+			for (round = 0; round < 4; round++) {
+				struct done d = { 0 };
+				size_t bl = 0;
+				int err;
+
+				/* a few TLVs of known types, random values */
+				while (bl < sizeof(body) - 24) {
+					uint8_t l = (uint8_t)(rand_r(&seed) % 20);
+					size_t i;
+
+					if (rand_r(&seed) % 4 == 0)
+						break;
+					body[bl++] = (uint8_t)(3 + rand_r(&seed) %
+							       61);
+					body[bl++] = l;
+					for (i = 0; i < l; i++)
+						body[bl++] = (uint8_t)rand_r(&seed);
+				}
+				len = craft(buf, sizeof(buf), mid, body, bl);
+				ASSERT_NE(0u, len);
+				err = mihf_send_raw(self->mmt.m, &ids[t], buf,
+						    len, done_cb, &d);
+				ASSERT_EQ(0, err);
+				sent++;
+				ASSERT_EQ(0, run_until(self->loop, &d.n, 1,
+						       3000))
+					TH_LOG("mid 0x%04x", mid);
+				EXPECT_EQ(0, d.status) TH_LOG("mid 0x%04x", mid);
+				answered += !d.status;
+			}
+		}
+	}
+	EXPECT_EQ(sent, answered);
+	mihf_counters(self->pos.m, &c);
+	EXPECT_GT(c.rx_malformed, 0u);
+	mihf_counters(self->is.m, &c);
+	EXPECT_GT(c.rx_malformed, 0u);
+}
+
 TEST_F(three, transcript_and_status)
 {
 	struct mihf_id pos = mkid("pos1");
