@@ -2,6 +2,7 @@
 /*
  * mihsecctl command line: parsing and help texts.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "ctl/args.h"
 #include "ctl/keyfile.h"
 #include "lib/hex.h"
+#include "lib/mih.h"
+#include "lib/mihie.h"
 #include "lib/mihmsg.h"
 #include "mihsecd/config.h"	/* MD_CONTROL_DEFAULT */
 
@@ -100,12 +103,74 @@ static const char help_msk[] =
 static const char help_peers[] =
 "  mihsecctl [-j] [-S PATH] peers [show]\n";
 
+static const char help_mih[] =
+"  mihsecctl [-j] [-S PATH] mih send PEER MESSAGE [TLV...]\n";
+
+static const char help_is[] =
+"  mihsecctl [-j] [-S PATH] is query [type T,...] [network ID] [report IE,...]\n"
+"                [limit N] [max N] [server PEER] [wait SECS]\n"
+"  mihsecctl [-j] [-S PATH] is import FILE [replace]\n"
+"  mihsecctl [-j] [-S PATH] is export\n";
+
+static const char help_handover[] =
+"  mihsecctl [-j] [-S PATH] handover [target NETWORK] [poa MAC] [pos PEER]\n"
+"                [server PEER] [wait SECS]\n";
+
+static const char help_mihf[] =
+"  mihsecctl [-j] [-S PATH] mihf [status]\n";
+
+static const char help_mih_details[] =
+"mih send crafts one 802.21 request or indication and has mihsecd's MIH\n"
+"function send it to PEER (a [peer] name of mihsecd.conf, an address of a\n"
+"peer whose MIHF ID is known, or an MIHF ID), then prints the response\n"
+"decoded (an indication: whether it was acknowledged).  MESSAGE: a name\n"
+"with .request or .indication (MIH_Capability_Discover.request) or a\n"
+"message ID in hex (0x1401).  Each TLV is T=HEX (type 3-255, the value in\n"
+"hex, e.g. 5=00000006) or one of these NAME=VALUE fields (VALUE a number,\n"
+"decimal or 0x hex, unless said):\n"
+"  status link-type reg-request-code link-dn-reason link-gd-reason\n"
+"  ho-status ho-result (1 octet); trans-list ip-mob-mgmt time-interval\n"
+"  max-rsp-size (2); evt-list cmd-list ip-cfg-mthds valid-time (4);\n"
+"  iq-type-list (8); ip-renewal resource-status resource-retention\n"
+"  query-resource-report uir (yes/no); mn-mihf-id (text); poa (a MAC).\n"
+"The TLVs go in the order given; mihsecd checks the message against its\n"
+"definition before sending it.\n";
+
+static const char help_is_details[] =
+"is query asks an information server (server PEER, else mihsecd's\n"
+"[mihf] is-server) with MIH_Get_Information and prints the answer.\n"
+"type: network types (ethernet, 802.11, 802.16, umts, ... or a bit\n"
+"number); network: a network ID (SSID); report: the IEs to report (IE_COST\n"
+"or cost, or a number; default all); limit: at most N networks; max:\n"
+"the Max response size in octets; wait: seconds to wait (default 60).\n"
+"is import loads a text file\n"
+"(docs/isdb-format.md) into the IS database of the mihsecd it talks to\n"
+"(role is); the file is opened by mihsecctl and handed over as a file\n"
+"descriptor, so it needs to be readable by the caller only ('-':\n"
+"standard input).  All or nothing; replace: empty the database first.\n"
+"is export prints the whole database in the same format.\n";
+
+static const char help_handover_details[] =
+"handover runs the mobile-initiated handover call flow on a terminal's\n"
+"mihsecd (role mmt): IS query, candidate query, commit, the link switch\n"
+"([mihf] handover-script), complete; and prints each step's latency.\n"
+"target: only the network of this ID; poa: the PoA (link address) to\n"
+"move to; pos: the target PoS (a peer); server: the IS server.  wait:\n"
+"seconds to wait for the end (default 60).  Exit status 1 if it failed.\n";
+
+static const char help_mihf_details[] =
+"mihf status prints the MIH function's state: registrations,\n"
+"subscriptions, handover resources, links, counters and the transport's\n"
+"statistics (retransmissions, duplicates, timeouts).\n";
+
 static const char help_options[] =
 "Options:\n"
-"  -j, --json     JSON output (sa show, policy, stats, monitor, peers)\n"
+"  -j, --json     JSON output (sa show, policy, stats, monitor, peers,\n"
+"                 mih, is, handover, mihf)\n"
 "  -s, --stats    sa show: add each SA's counters\n"
 "  -S, --control PATH\n"
-"                 mihsecd's control socket (msk, peers)\n"
+"                 mihsecd's control socket (msk, peers, mih, is,\n"
+"                 handover, mihf)\n"
 "  -h, --help     this help; 'mihsecctl OBJECT help' for one object\n"
 "  -V, --version  print the version\n";
 
@@ -122,10 +187,14 @@ static const char help_peers_details[] =
 "Prints the SAs mihsecd installed or adopted, one line per peer: MIHF ID,\n"
 "kind (poa, is, mmt), key source, the terminal's and the authenticator's\n"
 "MAC, state (installed, pending, gone), key IDs, rekeys and the time of\n"
-"the last install.  Never a key.\n";
+"the last install.  Never a key.  With the MIH function running, the MIH\n"
+"peer table too: a last column MIH with the peer's address and where it\n"
+"was learned (static, capdisc, dns, dhcp, seen); MIH peers without an SA\n"
+"are listed with state no-sa.\n";
 
 static const char help_control[] =
-"msk and peers talk to mihsecd over its control socket: -S PATH, else\n"
+"msk, peers, mih, is, handover and mihf talk to mihsecd over its\n"
+"control socket: -S PATH, else\n"
 "$MIHSEC_CONTROL, else " MD_CONTROL_DEFAULT ".\n";
 
 static const char help_exit[] =
@@ -191,6 +260,30 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs(help_peers_details, f);
 		fputs(help_control, f);
 		break;
+	case CTL_TOPIC_MIH:
+		fputs(help_mih, f);
+		fputs("\n", f);
+		fputs(help_mih_details, f);
+		fputs(help_control, f);
+		break;
+	case CTL_TOPIC_IS:
+		fputs(help_is, f);
+		fputs("\n", f);
+		fputs(help_is_details, f);
+		fputs(help_control, f);
+		break;
+	case CTL_TOPIC_HANDOVER:
+		fputs(help_handover, f);
+		fputs("\n", f);
+		fputs(help_handover_details, f);
+		fputs(help_control, f);
+		break;
+	case CTL_TOPIC_MIHF:
+		fputs(help_mihf, f);
+		fputs("\n", f);
+		fputs(help_mihf_details, f);
+		fputs(help_control, f);
+		break;
 	case CTL_TOPIC_MAIN:
 	default:
 		fputs("  mihsecctl [OPTIONS] OBJECT COMMAND [ARGUMENTS]\n\n", f);
@@ -200,6 +293,10 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs(help_monitor, f);
 		fputs(help_msk, f);
 		fputs(help_peers, f);
+		fputs(help_mih, f);
+		fputs(help_is, f);
+		fputs(help_handover, f);
+		fputs(help_mihf, f);
 		fputs("\n", f);
 		fputs(help_options, f);
 		fputs("\n", f);
@@ -207,6 +304,10 @@ void ctl_help(FILE *f, enum ctl_topic topic)
 		fputs(help_msgs, f);
 		fputs(help_msk_details, f);
 		fputs(help_peers_details, f);
+		fputs(help_mih_details, f);
+		fputs(help_is_details, f);
+		fputs(help_handover_details, f);
+		fputs(help_mihf_details, f);
 		fputs(help_control, f);
 		break;
 	}
@@ -983,10 +1084,510 @@ static int parse_peers(struct parser *p, struct ctl_args *a)
 	return usage(p, "unknown command '%s' (show, help)", cmd);
 }
 
+/* ------------------------------------------------------------------ */
+/* mih, is, handover, mihf (served by mihsecd's MIH function)          */
+
+enum tlv_kind { TK_INT, TK_BOOL, TK_ID, TK_MAC };
+
+static const struct {
+	const char *name;
+	uint8_t type;
+	uint8_t width;		/* TK_INT: octets */
+	enum tlv_kind kind;
+} named_tlvs[] = {
+	{ "status", MIH_TLV_STATUS, 1, TK_INT },
+	{ "link-type", MIH_TLV_LINK_TYPE, 1, TK_INT },
+	{ "evt-list", MIH_TLV_EVT_LIST, 4, TK_INT },
+	{ "cmd-list", MIH_TLV_CMD_LIST, 4, TK_INT },
+	{ "iq-type-list", MIH_TLV_IQ_TYPE_LIST, 8, TK_INT },
+	{ "trans-list", MIH_TLV_TRANS_LIST, 2, TK_INT },
+	{ "reg-request-code", MIH_TLV_REG_REQUEST_CODE, 1, TK_INT },
+	{ "valid-time", MIH_TLV_VALID_TIME_INTERVAL, 4, TK_INT },
+	{ "ip-renewal", MIH_TLV_IP_RENEWAL, 1, TK_BOOL },
+	{ "ip-mob-mgmt", MIH_TLV_IP_MOB_MGMT, 2, TK_INT },
+	{ "ip-cfg-mthds", MIH_TLV_IP_CFG_MTHDS, 4, TK_INT },
+	{ "link-dn-reason", MIH_TLV_LINK_DN_REASON, 1, TK_INT },
+	{ "time-interval", MIH_TLV_TIME_INTERVAL, 2, TK_INT },
+	{ "link-gd-reason", MIH_TLV_LINK_GD_REASON, 1, TK_INT },
+	{ "ho-status", MIH_TLV_HO_STATUS, 1, TK_INT },
+	{ "ho-result", MIH_TLV_HO_RESULT, 1, TK_INT },
+	{ "resource-status", MIH_TLV_RESOURCE_STATUS, 1, TK_BOOL },
+	{ "resource-retention", MIH_TLV_RESOURCE_RETENTION, 1, TK_BOOL },
+	{ "max-rsp-size", MIH_TLV_MAX_RSP_SIZE, 2, TK_INT },
+	{ "mn-mihf-id", MIH_TLV_MN_MIHF_ID, 0, TK_ID },
+	{ "query-resource-report", MIH_TLV_QUERY_RESOURCE_RPT, 1, TK_BOOL },
+	{ "poa", MIH_TLV_POA, 0, TK_MAC },
+	{ "uir", MIH_TLV_UIR, 1, TK_BOOL },
+};
+
+static int tlv_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int tlv_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int ctl_mih_tlv(const char *arg, char *out, size_t outlen, char *err,
+		size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	const char *v = eq ? eq + 1 : NULL;
+	uint8_t val[MIH_MIHF_ID_MAX + 8];
+	size_t n = 0, i, nlen;
+	unsigned long long x;
+	char *end;
+	int k;
+
+	if (!eq || eq == arg)
+		return tlv_err(err, errlen,
+			       "TLV '%s' is not T=HEX or NAME=VALUE", arg);
+	nlen = (size_t)(eq - arg);
+	if (arg[0] >= '0' && arg[0] <= '9') {
+		unsigned long t;
+		size_t len = strlen(v), o;
+
+		errno = 0;
+		t = strtoul(arg, &end, 10);
+		if (end != eq || errno || t < 3 || t > 255)
+			return tlv_err(err, errlen,
+				       "TLV '%s': the type must be 3-255 (1 and 2 are the MIHF IDs)",
+				       arg);
+		if (len % 2)
+			return tlv_err(err, errlen,
+				       "TLV '%s': an odd number of hex digits",
+				       arg);
+		for (i = 0; i < len; i++)
+			if (mihsec_hex_digit(v[i]) < 0)
+				return tlv_err(err, errlen,
+					       "TLV '%s': '%c' is not a hex digit",
+					       arg, v[i]);
+		o = (size_t)snprintf(out, outlen, "%lu=", t);
+		if (o + len + 1 > outlen)
+			return tlv_err(err, errlen, "TLV '%.32s...': too long",
+				       arg);
+		for (i = 0; i <= len; i++)
+			out[o + i] = (char)(v[i] >= 'A' && v[i] <= 'F' ?
+					    v[i] + 32 : v[i]);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(named_tlvs); i++)
+		if (strlen(named_tlvs[i].name) == nlen &&
+		    !strncmp(named_tlvs[i].name, arg, nlen))
+			break;
+	if (i == ARRAY_SIZE(named_tlvs))
+		return tlv_err(err, errlen,
+			       "TLV '%s': unknown field '%.*s' (T=HEX, or a name: see 'mihsecctl mih help')",
+			       arg, (int)nlen, arg);
+	k = (int)i;
+	switch (named_tlvs[k].kind) {
+	case TK_INT:
+		if (!*v || *v == '-' || *v == '+' || isspace((unsigned char)*v))
+			goto bad;
+		errno = 0;
+		x = strtoull(v, &end, 0);
+		if (*end || errno ||
+		    (named_tlvs[k].width < 8 &&
+		     x >> (8 * named_tlvs[k].width)))
+			return tlv_err(err, errlen,
+				       "TLV '%s': not a number of %u octet%s",
+				       arg, named_tlvs[k].width,
+				       named_tlvs[k].width == 1 ? "" : "s");
+		for (n = 0; n < named_tlvs[k].width; n++)
+			val[n] = (uint8_t)(x >> (8 * (named_tlvs[k].width -
+						      1 - n)));
+		break;
+	case TK_BOOL:
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+			val[0] = 1;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") ||
+			 !strcmp(v, "0"))
+			val[0] = 0;
+		else
+			return tlv_err(err, errlen, "TLV '%s': not yes or no",
+				       arg);
+		n = 1;
+		break;
+	case TK_ID: {
+		size_t len = strlen(v);
+		int l;
+
+		if (!len || len > MIH_MIHF_ID_MAX)
+			return tlv_err(err, errlen,
+				       "TLV '%s': an MIHF ID of 1-%d octets",
+				       arg, MIH_MIHF_ID_MAX);
+		l = mih_len_encode(val, sizeof(val), (uint32_t)len);
+		if (l < 0)
+			goto bad;
+		memcpy(val + l, v, len);
+		n = (size_t)l + len;
+		break;
+	}
+	case TK_MAC: {
+		uint8_t mac[6];
+
+		if (!ctl_parse_mac(v, mac))
+			return tlv_err(err, errlen,
+				       "TLV '%s': not a MAC address (aa:bb:cc:dd:ee:ff)",
+				       arg);
+		/* LINK_ADDR choice 0: MAC_ADDR = family 6, 6 octets */
+		val[0] = 0;
+		val[1] = 0;
+		val[2] = 6;
+		val[3] = 6;
+		memcpy(val + 4, mac, 6);
+		n = 10;
+		break;
+	}
+	}
+	if ((size_t)snprintf(out, outlen, "%u=", named_tlvs[k].type) +
+	    2 * n + 1 > outlen)
+		return tlv_err(err, errlen, "TLV '%.32s': too long", arg);
+	mihsec_hex_encode(val, n, out + strlen(out));
+	return 0;
+bad:
+	return tlv_err(err, errlen, "TLV '%s': bad value", arg);
+}
+
+static const struct {
+	const char *name;
+	int bit;
+} net_types[] = {
+	{ "gsm", MIH_NTI_GSM }, { "gprs", MIH_NTI_GPRS },
+	{ "edge", MIH_NTI_EDGE }, { "ethernet", MIH_NTI_ETHERNET },
+	{ "wireless-other", MIH_NTI_WIRELESS_OTHER },
+	{ "802.11", MIH_NTI_802_11 }, { "wifi", MIH_NTI_802_11 },
+	{ "cdma2000", MIH_NTI_CDMA2000 }, { "umts", MIH_NTI_UMTS },
+	{ "hrpd", MIH_NTI_HRPD }, { "802.16", MIH_NTI_802_16 },
+	{ "802.20", MIH_NTI_802_20 }, { "802.22", MIH_NTI_802_22 },
+};
+
+int ctl_net_type_bit(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(net_types); i++)
+		if (!strcasecmp(name, net_types[i].name))
+			return net_types[i].bit;
+	if (name[0] >= '0' && name[0] <= '9' &&
+	    (!name[1] || (name[1] >= '0' && name[1] <= '9' && !name[2])) &&
+	    atoi(name) < 32)
+		return atoi(name);
+	return -1;
+}
+
+uint32_t ctl_ie_type(const char *name)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x10000000, 0x10000010 }, { 0x10000100, 0x10000110 },
+		{ 0x10000200, 0x10000210 }, { 0x10000300, 0x10000303 },
+	};
+	char *end;
+
+	if (name[0] >= '0' && name[0] <= '9') {
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(name, &end, 0);
+		return *end || errno || !v || v > UINT32_MAX ? 0 : (uint32_t)v;
+	}
+	for (size_t r = 0; r < ARRAY_SIZE(ranges); r++) {
+		for (uint32_t t = ranges[r][0]; t < ranges[r][1]; t++) {
+			const char *n = mih_ie_name(t);
+			char alt[64];
+			size_t i;
+
+			if (!n)
+				continue;
+			if (!strcasecmp(n, name))
+				return t;
+			/* "cost", "poa-link-addr": IE_ dropped, - for _ */
+			if (strncmp(n, "IE_", 3))
+				continue;
+			snprintf(alt, sizeof(alt), "%s", n + 3);
+			for (i = 0; alt[i]; i++)
+				if (alt[i] == '_')
+					alt[i] = '-';
+			if (!strcasecmp(alt, name))
+				return t;
+		}
+	}
+	return 0;
+}
+
+/* "wait SECS" */
+static int parse_wait(struct parser *p, struct ctl_args *a, bool *seen)
+{
+	return keyword_uint(p, "wait", seen, 1, CTL_WAIT_MAX, &a->wait);
+}
+
+/* A keyword with a string value, once */
+static int keyword_str(struct parser *p, const char *kw, const char **out)
+{
+	char *val = NULL;
+	int rc;
+
+	if (*out)
+		return usage(p, "'%s' given twice", kw);
+	rc = value(p, kw, &val);
+	if (rc)
+		return rc;
+	if (!*val)
+		return usage(p, "%s: empty value", kw);
+	*out = val;
+	return 0;
+}
+
+static int help_after(struct parser *p, struct ctl_args *a)
+{
+	if (!is_help(peek(p)))
+		return -1;
+	p->i++;
+	a->op = CTL_OP_HELP;
+	return no_more(p);
+}
+
+static int parse_mih(struct parser *p, struct ctl_args *a)
+{
+	char *cmd = peek(p), *msg, err[256];
+	uint16_t mids[4];
+	int n, rc;
+
+	a->topic = CTL_TOPIC_MIH;
+	if (!cmd)
+		return usage(p, "missing command (send, help)");
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (strcmp(cmd, "send"))
+		return usage(p, "unknown command '%s' (send, help)", cmd);
+	p->what = "mih send";
+	a->op = CTL_OP_MIH_SEND;
+	if ((rc = help_after(p, a)) >= 0)
+		return rc;
+	if (!more(p))
+		return usage(p, "missing PEER");
+	a->mih_peer = p->argv[p->i++];
+	if (!*a->mih_peer)
+		return usage(p, "PEER: empty");
+	if (!more(p))
+		return usage(p, "missing MESSAGE (e.g. MIH_Capability_Discover.request)");
+	msg = p->argv[p->i++];
+	n = mihmsg_parse(msg, mids, ARRAY_SIZE(mids));
+	if (n < 0)
+		return usage(p, "'%s' is not an 802.21 message (a name with .request or .indication, or a MID such as 0x1401)",
+			     msg);
+	if (n != 1)
+		return usage(p, "'%s' names %d messages: add .request or .indication",
+			     msg, n);
+	if (MIHMSG_OP(mids[0]) != MIHMSG_OP_REQUEST &&
+	    MIHMSG_OP(mids[0]) != MIHMSG_OP_INDICATION)
+		return usage(p, "'%s': only requests and indications are sent (responses answer them)",
+			     msg);
+	a->mih_mid = mids[0];
+	while (more(p)) {
+		char *t = p->argv[p->i++];
+		char *out = malloc(2 * (MIH_MIHF_ID_MAX + 16) + strlen(t) + 8);
+
+		if (!out)
+			return usage(p, "out of memory");
+		if (a->mih_ntlvs == CTL_MIH_TLVS_MAX) {
+			free(out);
+			return usage(p, "more than %d TLVs", CTL_MIH_TLVS_MAX);
+		}
+		rc = ctl_mih_tlv(t, out, 2 * (MIH_MIHF_ID_MAX + 16) +
+				 strlen(t) + 8, err, sizeof(err));
+		free(out);
+		if (rc)
+			return usage(p, "%s", err);
+		a->mih_tlv[a->mih_ntlvs++] = t;
+	}
+	return 0;
+}
+
+static int parse_is(struct parser *p, struct ctl_args *a)
+{
+	bool seen_limit = false, seen_max = false, seen_wait = false;
+	bool seen_type = false, seen_report = false;
+	char *cmd = peek(p);
+	int rc;
+
+	a->topic = CTL_TOPIC_IS;
+	if (!cmd)
+		return usage(p, "missing command (query, import, export, help)");
+	p->i++;
+	if (is_help(cmd)) {
+		a->op = CTL_OP_HELP;
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "import")) {
+		p->what = "is import";
+		a->op = CTL_OP_IS_IMPORT;
+		if ((rc = help_after(p, a)) >= 0)
+			return rc;
+		if (!more(p))
+			return usage(p, "missing FILE ('-': standard input)");
+		a->is_file = p->argv[p->i++];
+		if (!*a->is_file)
+			return usage(p, "FILE: empty path");
+		if (more(p) && !strcmp(peek(p), "replace")) {
+			p->i++;
+			a->is_replace = true;
+		}
+		return no_more(p);
+	}
+	if (!strcmp(cmd, "export")) {
+		p->what = "is export";
+		a->op = CTL_OP_IS_EXPORT;
+		if ((rc = help_after(p, a)) >= 0)
+			return rc;
+		return no_more(p);
+	}
+	if (strcmp(cmd, "query"))
+		return usage(p, "unknown command '%s' (query, import, export, help)",
+			     cmd);
+	p->what = "is query";
+	a->op = CTL_OP_IS_QUERY;
+	if ((rc = help_after(p, a)) >= 0)
+		return rc;
+	while (more(p)) {
+		char *kw = p->argv[p->i++], *val = NULL, *save = NULL, *tok;
+
+		if (!strcmp(kw, "type") || !strcmp(kw, "report")) {
+			bool *seen = kw[0] == 't' ? &seen_type : &seen_report;
+
+			if (*seen)
+				return usage(p, "'%s' given twice", kw);
+			*seen = true;
+			rc = value(p, kw, &val);
+			if (rc)
+				return rc;
+			val = strdup(val);
+			if (!val)
+				return usage(p, "out of memory");
+			for (tok = strtok_r(val, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (kw[0] == 't') {
+					int b = ctl_net_type_bit(tok);
+
+					if (b < 0) {
+						rc = usage(p, "type: '%s' is not a network type (ethernet, 802.11, 802.16, umts, gsm, ...)",
+							   tok);
+						break;
+					}
+					a->is_types |= 1u << b;
+					continue;
+				}
+				if (a->is_nreport == CTL_IS_REPORT_MAX) {
+					rc = usage(p, "report: more than %d IEs",
+						   CTL_IS_REPORT_MAX);
+					break;
+				}
+				a->is_report[a->is_nreport] = ctl_ie_type(tok);
+				if (!a->is_report[a->is_nreport]) {
+					rc = usage(p, "report: '%s' is not an IE type (IE_COST, cost, 0x10000103)",
+						   tok);
+					break;
+				}
+				a->is_nreport++;
+			}
+			free(val);
+			if (rc)
+				return rc;
+			if (kw[0] == 't' && !a->is_types)
+				return usage(p, "type: no network type given");
+			if (kw[0] == 'r' && !a->is_nreport)
+				return usage(p, "report: no IE given");
+		} else if (!strcmp(kw, "network")) {
+			rc = keyword_str(p, kw, &a->is_network);
+			if (!rc && strlen(a->is_network) > MIH_MIHF_ID_MAX)
+				rc = usage(p, "network: at most %d octets",
+					   MIH_MIHF_ID_MAX);
+		} else if (!strcmp(kw, "limit")) {
+			rc = keyword_uint(p, kw, &seen_limit, 1, UINT16_MAX,
+					  &a->is_limit);
+		} else if (!strcmp(kw, "max")) {
+			rc = keyword_uint(p, kw, &seen_max, 16, UINT16_MAX,
+					  &a->is_max);
+		} else if (!strcmp(kw, "server")) {
+			rc = keyword_str(p, kw, &a->is_server);
+		} else if (!strcmp(kw, "wait")) {
+			rc = parse_wait(p, a, &seen_wait);
+		} else {
+			return usage(p, "unknown keyword '%s' (type, network, report, limit, max, server, wait)",
+				     kw);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_handover(struct parser *p, struct ctl_args *a)
+{
+	bool seen_wait = false;
+	int rc;
+
+	a->topic = CTL_TOPIC_HANDOVER;
+	a->op = CTL_OP_HANDOVER;
+	if ((rc = help_after(p, a)) >= 0)
+		return rc;
+	while (more(p)) {
+		char *kw = p->argv[p->i++];
+
+		if (!strcmp(kw, "target")) {
+			rc = keyword_str(p, kw, &a->ho_network);
+			if (!rc && strlen(a->ho_network) > 63)
+				rc = usage(p, "target: a network ID of at most 63 octets");
+		} else if (!strcmp(kw, "poa")) {
+			if (a->ho_has_poa)
+				return usage(p, "'poa' given twice");
+			a->ho_has_poa = true;
+			rc = parse_mac_arg(p, "poa", a->ho_poa);
+		} else if (!strcmp(kw, "pos")) {
+			rc = keyword_str(p, kw, &a->ho_pos);
+		} else if (!strcmp(kw, "server")) {
+			rc = keyword_str(p, kw, &a->is_server);
+		} else if (!strcmp(kw, "wait")) {
+			rc = parse_wait(p, a, &seen_wait);
+		} else {
+			return usage(p, "unknown keyword '%s' (target, poa, pos, server, wait)",
+				     kw);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_mihf(struct parser *p, struct ctl_args *a)
+{
+	char *cmd;
+	int rc;
+
+	a->topic = CTL_TOPIC_MIHF;
+	a->op = CTL_OP_MIHF_STATUS;
+	if (parse_show_help(p, a, "mihf status", &cmd, &rc))
+		return rc;
+	if (!strcmp(cmd, "status")) {
+		p->what = "mihf status";
+		return no_more(p);
+	}
+	return usage(p, "unknown command '%s' (status, help)", cmd);
+}
+
 bool ctl_op_is_daemon(enum ctl_op op)
 {
 	return op == CTL_OP_MSK_ADD || op == CTL_OP_MSK_DEL ||
-	       op == CTL_OP_PEERS;
+	       op == CTL_OP_PEERS || op == CTL_OP_MIH_SEND ||
+	       op == CTL_OP_IS_QUERY || op == CTL_OP_IS_IMPORT ||
+	       op == CTL_OP_IS_EXPORT || op == CTL_OP_HANDOVER ||
+	       op == CTL_OP_MIHF_STATUS;
 }
 
 const char *ctl_control_path(const struct ctl_args *a)
@@ -1103,7 +1704,7 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 
 	obj = peek(&p);
 	if (!obj)
-		return usage(&p, "missing object (sa, policy, stats, monitor, msk, peers, help)");
+		return usage(&p, "missing object (sa, policy, stats, monitor, msk, peers, mih, is, handover, mihf, help)");
 	p.i++;
 	if (!strcmp(obj, "sa")) {
 		p.what = "sa";
@@ -1129,6 +1730,22 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 		p.what = "peers";
 		return parse_peers(&p, a);
 	}
+	if (!strcmp(obj, "mih")) {
+		p.what = "mih";
+		return parse_mih(&p, a);
+	}
+	if (!strcmp(obj, "is")) {
+		p.what = "is";
+		return parse_is(&p, a);
+	}
+	if (!strcmp(obj, "handover")) {
+		p.what = "handover";
+		return parse_handover(&p, a);
+	}
+	if (!strcmp(obj, "mihf")) {
+		p.what = "mihf";
+		return parse_mihf(&p, a);
+	}
 	if (!strcmp(obj, "help")) {
 		const char *t = peek(&p);
 
@@ -1149,11 +1766,19 @@ int ctl_parse(int argc, char **argv, struct ctl_args *a, char *err,
 			a->topic = CTL_TOPIC_MSK;
 		else if (!strcmp(t, "peers"))
 			a->topic = CTL_TOPIC_PEERS;
+		else if (!strcmp(t, "mih"))
+			a->topic = CTL_TOPIC_MIH;
+		else if (!strcmp(t, "is"))
+			a->topic = CTL_TOPIC_IS;
+		else if (!strcmp(t, "handover"))
+			a->topic = CTL_TOPIC_HANDOVER;
+		else if (!strcmp(t, "mihf"))
+			a->topic = CTL_TOPIC_MIHF;
 		else
 			return usage(&p, "help: unknown object '%s'", t);
 		return no_more(&p);
 	}
-	return usage(&p, "unknown object '%s' (sa, policy, stats, monitor, msk, peers, help)", obj);
+	return usage(&p, "unknown object '%s' (sa, policy, stats, monitor, msk, peers, mih, is, handover, mihf, help)", obj);
 }
 
 /* ------------------------------------------------------------------ */

@@ -25,6 +25,10 @@ enum {
 /* Longest MSK accepted by "msk add" (a whole EAP MSK); 32 octets also do */
 #define CTL_MSK_MAX	64
 
+/* mih send: TLVs per message; is query: IE types per report template */
+#define CTL_MIH_TLVS_MAX	32
+#define CTL_IS_REPORT_MAX	32
+
 enum ctl_op {
 	CTL_OP_HELP,
 	CTL_OP_VERSION,
@@ -39,6 +43,12 @@ enum ctl_op {
 	CTL_OP_MSK_ADD,		/* these three talk to mihsecd, not the kernel */
 	CTL_OP_MSK_DEL,
 	CTL_OP_PEERS,
+	CTL_OP_MIH_SEND,	/* the MIH function's, also mihsecd's */
+	CTL_OP_IS_QUERY,
+	CTL_OP_IS_IMPORT,
+	CTL_OP_IS_EXPORT,
+	CTL_OP_HANDOVER,
+	CTL_OP_MIHF_STATUS,
 };
 
 enum ctl_topic {
@@ -49,6 +59,10 @@ enum ctl_topic {
 	CTL_TOPIC_MONITOR,
 	CTL_TOPIC_MSK,
 	CTL_TOPIC_PEERS,
+	CTL_TOPIC_MIH,
+	CTL_TOPIC_IS,
+	CTL_TOPIC_HANDOVER,
+	CTL_TOPIC_MIHF,
 };
 
 /* Keys of "sa add" that may come from a file or stdin */
@@ -107,9 +121,52 @@ struct ctl_args {
 	uint8_t msk[CTL_MSK_MAX];
 	size_t msk_len;
 
+	/* mih send PEER MESSAGE [TLV...] */
+	const char *mih_peer;
+	uint16_t mih_mid;
+	const char *mih_tlv[CTL_MIH_TLVS_MAX];	/* argv words */
+	size_t mih_ntlvs;
+
+	/* is query; mih send, is query, handover: "server"/"is" PEER */
+	const char *is_server;
+	uint32_t is_types;		/* NET_TYPE_INC bits, 0: any */
+	const char *is_network;
+	uint32_t is_report[CTL_IS_REPORT_MAX];	/* IE types */
+	size_t is_nreport;
+	uint32_t is_limit;		/* networks, 0: no limit */
+	uint32_t is_max;		/* Max response size, 0: default */
+	/* is import FILE [replace] */
+	const char *is_file;
+	bool is_replace;
+
+	/* handover [target NETWORK | poa MAC] [pos PEER] [wait SECS] */
+	const char *ho_network;
+	const char *ho_pos;
+	bool ho_has_poa;
+	uint8_t ho_poa[6];
+
+	/* seconds to wait for mihsecd's answer, 0: the command's default */
+	uint32_t wait;
+
 	/* -S, --control: mihsecd's control socket (NULL: not given) */
 	const char *control;
 };
+
+/* Longest wait for mihsecd's answer (handover wait SECS) */
+#define CTL_WAIT_MAX		3600
+
+/*
+ * One TLV argument of "mih send" as "T=HEX" (T decimal) into @out:
+ * "T=HEX" (T 3..255, HEX an even number of hex digits, may be empty) or
+ * "NAME=VALUE" for the named fields ctl_help(CTL_TOPIC_MIH) lists.
+ * Returns 0, or -1 with a message in @err.
+ */
+int ctl_mih_tlv(const char *arg, char *out, size_t outlen, char *err,
+		size_t errlen);
+/* The NET_TYPE_INC bit of a network type name ("802.11"), or -1 */
+int ctl_net_type_bit(const char *name);
+/* An IE type by name ("IE_COST", "cost") or number; 0 if none */
+uint32_t ctl_ie_type(const char *name);
 
 /* Largest monitor timeout, seconds (fits poll()'s milliseconds) */
 #define CTL_MONITOR_TIMEOUT_MAX	2000000

@@ -29,6 +29,12 @@ static const char *op_name(enum ctl_op op)
 	case CTL_OP_MSK_ADD:	 return "msk add";
 	case CTL_OP_MSK_DEL:	 return "msk del";
 	case CTL_OP_PEERS:	 return "peers";
+	case CTL_OP_MIH_SEND:	 return "mih send";
+	case CTL_OP_IS_QUERY:	 return "is query";
+	case CTL_OP_IS_IMPORT:	 return "is import";
+	case CTL_OP_IS_EXPORT:	 return "is export";
+	case CTL_OP_HANDOVER:	 return "handover";
+	case CTL_OP_MIHF_STATUS: return "mihf status";
 	default:		 return "mihsecctl";
 	}
 }
@@ -344,6 +350,12 @@ int ctl_run(struct ctl_args *a, struct mihsec_nl *nl, FILE *out, FILE *errf)
 	case CTL_OP_MSK_ADD:
 	case CTL_OP_MSK_DEL:
 	case CTL_OP_PEERS:
+	case CTL_OP_MIH_SEND:
+	case CTL_OP_IS_QUERY:
+	case CTL_OP_IS_IMPORT:
+	case CTL_OP_IS_EXPORT:
+	case CTL_OP_HANDOVER:
+	case CTL_OP_MIHF_STATUS:
 		return ctl_daemon_run(a, out, errf);
 	case CTL_OP_HELP:
 	case CTL_OP_VERSION:
@@ -376,7 +388,11 @@ int ctl_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf,
 			a->topic == CTL_TOPIC_STATS ? "stats " :
 			a->topic == CTL_TOPIC_MONITOR ? "monitor " :
 			a->topic == CTL_TOPIC_MSK ? "msk " :
-			a->topic == CTL_TOPIC_PEERS ? "peers " : "");
+			a->topic == CTL_TOPIC_PEERS ? "peers " :
+			a->topic == CTL_TOPIC_MIH ? "mih " :
+			a->topic == CTL_TOPIC_IS ? "is " :
+			a->topic == CTL_TOPIC_HANDOVER ? "handover " :
+			a->topic == CTL_TOPIC_MIHF ? "mihf " : "");
 		goto out;
 	}
 	if (a->op == CTL_OP_HELP) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mihsecctl: the commands mihsecd serves (msk add, msk del, peers), over
+ * mihsecctl: the commands mihsecd serves (msk add, msk del, peers, mih
+ * send, is query/import/export, handover, mihf status), over
  * its control socket (protocol: mihsecd/ctrl.h).
  */
 #ifndef MIHSEC_CTL_CONTROL_H
@@ -12,6 +13,10 @@
 
 /* How long mihsecctl waits for mihsecd's reply, milliseconds */
 #define CTL_CONTROL_TIMEOUT_MS	10000
+/* ... for mih send, is query, is import/export (the network's answer) */
+#define CTL_MIH_TIMEOUT_MS	60000
+/* ... for handover without "wait", seconds */
+#define CTL_HANDOVER_WAIT	60
 
 /*
  * Run @a (ctl_op_is_daemon()) against mihsecd at ctl_control_path(@a);

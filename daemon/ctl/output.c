@@ -507,10 +507,44 @@ static void peer_id_human(const char *s, char *out)
 	*out = '\0';
 }
 
+/* "192.0.2.1:4551 static,capdisc" of an entry's "mih" object, or "-" */
+static void peer_mih(struct json_object *o, char *out, size_t size)
+{
+	struct json_object *mih, *addrs, *a, *v;
+	size_t off = 0;
+
+	snprintf(out, size, "-");
+	if (!json_object_object_get_ex(o, "mih", &mih))
+		return;
+	if (json_object_object_get_ex(mih, "addresses", &addrs) &&
+	    json_object_is_type(addrs, json_type_array) &&
+	    json_object_array_length(addrs) > 0) {
+		a = json_object_array_get_idx(addrs, 0);
+		off = (size_t)snprintf(out, size, "%s:%s",
+				       peer_str(a, "address"),
+				       json_object_object_get_ex(a, "port", &v) ?
+				       json_object_get_string(v) : "-");
+		if (json_object_array_length(addrs) > 1 && off < size)
+			off += (size_t)snprintf(out + off, size - off, "(+%zu)",
+						json_object_array_length(addrs) - 1);
+	} else {
+		off = (size_t)snprintf(out, size, "-");
+	}
+	if (json_object_object_get_ex(mih, "sources", &v) &&
+	    json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v) && off < size;
+		     i++)
+			off += (size_t)snprintf(out + off, size - off, "%s%s",
+				i ? "," : " ",
+				json_object_get_string(json_object_array_get_idx(v, i)));
+	}
+}
+
 void ctl_print_peers(FILE *f, struct json_object *peers)
 {
 	size_t n = json_object_array_length(peers), w = 4;
 	char **ids = calloc(n ? n : 1, sizeof(*ids));
+	bool mih = false;
 
 	if (!ids || !n) {
 		free(ids);
@@ -526,10 +560,14 @@ void ctl_print_peers(FILE *f, struct json_object *peers)
 		peer_id_human(id, ids[i]);
 		if (strlen(ids[i]) > w)
 			w = strlen(ids[i]);
+		if (json_object_object_get_ex(json_object_array_get_idx(peers, i),
+					      "mih", NULL))
+			mih = true;
 	}
-	fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s\n",
+	fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s%s\n",
 		(int)w, "PEER", "KIND", "SOURCE", "MMT", "POA", "STATE",
-		"RX-KEYID", "TX-KEYID", "REKEYS", "SINCE");
+		"RX-KEYID", "TX-KEYID", "REKEYS", mih ? "SINCE               " :
+		"SINCE", mih ? " MIH" : "");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(peers, i);
 		struct json_object *v;
@@ -549,13 +587,129 @@ void ctl_print_peers(FILE *f, struct json_object *peers)
 				strftime(since, sizeof(since),
 					 "%Y-%m-%dT%H:%M:%S", &tm);
 		}
-		fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s\n",
-			(int)w, ids[i] ? ids[i] : "?", peer_str(o, "kind"),
-			peer_str(o, "source"), peer_str(o, "mac_mmt"),
-			peer_str(o, "mac_poa"), peer_str(o, "state"),
-			peer_str(o, "rx_keyid"), peer_str(o, "tx_keyid"),
-			rekeys, since);
+		if (mih) {
+			char m[160];
+
+			peer_mih(o, m, sizeof(m));
+			fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %-20s %s\n",
+				(int)w, ids[i] ? ids[i] : "?",
+				peer_str(o, "kind"), peer_str(o, "source"),
+				peer_str(o, "mac_mmt"), peer_str(o, "mac_poa"),
+				peer_str(o, "state"), peer_str(o, "rx_keyid"),
+				peer_str(o, "tx_keyid"), rekeys, since, m);
+		} else {
+			fprintf(f, "%-*s %-4s %-14s %-17s %-17s %-9s %-16s %-16s %6s %s\n",
+				(int)w, ids[i] ? ids[i] : "?",
+				peer_str(o, "kind"), peer_str(o, "source"),
+				peer_str(o, "mac_mmt"), peer_str(o, "mac_poa"),
+				peer_str(o, "state"), peer_str(o, "rx_keyid"),
+				peer_str(o, "tx_keyid"), rekeys, since);
+		}
 		free(ids[i]);
 	}
 	free(ids);
+}
+
+/* ------------------------------------------------------------------ */
+/* The MIH function's commands                                         */
+
+static double num(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_double(v) :
+						     0;
+}
+
+static void print_msg(FILE *f, const char *what, struct json_object *m)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(m, "text", &v)) {
+		fprintf(f, "%s %s", what, json_object_get_string(v));
+		return;
+	}
+	fprintf(f, "%s %s (%s)%s%s\n", what, peer_str(m, "message"),
+		peer_str(m, "error"),
+		json_object_object_get_ex(m, "raw", NULL) ? " raw " : "",
+		json_object_object_get_ex(m, "raw", NULL) ?
+		peer_str(m, "raw") : "");
+}
+
+int ctl_print_mih_reply(FILE *f, int op, struct json_object *r)
+{
+	struct json_object *v, *w;
+
+	switch (op) {
+	case CTL_OP_MIH_SEND:
+		if (json_object_object_get_ex(r, "request", &v))
+			print_msg(f, "sent", v);
+		if (json_object_object_get_ex(r, "response", &v)) {
+			print_msg(f, "received", v);
+			fprintf(f, "round trip %.3f ms\n", num(r, "rtt_ms"));
+		} else {
+			fprintf(f, "acknowledged\n");
+		}
+		break;
+	case CTL_OP_IS_QUERY:
+		fprintf(f, "status %s, %lld octets, %.3f ms\n",
+			peer_str(r, "status"), (long long)num(r, "size"),
+			num(r, "rtt_ms"));
+		if (json_object_object_get_ex(r, "result", &v) && v)
+			fprintf(f, "%s\n", json_object_to_json_string_ext(v,
+				JSON_C_TO_STRING_PRETTY |
+				JSON_C_TO_STRING_SPACED));
+		break;
+	case CTL_OP_IS_IMPORT:
+		fprintf(f, "imported %lld networks, %lld PoAs\n",
+			(long long)num(r, "networks"), (long long)num(r, "poas"));
+		break;
+	case CTL_OP_HANDOVER:
+		if (!json_object_object_get_ex(r, "result", &v) || !v)
+			break;
+		if (json_object_object_get_ex(v, "steps_ms", &w) && w) {
+			json_object_object_foreach(w, k, s)
+				fprintf(f, "%-16s %10.3f ms\n", k,
+					json_object_get_double(s));
+		}
+		fprintf(f, "%-16s %10.3f ms\n", "total", num(v, "total_ms"));
+		if (json_object_object_get_ex(v, "target", &w) && w)
+			fprintf(f, "target pos %s poa %s network %s address %s\n",
+				peer_str(w, "pos"), peer_str(w, "poa"),
+				peer_str(w, "network_id"), peer_str(w, "address"));
+		if (num(v, "status") != 0)
+			fprintf(f, "handover FAILED at %s: %s\n",
+				peer_str(v, "step"), peer_str(v, "reason"));
+		else
+			fprintf(f, "handover done (%lld candidate%s)\n",
+				(long long)num(v, "candidates"),
+				num(v, "candidates") == 1 ? "" : "s");
+		break;
+	default:
+		fprintf(f, "roles %s, listening on %s port %lld, %lld MIH peer%s\n",
+			peer_str(r, "roles"), peer_str(r, "listen"),
+			(long long)num(r, "port"), (long long)num(r, "peers"),
+			num(r, "peers") == 1 ? "" : "s");
+		if (json_object_object_get_ex(r, "mihf", &v) && v) {
+			json_object_object_foreach(v, k, s) {
+				if (!strcmp(k, "id") || !strcmp(k, "roles"))
+					continue;
+				fprintf(f, "%s: %s\n", k,
+					json_object_to_json_string_ext(s,
+						JSON_C_TO_STRING_PLAIN |
+						JSON_C_TO_STRING_SPACED));
+			}
+		}
+		if (json_object_object_get_ex(r, "isdb", &v))
+			fprintf(f, "isdb: %s\n", json_object_to_json_string_ext(v,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_SPACED));
+		if (json_object_object_get_ex(r, "proxy", &v))
+			fprintf(f, "proxy: %s\n", json_object_to_json_string_ext(v,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_SPACED));
+		if (json_object_object_get_ex(r, "discovery", &v))
+			fprintf(f, "discovery: %s\n", json_object_to_json_string_ext(v,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_SPACED));
+		break;
+	}
+	return CTL_EXIT_OK;
 }

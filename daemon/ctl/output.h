@@ -59,6 +59,12 @@ struct json_object *ctl_json_event(const struct mihsec_event_info *ev,
  */
 void ctl_print_peers(FILE *f, struct json_object *peers);
 
+/*
+ * The answer of mih send, is query, is import, handover, mihf status
+ * (mihsecd/mihfd.h, "ok" removed) as text.  Returns CTL_EXIT_OK.
+ */
+int ctl_print_mih_reply(FILE *f, int op, struct json_object *reply);
+
 /* Print @obj on one line, then a newline; returns 0 or -1 (out of memory) */
 int ctl_json_print(FILE *f, struct json_object *obj);
 

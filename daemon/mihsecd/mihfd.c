@@ -553,7 +553,7 @@ static int cmd_send(struct md_mihfd *m, struct json_object *req,
 	}
 	rc = mih_msg_parse(pdu, len, &msg, &merr);
 	if (rc < 0) {
-		*reply = jerr("%s: %s", def->name, merr.text);
+		*reply = jerr("%s", merr.text);
 		goto out;
 	}
 	if (!m->mihf) {
