@@ -179,9 +179,43 @@ struct world {
 	int admit_calls;
 };
 
+/* requests sent during a run, for replaying them mutated */
+#define CAP_MAX	32
+struct cap {
+	struct node *from;
+	char peer[16];
+	uint8_t pdu[512];
+	size_t len;
+};
+static struct cap caps[CAP_MAX];
+static int ncaps;
+
+static void capture(struct node *from, const struct mihf_trace *t)
+{
+	struct cap *c;
+
+	if (t->dir != MIHF_TX || ncaps >= CAP_MAX || t->size > 512 ||
+	    ((t->mid >> 10) & 3) != MIH_OP_REQUEST || !t->peer_id_len ||
+	    t->peer_id_len >= sizeof(caps[0].peer))
+		return;
+	c = &caps[ncaps++];
+	c->from = from;
+	memcpy(c->peer, t->peer_id, t->peer_id_len);
+	c->peer[t->peer_id_len] = '\0';
+	memcpy(c->pdu, t->pdu, t->size);
+	c->len = t->size;
+}
+
+static void node_trace(void *arg, const struct mihf_trace *t)
+{
+	capture(arg, t);
+}
+
 static void mmt_trace(void *arg, const struct mihf_trace *t)
 {
 	struct world *w = arg;
+
+	capture(&w->mmt, t);
 
 	if (t->dir == MIHF_TX &&
 	    t->mid == MIH_MID(MIH_SID_COMMAND, MIH_OP_REQUEST,
@@ -351,6 +385,9 @@ static int world_open(struct world *w, bool pos1_db, bool with_ap2)
 	w->hook.w = w;
 	mihf_set_switch_hook(w->mmt.m, switch_hook, &w->hook);
 	mihf_set_trace(w->mmt.m, mmt_trace, w);
+	mihf_set_trace(w->pos1.m, node_trace, &w->pos1);
+	mihf_set_trace(w->pos2.m, node_trace, &w->pos2);
+	ncaps = 0;
 	mihf_set_admission(w->pos2.m, admission, w);
 	e = mihf_start(w->pos1.m);
 	if (!e)
@@ -579,6 +616,74 @@ TEST_F(ho, cancel_and_arguments)
 	EXPECT_EQ(0, w->res.status) TH_LOG("%s", w->res.reason);
 	EXPECT_EQ(0u, w->res.step_ns[MIHF_HO_IS_QUERY]);
 	EXPECT_STREQ("serving", res_state(&w->pos2, "mmt1"));
+}
+
+struct rawdone {
+	int n;
+	int status;
+};
+
+static void raw_cb(void *arg, int status, int mih_status, const uint8_t *rsp,
+		   size_t len)
+{
+	struct rawdone *d = arg;
+
+	d->n++;
+	d->status = status;
+}
+
+/*
+ * Hostile input: every request of a whole call flow (MMT, serving PoS,
+ * target PoS) replayed with one random octet of its body changed (fixed
+ * seed): every one that still frames as a PDU is answered; no crash.
+ */
+TEST_F(ho, mutated_call_flow_messages)
+{
+	struct world *w = &self->w;
+	unsigned int seed = 802, sent = 0, answered = 0;
+	int k, round, kinds = 0;
+	uint16_t seen[CAP_MAX];
+
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, NULL, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	ASSERT_EQ(0, w->res.status);
+	ASSERT_GE(ncaps, 7);	/* IS, candidate, 2 N2N, commit, complete */
+	for (k = 0; k < ncaps; k++) {
+		struct cap *c = &caps[k];
+		struct mih_pdu p;
+		struct mihf_id peer;
+		int j;
+
+		ASSERT_EQ(0, mih_pdu_parse(c->pdu, c->len, &p));
+		for (j = 0; j < kinds; j++)
+			if (seen[j] == mih_hdr_mid(&p.hdr))
+				break;
+		if (j == kinds)
+			seen[kinds++] = mih_hdr_mid(&p.hdr);
+		mihf_id_set(&peer, c->peer);
+		for (round = 0; round < 12 && p.body_len; round++) {
+			uint8_t m[512];
+			struct mih_pdu q;
+			struct rawdone d = { 0 };
+			size_t off;
+
+			memcpy(m, c->pdu, c->len);
+			off = p.ids_len + rand_r(&seed) % p.body_len;
+			m[off] ^= (uint8_t)(1 + rand_r(&seed) % 255);
+			if (mih_pdu_parse(m, c->len, &q))
+				continue;	/* the transport drops these */
+			if (!c->from->m)
+				continue;
+			ASSERT_EQ(0, mihf_send_raw(c->from->m, &peer, m,
+						   c->len, raw_cb, &d));
+			sent++;
+			ASSERT_EQ(0, run_until(w->loop, &d.n, 1, 4000));
+			answered += !d.status;
+		}
+	}
+	EXPECT_GE(kinds, 7);
+	EXPECT_GT(sent, 20u);
+	EXPECT_EQ(sent, answered);
 }
 
 /* the serving PoS finds the target's PoS in the IS database */
