@@ -1459,10 +1459,7 @@ static void complete_done(void *arg, int status, const struct mih_msg *rsp,
 	mihf_set_serving(h->m, &h->res.target.pos);
 	if (mihf_register(h->m, &h->res.target.pos, NULL, NULL))
 		md_info("mihf: cannot register with the new PoS yet");
-	if (mihf_get_cfg(h->m)->subscribe_serving &&
-	    mihf_subscribe(h->m, &h->res.target.pos, h->res.target.link_type,
-			   NULL, MIHF_EVT_SUPPORTED, NULL, NULL))
-		md_info("mihf: cannot subscribe to the new PoS's events yet");
+	/* (with subscribe_serving the sweep subscribes to the new PoS) */
 	h->res.mih_status = st;
 	run_end(h, 0, NULL);
 }

@@ -97,6 +97,8 @@ struct mihf {
 		uint64_t renew_ns;	/* re-register at */
 		unsigned int failures;
 	} reg_out;
+	bool autosub_in_flight;
+	uint64_t autosub_next_ns;	/* after a refusal: not before */
 	struct mihf_ho_ctx *ho;
 	bool freeing;
 };
@@ -539,6 +541,7 @@ struct pub {
 	uint8_t mac[6];
 	bool any_mac;
 	uint32_t events;
+	bool autosub;		/* the sweep's subscription to the PoS */
 };
 
 enum { PUB_PLAIN, PUB_DISCOVER, PUB_REGISTER, PUB_DEREGISTER, PUB_SUB,
@@ -1031,8 +1034,12 @@ int mihf_register(struct mihf *m, const struct mihf_id *pos,
 	p->done = done;
 	p->arg = arg;
 	err = send_register(m, p, re);
-	if (err)
+	if (err) {
 		free(p);
+		/* kept active: the sweep tries again (an address may come
+		 * from discovery later) */
+		m->reg_out.renew_ns = md_now_ns() + 2 * MD_NSEC_PER_SEC;
+	}
 	return err;
 }
 
@@ -1210,12 +1217,16 @@ static void subscribe_done(void *arg, int status, const struct mih_msg *rsp,
 	size_t k;
 
 	(void)rtt;
+	if (p->autosub)
+		m->autosub_in_flight = false;
 	if (status == -ECANCELED) {
 		free(p);
 		return;
 	}
 	if (!status && st != MIH_STATUS_SUCCESS)
 		status = -ECONNREFUSED;
+	if (status && p->autosub)
+		m->autosub_next_ns = md_now_ns() + 30 * MD_NSEC_PER_SEC;
 	if (!status)
 		mih_msg_get_bitmap(rsp, MIH_TLV_EVT_LIST, &acc);
 	if (!status) {
@@ -1257,7 +1268,7 @@ static void subscribe_done(void *arg, int status, const struct mih_msg *rsp,
 static int send_subscribe(struct mihf *m, const struct mihf_id *peer,
 			  uint8_t link_type, const uint8_t *mac,
 			  uint32_t events, bool unsub, mihf_rsp_fn done,
-			  void *arg)
+			  void *arg, bool autosub)
 {
 	static const uint8_t zero[6];
 	struct mih_link_tuple_id t;
@@ -1289,9 +1300,12 @@ static int send_subscribe(struct mihf *m, const struct mihf_id *peer,
 	p->link_type = link_type;
 	memcpy(p->mac, mac ? mac : zero, 6);
 	p->any_mac = !mac || is_zero_mac(mac);
+	p->autosub = autosub;
 	err = send_req(m, peer, NULL, 0, buf, len, 0, subscribe_done, p);
 	if (err)
 		free(p);
+	else if (autosub)
+		m->autosub_in_flight = true;
 	return err;
 }
 
@@ -1300,7 +1314,7 @@ int mihf_subscribe(struct mihf *m, const struct mihf_id *peer,
 		   mihf_rsp_fn done, void *arg)
 {
 	return send_subscribe(m, peer, link_type, mac, events, false, done,
-			      arg);
+			      arg, false);
 }
 
 int mihf_unsubscribe(struct mihf *m, const struct mihf_id *peer,
@@ -1308,7 +1322,7 @@ int mihf_unsubscribe(struct mihf *m, const struct mihf_id *peer,
 		     mihf_rsp_fn done, void *arg)
 {
 	return send_subscribe(m, peer, link_type, mac, events, true, done,
-			      arg);
+			      arg, false);
 }
 
 /* ---- link events -> indications ---------------------------------------- */
@@ -2049,6 +2063,20 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 	}
 	if (m->reg_out.registered && now >= m->reg_out.expires_ns)
 		m->reg_out.registered = false;
+	/* MMT: keep a subscription to the serving PoS's link events */
+	if (m->cfg.subscribe_serving && m->reg_out.registered &&
+	    !m->autosub_in_flight && m->x && now >= m->autosub_next_ns) {
+		bool have = false;
+
+		for (k = 0; k < m->nsubs_out; k++)
+			if (mihf_id_eq(&m->subs_out[k].peer, m->reg_out.pos.v,
+				       m->reg_out.pos.len))
+				have = true;
+		if (!have)
+			send_subscribe(m, &m->reg_out.pos, MIH_LT_802_11, NULL,
+				       MIHF_EVT_SUPPORTED, false, NULL, NULL,
+				       true);
+	}
 	mihf_ho_tick(m, now);
 }
 
@@ -2178,9 +2206,6 @@ int mihf_start(struct mihf *m)
 		if (err)
 			md_warn("mihf: cannot register with the serving PoS: "
 				"%s", strerror(-err));
-		if (c->subscribe_serving)
-			mihf_subscribe(m, &c->serving_pos, MIH_LT_802_11, NULL,
-				       MIHF_EVT_SUPPORTED, NULL, NULL);
 	}
 	return 0;
 }

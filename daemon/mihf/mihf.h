@@ -78,8 +78,10 @@ struct mihf_cfg {
 	uint32_t reg_lifetime_s;	/* PoS: granted; 0: default */
 	bool discover;			/* Capability_Discover at start */
 	bool discover_multicast;	/* ... also as a multicast request */
-	bool subscribe_serving;		/* MMT: subscribe to the serving
-					 * PoS's link events at start */
+	bool subscribe_serving;		/* MMT: keep a subscription to the
+					 * serving PoS's 802.11 link events
+					 * while registered (also after a
+					 * handover) */
 	unsigned int ho_capacity;	/* PoS: 0: default; admission control
 					 * answers "no resources" when full */
 	uint32_t ho_resource_s;		/* PoS: 0: default */

@@ -338,7 +338,7 @@ static int fill_db(struct world *w, bool with_ap2)
  */
 static int world_open(struct world *w, bool pos1_db, bool with_ap2)
 {
-	struct mihf_cfg mc = { .discover = true };
+	struct mihf_cfg mc = { .discover = true, .subscribe_serving = true };
 	struct mihf_cfg pc = { .discover = true };
 	char err[256];
 	int e;
@@ -433,6 +433,17 @@ static int nregs(struct node *n)
 	return k;
 }
 
+static int nsubs(struct node *n)
+{
+	json_object *st = mihf_status_json(n->m), *a;
+	int k = -1;
+
+	if (json_object_object_get_ex(st, "subscriptions", &a))
+		k = (int)json_object_array_length(a);
+	json_object_put(st);
+	return k;
+}
+
 FIXTURE(ho) {
 	struct world w;
 };
@@ -495,6 +506,9 @@ TEST_F(ho, whole_call_flow)
 	EXPECT_TRUE(registered_with(&w->mmt, "pos2"));
 	EXPECT_EQ(0, nregs(&w->pos1));
 	EXPECT_EQ(1, nregs(&w->pos2));
+	/* and keeps a subscription to its serving PoS's link events */
+	run_until(w->loop, NULL, 0, 1200);
+	EXPECT_EQ(1, nsubs(&w->pos2));
 	j = mihf_ho_result_json(&w->res);
 	ASSERT_TRUE(json_object_object_get_ex(j, "steps_ms", &v));
 	EXPECT_EQ(5, json_object_object_length(v));
