@@ -1389,9 +1389,9 @@ static void mihf_finish(struct parse *p)
 
 	if (!p->mihf_seen[M_PORT])
 		m->port = c->port;
-	if (c->isdb.line && !(c->roles & MD_ROLE_IS))
+	if (c->isdb.line && !(c->roles & (MD_ROLE_IS | MD_ROLE_POA)))
 		err_at(p, c->isdb.line,
-		       "[isdb] is the information server's database: it needs role is");
+		       "[isdb] is an information server's database (or an access router's, to find target PoSes): it needs role is or poa");
 	else if (c->isdb.line && !m->line)
 		err_at(p, c->isdb.line,
 		       "[isdb] is served by the MIH function: it needs a [mihf] section");

@@ -737,7 +737,7 @@ static int cmd_is_import(struct md_mihfd *m, struct json_object *req,
 	    (*reply = opt_bool(req, "replace", &replace)))
 		goto out;
 	if (!m->db) {
-		*reply = jerr("is-import: this mihsecd is not an IS server (role is)");
+		*reply = jerr("is-import: this mihsecd has no IS database (role is, or [isdb])");
 		goto out;
 	}
 	if (fd < 0 && !path) {
@@ -816,7 +816,7 @@ static int cmd_is_export(struct md_mihfd *m, struct json_object *req,
 	if ((*reply = only(req, fields)))
 		return 0;
 	if (!m->db) {
-		*reply = jerr("is-export: this mihsecd is not an IS server (role is)");
+		*reply = jerr("is-export: this mihsecd has no IS database (role is, or [isdb])");
 		return 0;
 	}
 	fd = memfd_create("mihsec-isdb-export", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -920,6 +920,8 @@ static int cmd_handover(struct md_mihfd *m, struct json_object *req,
 		}
 		strcpy(hr.network_id, net);
 	}
+	/* target PoS, PoA and link type named: no IS query needed */
+	hr.skip_is_query = tgt && poa && hr.link_type;
 	if (!m->mihf) {
 		*reply = jerr("the MIH engine is not running");
 		return 0;
@@ -1626,7 +1628,9 @@ static int pieces_start(struct md_mihfd *m)
 	m->peers = mihf_peers_new(0);
 	if (!m->peers)
 		return -ENOMEM;
-	if (m->roles & MD_ROLE_IS) {
+	/* an IS server always; an access router if it has one (to find
+	 * the PoS of a PoA) */
+	if ((m->roles & MD_ROLE_IS) || m->isdb_conf.line) {
 		rc = open_isdb(m);
 		if (rc < 0)
 			return rc;

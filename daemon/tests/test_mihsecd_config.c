@@ -845,7 +845,11 @@ TEST_F(conf, isdb_section)
 	    "t.conf:10: conninfo: only for backend postgresql (sqlite takes 'path')");
 	BAD(IS_BASE "[isdb]\nuser = x\n", "t.conf:10: unknown key 'user' in [isdb]");
 	BAD(BASE "[mihf]\n[isdb]\npath = /x\n",
-	    "t.conf:5: [isdb] is the information server's database: it needs role is");
+	    "t.conf:5: [isdb] is an information server's database (or an access router's, to find target PoSes): it needs role is or poa");
+	/* an access router may look target PoSes up in it */
+	LOAD("[mihsecd]\nroles = poa\nmihf-id = ar1\n[mihf]\n[isdb]\npath = /x\n");
+	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
+	EXPECT_STREQ("/x", self->cfg->isdb.path);
 	BAD("[mihsecd]\nroles = is\nmihf-id = is1\n"
 	    "[is-link]\ncert = /c\nkey = /k\nca = /a\n[isdb]\npath = /x\n",
 	    "t.conf:8: [isdb] is served by the MIH function: it needs a [mihf] section");
