@@ -2029,6 +2029,23 @@ const struct mihx_ops mihf_mihx_ops = {
 
 /* ---- housekeeping ------------------------------------------------------ */
 
+/* the link type of a peer's first announced link (TLV 9), else 802.11 */
+static uint8_t peer_link_type(struct mihf *m, const struct mihf_id *id)
+{
+	struct mihf_peer *p = m->peers ? mihf_peers_find_id(m->peers, id->v,
+							    id->len) : NULL;
+	struct mih_net_type_addr a;
+	struct mih_rd r;
+
+	if (!p || !p->caps.has_link_addrs)
+		return MIH_LT_802_11;
+	mih_rd_init(&r, p->caps.link_addrs, p->caps.link_addrs_len);
+	if (mih_get_list_count(&r, 1) < 1 || mih_get_net_type_addr(&r, &a) ||
+	    !a.nt.has_link_type)
+		return MIH_LT_802_11;
+	return a.nt.link_type;
+}
+
 static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 {
 	struct mihf *m = arg;
@@ -2073,9 +2090,10 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 				       m->reg_out.pos.len))
 				have = true;
 		if (!have)
-			send_subscribe(m, &m->reg_out.pos, MIH_LT_802_11, NULL,
-				       MIHF_EVT_SUPPORTED, false, NULL, NULL,
-				       true);
+			send_subscribe(m, &m->reg_out.pos,
+				       peer_link_type(m, &m->reg_out.pos),
+				       NULL, MIHF_EVT_SUPPORTED, false, NULL,
+				       NULL, true);
 	}
 	mihf_ho_tick(m, now);
 }
