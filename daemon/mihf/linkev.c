@@ -705,6 +705,8 @@ static int rtnl_valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int rtnl_dump(struct linkev *le, bool quiet);
+
 static void rtnl_fd_cb(struct md_loop *loop, int fd, uint32_t events,
 		       void *arg)
 {
@@ -718,9 +720,16 @@ static void rtnl_fd_cb(struct md_loop *loop, int fd, uint32_t events,
 		err = nl_recvmsgs_default(le->sk);
 		if (err == -NLE_AGAIN)
 			break;
+		if (err == -NLE_NOMEM) {
+			/* the socket overran: events were lost; read the
+			 * state again (differences become events) */
+			md_notice("rtnetlink: events lost, re-reading links");
+			rtnl_dump(le, false);
+			continue;
+		}
 		if (err < 0) {
 			md_debug("rtnetlink: %s", nl_geterror(err));
-			if (err != -NLE_NOMEM && err != -NLE_DUMP_INTR)
+			if (err != -NLE_DUMP_INTR)
 				break;
 		}
 	}
@@ -733,8 +742,8 @@ static void dump_cb(struct nl_object *obj, void *arg)
 	obj_cb(obj, &c);
 }
 
-/* the current links and addresses, without events */
-static int rtnl_dump(struct linkev *le)
+/* the current links and addresses (@quiet: without events) */
+static int rtnl_dump(struct linkev *le, bool quiet)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *links = NULL, *addrs = NULL;
@@ -748,7 +757,7 @@ static int rtnl_dump(struct linkev *le)
 	if (!err)
 		err = rtnl_addr_alloc_cache(sk, &addrs);
 	if (!err) {
-		le->initial = true;
+		le->initial = quiet;
 		nl_cache_foreach(links, dump_cb, le);
 		nl_cache_foreach(addrs, dump_cb, le);
 		le->initial = false;
@@ -789,7 +798,7 @@ static int rtnl_start(struct linkev *le)
 		return err;
 	}
 	/* subscribed first, then the dump: nothing falls in between */
-	err = rtnl_dump(le);
+	err = rtnl_dump(le, true);
 	if (err)
 		md_warn("rtnetlink: cannot read the current links");
 	return 0;
