@@ -700,6 +700,43 @@ TEST_F(ho, mutated_call_flow_messages)
 	EXPECT_EQ(sent, answered);
 }
 
+TEST_F(ho, request_filters)
+{
+	struct world *w = &self->w;
+	struct mihf_ho_req req = { 0 };
+
+	/* no such network */
+	snprintf(req.network_id, sizeof(req.network_id), "elsewhere");
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, &req, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ENOENT, w->res.status);
+	EXPECT_EQ((int)MIHF_HO_IS_QUERY, (int)w->res.step);
+	/* no Ethernet network */
+	memset(&req, 0, sizeof(req));
+	req.link_type = 15;
+	w->done = 0;
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, &req, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ENOENT, w->res.status);
+	/* a PoA the IS server does not know */
+	memset(&req, 0, sizeof(req));
+	memcpy(req.target_poa, mac_ap3, 6);
+	req.has_target_poa = true;
+	w->done = 0;
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, &req, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ENOENT, w->res.status);
+	/* the right network, by name: succeeds */
+	memset(&req, 0, sizeof(req));
+	snprintf(req.network_id, sizeof(req.network_id), "corp-wifi");
+	req.link_type = 19;
+	w->done = 0;
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, &req, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(0, w->res.status) TH_LOG("%s", w->res.reason);
+	EXPECT_EQ(0, memcmp(w->res.target.poa, mac_ap2, 6));
+}
+
 /* the serving PoS finds the target's PoS in the IS database */
 TEST(target_from_isdb)
 {
@@ -724,7 +761,6 @@ TEST(no_candidate_in_isdb)
 	EXPECT_EQ(-ENOENT, w.res.status);
 	EXPECT_EQ((int)MIHF_HO_IS_QUERY, (int)w.res.step);
 	EXPECT_NE(NULL, strstr(w.res.reason, "no candidate"));
-	(void)mac_ap3;
 	world_close(&w);
 }
 
