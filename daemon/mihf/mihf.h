@@ -118,6 +118,13 @@ struct mihf_cfg {
 struct mihf *mihf_new(struct md_loop *loop, const struct mihf_cfg *cfg,
 		      struct mihx *x, struct mihf_peers *peers,
 		      struct isdb *isdb);
+/*
+ * Free the mihf (and the transport if mihf_open() made it; its pending
+ * transactions are cancelled first, no user callback runs).  A transport
+ * given to mihf_new()/mihf_set_transport() must be freed BEFORE the mihf
+ * (its cancellations still reach the mihf).  The peer table, IS database
+ * and linkev are the caller's: stop linkev before freeing the mihf.
+ */
 void mihf_free(struct mihf *m);
 
 struct mihx_ops;
