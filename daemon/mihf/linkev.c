@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
@@ -37,6 +38,8 @@ struct le_if {
 	char wpa_path[108];
 	struct linkev_link st;
 	bool rtnl_up;			/* rtnetlink's view (Ethernet) */
+	bool type_known;		/* link type configured or seen in
+					 * sysfs (else a guess) */
 	bool below;			/* signal below the threshold */
 	struct md_ctrl ctrl;
 	bool ctrl_started;
@@ -54,6 +57,49 @@ struct linkev {
 	int fd;
 	bool initial;			/* processing the start-up dump */
 };
+
+/*
+ * The link type of an interface from sysfs: 802.11 if it has a wireless
+ * PHY, else Ethernet.  -ENOENT if the interface is not there (yet).
+ */
+static int sysfs_link_type(const char *ifname)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "/sys/class/net/%s", ifname);
+	if (access(p, F_OK))
+		return -ENOENT;
+	snprintf(p, sizeof(p), "/sys/class/net/%s/phy80211", ifname);
+	if (!access(p, F_OK))
+		return LINKEV_LT_80211;
+	snprintf(p, sizeof(p), "/sys/class/net/%s/wireless", ifname);
+	if (!access(p, F_OK))
+		return LINKEV_LT_80211;
+	return LINKEV_LT_ETHERNET;
+}
+
+static void type_detect(struct le_if *i)
+{
+	int t;
+
+	if (i->type_known)
+		return;
+	t = sysfs_link_type(i->cfg.ifname);
+	if (t > 0) {
+		i->st.link_type = (uint8_t)t;
+		i->type_known = true;
+	}
+}
+
+/*
+ * Up/down from wpa_supplicant (BSSID, reason) on Wi-Fi; on a wired link
+ * with a wired wpa_supplicant (802.1X) carrier from rtnetlink is the link
+ * state, wpa_supplicant's "connected" is the authentication.
+ */
+static bool wpa_updown(const struct le_if *i)
+{
+	return i->ctrl_started && i->st.link_type == LINKEV_LT_80211;
+}
 
 const char *linkev_type_name(enum linkev_type t)
 {
@@ -429,6 +475,8 @@ static void wpa_status(struct le_if *i)
 		memcpy(i->st.mac, mac, 6);
 		i->st.has_mac = true;
 	}
+	if (!wpa_updown(i))
+		return;
 	if (!md_ctrl_kv(reply, "wpa_state", v, sizeof(v)) &&
 	    !strcmp(v, "COMPLETED")) {
 		if (!md_ctrl_kv(reply, "bssid", v, sizeof(v)) &&
@@ -505,6 +553,8 @@ static void wpa_on_event(void *arg, const char *line)
 			 i->cfg.ifname, line);
 		return;
 	}
+	if (!wpa_updown(i))
+		return;		/* wired 802.1X: rtnetlink has the link */
 	switch (r) {
 	case LINKEV_WPA_SCAN:
 		wpa_scan_results(i);
@@ -611,6 +661,7 @@ static void rtnl_link_obj(struct linkev *le, struct rtnl_link *l, bool del)
 
 	if (!i)
 		return;
+	type_detect(i);
 	if (del) {
 		up = false;
 	} else {
@@ -631,7 +682,7 @@ static void rtnl_link_obj(struct linkev *le, struct rtnl_link *l, bool del)
 		i->st.ifindex = 0;
 	}
 	/* Wi-Fi with wpa_supplicant: up/down come from there (BSSID, reason) */
-	if (i->ctrl_started)
+	if (wpa_updown(i))
 		return;
 	set_up(i, up, NULL, LINKEV_DN_EXPLICIT, -1, false);
 }
@@ -847,9 +898,13 @@ int linkev_start(struct md_loop *loop, const struct linkev_cfg *cfg,
 			i->cfg.wpa_ctrl = i->wpa_path;
 		}
 		memcpy(i->st.ifname, i->cfg.ifname, IF_NAMESIZE);
+		/* configured, else from sysfs, else a guess until the
+		 * interface appears */
+		i->type_known = i->cfg.link_type != 0;
 		i->st.link_type = i->cfg.link_type ? i->cfg.link_type :
 				  i->cfg.wpa_ctrl ? LINKEV_LT_80211 :
 						    LINKEV_LT_ETHERNET;
+		type_detect(i);
 	}
 	if (!cfg->no_rtnl) {
 		err = rtnl_start(le);
@@ -863,13 +918,15 @@ int linkev_start(struct md_loop *loop, const struct linkev_cfg *cfg,
 
 		if (!i->cfg.wpa_ctrl)
 			continue;
+		/* set first: on_up may run inside md_ctrl_start() */
+		i->ctrl_started = true;
 		err = md_ctrl_start(&i->ctrl, loop, i->wpa_path,
 				    "wpa_supplicant", &wpa_ops, i);
 		if (err) {
+			i->ctrl_started = false;
 			linkev_stop(le);
 			return err;
 		}
-		i->ctrl_started = true;
 	}
 	*out = le;
 	return 0;

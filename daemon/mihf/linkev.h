@@ -24,6 +24,9 @@
  *      CTRL-EVENT-SCAN-RESULTS
  *          -> SCAN_RESULTS is asked for and parsed: LINKEV_DETECTED with
  *             the BSSes seen (at most LINKEV_DET_MAX, strongest first)
+ *    These up/down events are used on 802.11 links only: on a wired link
+ *    with a wired wpa_supplicant (802.1X) the carrier (rtnetlink) is the
+ *    link state.
  *    On (re)connection to wpa_supplicant linkev sends
  *    "SIGNAL_MONITOR THRESHOLD=<dBm> HYSTERESIS=<dB>" (wpa_supplicant's
  *    control interface command for CTRL-EVENT-SIGNAL-CHANGE) and reads
@@ -121,8 +124,10 @@ typedef void (*linkev_cb)(void *arg, const struct linkev_event *ev);
 /* One watched interface */
 struct linkev_if_cfg {
 	char ifname[IF_NAMESIZE];
-	uint8_t link_type;		/* 0: 802.11 if wpa_ctrl is set, else
-					 * Ethernet */
+	uint8_t link_type;		/* 0: from sysfs (a wireless PHY:
+					 * 802.11, else Ethernet); until the
+					 * interface exists: 802.11 if
+					 * wpa_ctrl is set, else Ethernet */
 	const char *wpa_ctrl;		/* wpa_supplicant control socket of
 					 * this interface, or NULL */
 	int signal_threshold;		/* dBm; 0: LINKEV_SIGNAL_THRESHOLD */

@@ -464,6 +464,48 @@ TEST(rtnl_loopback_state)
 	md_loop_free(c.loop);
 }
 
+/* a wired link with a (wired) wpa_supplicant: the carrier is the state */
+TEST(wired_wpa_supplicant_link)
+{
+	struct linkev_if_cfg ifc = { .ifname = "lo" };
+	struct linkev_cfg cfg = { .ifs = &ifc, .nifs = 1 };
+	struct linkev_link l;
+	struct linkev *le = NULL;
+	struct ctx c = { 0 };
+	struct fake f;
+	char path[108];
+	int i;
+
+	md_log_set_level(MD_LOG_WARNING);
+	snprintf(path, sizeof(path), "/tmp/mihsec-linkev-w-%d",
+		 (int)getpid());
+	ASSERT_EQ(0, fake_start(&f, path));
+	snprintf(f.status, sizeof(f.status),
+		 "bssid=01:80:c2:00:00:03\nwpa_state=COMPLETED\n");
+	ifc.wpa_ctrl = path;
+	c.loop = md_loop_new();
+	ASSERT_NE(NULL, c.loop);
+	ASSERT_EQ(0, linkev_start(c.loop, &cfg, ev_cb, &c, &le));
+	for (i = 0; i < 100 && !fake_attached(&f); i++)
+		run_until(&c, 1, 10);
+	ASSERT_TRUE(fake_attached(&f));
+	ASSERT_EQ(1u, linkev_links(le, &l, 1));
+	EXPECT_EQ(LINKEV_LT_ETHERNET, l.link_type);
+	EXPECT_TRUE(l.up);
+	EXPECT_FALSE(l.has_poa);	/* not the PAE group address */
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-DISCONNECTED "
+				"bssid=01:80:c2:00:00:03 reason=3"));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-SIGNAL-CHANGE above=0 "
+				"signal=-80 noise=-95 txrate=6000"));
+	run_until(&c, 1, 300);
+	EXPECT_EQ(0, c.n);
+	linkev_links(le, &l, 1);
+	EXPECT_TRUE(l.up);
+	linkev_stop(le);
+	fake_stop(&f);
+	md_loop_free(c.loop);
+}
+
 TEST(start_arguments)
 {
 	struct linkev_if_cfg ifc = { .ifname = "" };
