@@ -1,0 +1,266 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mihsecd's MIH function between real processes in network namespaces of
+# their own, on one Ethernet segment (a bridge namespace with a veth pair
+# to each of the others):
+#
+#   mihf-mn-PID   mihsecd mn1 (role mmt): serving PoS ar1, IS server is1,
+#                 handover-script
+#   mihf-ar1-PID  mihsecd ar1 (role poa): [isdb] to find target PoSes; a
+#                 dummy link "ap1" in [mihf] interfaces (link events)
+#   mihf-ar2-PID  mihsecd ar2 (role poa): the handover target
+#   mihf-is-PID   mihsecd is1 (role is): SQLite IS database
+#
+# No kernel module on the host: every daemon runs with kernel = optional
+# (plain MIH on UDP 4551).  Checked with mihsecctl over each daemon's
+# control socket: capability discovery (peers), registration (mihf status
+# both sides), is import into the IS server, is query from the terminal,
+# mih send terminal -> ar2, a real link event (ap1 down/up through
+# rtnetlink), the handover mn1 -> ar1 -> ar2 with the script's arguments
+# and the terminal registered with ar2 afterwards, and every daemon exiting
+# 0 on SIGTERM.  TAP on stdout.  Needs root and ip.
+# MIHSECD / MIHSECCTL: binaries to use instead of build/bin's.
+set -u
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+mihsecd=${MIHSECD:-$top/build/bin/mihsecd}
+mihsecctl=${MIHSECCTL:-$top/build/bin/mihsecctl}
+n=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $1"
+}
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n $1"
+}
+check() { # DESC CMD...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+command -v ip >/dev/null || skip_all "ip not installed"
+if [ -z "${MIHSECD:-}" ] || [ -z "${MIHSECCTL:-}" ]; then
+	make -s -C "$top/daemon" "$mihsecd" "$mihsecctl" >/dev/null || {
+		echo "1..1"
+		echo "not ok 1 mihsecd mihf: build"
+		exit 1
+	}
+fi
+
+names="mn ar1 ar2 is"
+declare -A ns addr pid ippid
+i=1
+for d in $names; do
+	ns[$d]=mihf-$d-$$
+	addr[$d]=10.77.0.$i
+	i=$((i + 1))
+done
+ns_sw=mihf-sw-$$
+tmp=$(mktemp -d /tmp/mihsec-mihf.XXXXXX)
+cleanup() {
+	for d in $names; do
+		[ -z "${pid[$d]:-}" ] || kill "${pid[$d]}" 2>/dev/null
+		[ -z "${ippid[$d]:-}" ] || kill "${ippid[$d]}" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for d in $names; do
+		ip netns del "${ns[$d]}" 2>/dev/null
+	done
+	ip netns del "$ns_sw" 2>/dev/null
+	[ -n "${MIHSEC_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+in_ns() { # NAME CMD...
+	local d=$1
+	shift
+	ip netns exec "${ns[$d]}" "$@"
+}
+ctl() { # NAME ARGS...: mihsecctl against that daemon
+	local d=$1
+	shift
+	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
+}
+
+echo "1..13"
+
+# ---- the segment -------------------------------------------------------
+ip netns add "$ns_sw" || exit 1
+ip -n "$ns_sw" link add br0 type bridge
+ip -n "$ns_sw" link set br0 up
+i=0
+for d in $names; do
+	ip netns add "${ns[$d]}" || exit 1
+	ip link add "mh$i$$" netns "${ns[$d]}" type veth peer name "sw$i" \
+		netns "$ns_sw" || exit 1
+	ip -n "${ns[$d]}" link set "mh$i$$" name eth0
+	ip -n "${ns[$d]}" addr add "${addr[$d]}/24" dev eth0
+	ip -n "${ns[$d]}" link set eth0 up
+	ip -n "${ns[$d]}" link set lo up
+	ip -n "$ns_sw" link set "sw$i" master br0
+	ip -n "$ns_sw" link set "sw$i" up
+	i=$((i + 1))
+done
+# ar1's access link (a veth of its own: real rtnetlink events)
+ip -n "${ns[ar1]}" link add ap1 type veth peer name ap1p
+ip -n "${ns[ar1]}" link set ap1p up
+ip -n "${ns[ar1]}" link set ap1 up
+
+# ---- configurations -----------------------------------------------------
+common() { # NAME ROLES ID
+	printf '[mihsecd]\nroles = %s\nmihf-id = %s\nkernel = optional\n' "$2" "$3"
+	printf 'log-level = debug\ncontrol-socket = %s/%s.sock\n' "$tmp" "$1"
+}
+peer() { # NAME KIND
+	printf '[peer %s]\nkind = %s\nmihf-id = %s\naddress = %s\n' \
+		"$1" "$2" "$([ "$1" = is ] && echo is1 || echo "$1")" "${addr[$1]}"
+}
+cat > "$tmp/switch.sh" <<EOF
+#!/bin/sh
+echo "\$@" > $tmp/switched
+EOF
+chmod 755 "$tmp/switch.sh"
+{
+	common mn mmt mn1
+	printf '[mihf]\ninterfaces = eth0\nserving-pos = ar1\n'
+	printf 'handover-script = %s/switch.sh\n' "$tmp"
+	peer ar1 poa
+	peer ar2 poa
+	peer is is
+} > "$tmp/mn.conf"
+{
+	common ar1 poa ar1
+	printf '[mihf]\ninterfaces = ap1\n[isdb]\npath = %s/ar1.sqlite\n' "$tmp"
+	printf '[peer mn1]\nkind = mmt\nmihf-id = mn1\nmac = 02:00:00:00:00:01\n'
+	peer ar2 poa
+} > "$tmp/ar1.conf"
+{
+	common ar2 poa ar2
+	printf '[mihf]\n'
+	printf '[peer mn1]\nkind = mmt\nmihf-id = mn1\nmac = 02:00:00:00:00:01\n'
+	peer ar1 poa
+} > "$tmp/ar2.conf"
+{
+	common is is is1
+	# the key link is not used here (no kernel module): a port apart
+	printf '[is-link]\ncert = %s/none\nkey = %s/none\nca = %s/none\nport = 4600\n' \
+		"$tmp" "$tmp" "$tmp"
+	printf '[mihf]\n[isdb]\npath = %s/is.sqlite\n' "$tmp"
+} > "$tmp/is.conf"
+
+# ---- start: the servers first, the terminal last -----------------------
+started=true
+for d in is ar2 ar1 mn; do
+	# ip netns exec forks: the daemon's own pid from the shell it replaces
+	in_ns "$d" sh -c 'echo $$ > "$1"; exec "$2" -f -c "$3"' _ \
+		"$tmp/$d.pid" "$mihsecd" "$tmp/$d.conf" > "$tmp/$d.log" 2>&1 &
+	ippid[$d]=$!
+	for _ in $(seq 100); do
+		[ -s "$tmp/$d.pid" ] && break
+		sleep 0.02
+	done
+	pid[$d]=$(cat "$tmp/$d.pid")
+	for _ in $(seq 100); do
+		grep -q "MIH function: listening" "$tmp/$d.log" && break
+		sleep 0.05
+	done
+	grep -q "MIH function: listening" "$tmp/$d.log" || {
+		started=false
+		sed "s/^/# $d: /" "$tmp/$d.log"
+	}
+done
+check "four mihsecd with the MIH function started (mn1, ar1, ar2, is1)" $started
+
+wait_grep() { # SECS PATTERN CMD...: CMD's output contains PATTERN in time
+	local secs=$1 pat=$2 i
+	shift 2
+	for i in $(seq $((secs * 10))); do
+		"$@" 2>/dev/null | grep -q -- "$pat" && return 0
+		sleep 0.1
+	done
+	"$@" 2>&1 | sed 's/^/# /' | head -20
+	return 1
+}
+
+check "capability discovery: mn1 knows ar1 and is1 from their responses" \
+	wait_grep 5 '"peer":"is1".*"capdisc"' ctl mn -j peers
+check "capability discovery: the peers table shows ar1's address learned two ways" \
+	wait_grep 5 "ar1 .*${addr[ar1]}:4551 static,capdisc" ctl mn peers
+check "registration: mn1 is registered with ar1" \
+	wait_grep 5 '"registered_with":{"pos":"ar1","registered":true' ctl mn -j mihf status
+check "registration: ar1 holds mn1's registration" \
+	wait_grep 5 '"registrations":\[{[^]]*mn1' ctl ar1 -j mihf status
+
+out=$(ctl is is import "$top/daemon/examples/isdb.txt" 2>&1)
+check "is import into is1: $out" [ "$out" = "imported 3 networks, 4 PoAs" ]
+
+out=$(ctl mn is query type 802.11 report network-id,cost 2>&1)
+echo "$out" | head -3 | sed 's/^/# /'
+query_ok() {
+	echo "$out" | grep -q "^status Success" &&
+		echo "$out" | grep -qF 'IE_NETWORK_ID: \"campus\"' &&
+		echo "$out" | grep -qF 'IE_NETWORK_ID: \"metro-free\"' &&
+		echo "$out" | grep -qF 'IE_COST: 1.500 EUR per hour' &&
+		! echo "$out" | grep -qF '\"lab\"' &&
+		! echo "$out" | grep -q IE_NETWORK_TYPE
+}
+check "is query from mn1 to is1: Success, the Wi-Fi networks' IDs and costs only" \
+	query_ok
+
+out=$(ctl mn mih send ar2 MIH_Capability_Discover.request evt-list=0x6 2>&1)
+check "mih send mn1 -> ar2: the response decoded" \
+	sh -c 'echo "$1" | grep -q "received MIH_Capability_Discover.response" &&
+	       echo "$1" | grep -q "3 Status: Success" &&
+	       echo "$1" | grep -q "src ar2 dst mn1"' _ "$out"
+
+ip -n "${ns[ar1]}" link set ap1 down
+check "link event: ar1 sees its link ap1 go down (rtnetlink)" \
+	wait_grep 5 "link event Link_Down on ap1" cat "$tmp/ar1.log"
+ip -n "${ns[ar1]}" link set ap1 up
+
+# the target network: a PoA served by ar2
+cat > "$tmp/lab.txt" <<EOF
+[network lab]
+type = ethernet
+network-id = lab
+
+[poa lab-sw1]
+network = lab
+link-addr = 02:00:5e:20:00:01
+pos-mihf-id = ar2
+pos-address = ${addr[ar2]}
+EOF
+ctl is is import "$tmp/lab.txt" replace >/dev/null &&
+	ctl ar1 is import "$tmp/lab.txt" >/dev/null
+out=$(ctl mn handover pos ar2 wait 30 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+check "handover mn1 -> ar2 through ar1: every step, done" \
+	sh -c '[ "$2" = 0 ] && echo "$1" | grep -q "^commit " &&
+	       echo "$1" | grep -q "^complete " &&
+	       echo "$1" | grep -q "target pos ar2 poa 02:00:5e:20:00:01 network lab address '"${addr[ar2]}"'" &&
+	       echo "$1" | grep -q "^handover done"' _ "$out" "$rc"
+check "handover: the switch step ran the script with target PoS, PoA, interface" \
+	grep -qx "ar2 02:00:5e:20:00:01 eth0" "$tmp/switched"
+check "handover: mn1 is registered with ar2 now" \
+	wait_grep 5 '"registered_with":{"pos":"ar2","registered":true' ctl mn -j mihf status
+
+# ---- stop ------------------------------------------------------------------
+all0=true
+for d in $names; do
+	kill "${pid[$d]}"
+	wait "${ippid[$d]}"	# ip netns exec exits with the daemon's status
+	st=$?
+	pid[$d]=
+	ippid[$d]=
+	[ "$st" = 0 ] || { all0=false; echo "# $d exited with $st"; tail -5 "$tmp/$d.log" | sed "s/^/# $d: /"; }
+done
+check "every mihsecd exits 0 on SIGTERM" $all0
