@@ -59,6 +59,10 @@ struct cand {
 	uint8_t poa[6];
 	char netid[64];
 	bool preferred;
+	bool in_poa;		/* being read from a PoA container */
+	bool has_poa;		/* ... and its link address was in it */
+	uint16_t pos_family;	/* IE_PoS_IP_ADDR (MIH_AF_*), 0: none */
+	uint8_t pos_addr[16];
 };
 
 struct ho_run {
@@ -1048,6 +1052,25 @@ static void walk_ies(struct ho_run *h, struct mih_ie_iter *it,
 				walk_ies(h, &sub, &n, depth + 1);
 			continue;
 		}
+		if (ie.type == MIH_IE_CONTAINER_POA && net && !net->in_poa &&
+		    depth < MIH_IE_DEPTH_MAX) {
+			/* one candidate per PoA container: its link address
+			 * and the address of its PoS, in any order */
+			struct mih_ie_iter sub;
+			struct mih_rd r2 = *it->r;
+			struct cand poa = *net;
+
+			poa.in_poa = true;
+			poa.has_poa = false;
+			poa.pos_family = 0;
+			if (!mih_ie_iter_container(&sub, &r2, &ie))
+				walk_ies(h, &sub, &poa, depth + 1);
+			if (poa.has_poa && h->ncand < CAND_MAX) {
+				poa.in_poa = false;
+				h->cand[h->ncand++] = poa;
+			}
+			continue;
+		}
 		if (mih_ie_is_container(ie.type) && depth < MIH_IE_DEPTH_MAX) {
 			struct mih_ie_iter sub;
 			struct mih_rd r2 = *it->r;
@@ -1074,12 +1097,26 @@ static void walk_ies(struct ho_run *h, struct mih_ie_iter *it,
 			break;
 		}
 		case MIH_IE_POA_LINK_ADDR:
-			if (v.u.link_addr.kind != MIH_LA_MAC ||
-			    h->ncand >= CAND_MAX)
+			if (v.u.link_addr.kind != MIH_LA_MAC)
+				break;
+			if (net->in_poa) {
+				memcpy(net->poa, v.u.link_addr.u.mac, 6);
+				net->has_poa = true;
+				break;
+			}
+			if (h->ncand >= CAND_MAX)
 				break;
 			h->cand[h->ncand] = *net;
 			memcpy(h->cand[h->ncand].poa, v.u.link_addr.u.mac, 6);
 			h->ncand++;
+			break;
+		case MIH_IE_POS_IP_ADDR:
+			if (!net->in_poa ||
+			    (v.u.ip_addr.family != MIH_AF_IPV4 &&
+			     v.u.ip_addr.family != MIH_AF_IPV6))
+				break;
+			net->pos_family = v.u.ip_addr.family;
+			memcpy(net->pos_addr, v.u.ip_addr.a, 16);
 			break;
 		default:
 			break;
@@ -1337,6 +1374,62 @@ static void commit_done(void *arg, int status, const struct mih_msg *rsp,
 	do_switch(h);
 }
 
+/* the one PoS peer with the IP address @a (any port), for pos_by_addr() */
+struct addr_walk {
+	uint16_t family;		/* MIH_AF_* */
+	const uint8_t *a;
+	struct mihf_id id;
+	unsigned int found;
+};
+
+static int addr_walk_cb(struct mihf_peer *p, void *arg)
+{
+	struct addr_walk *w = arg;
+	size_t k;
+
+	if (!p->id_len || (p->kind != MIHF_PEER_POA &&
+			   p->kind != MIHF_PEER_UNKNOWN))
+		return 0;
+	for (k = 0; k < p->n_addrs; k++) {
+		const struct sockaddr_storage *ss = &p->addrs[k].sa;
+		bool eq = false;
+
+		if (w->family == MIH_AF_IPV4 && ss->ss_family == AF_INET)
+			eq = !memcmp(&((const struct sockaddr_in *)ss)->sin_addr,
+				     w->a, 4);
+		else if (w->family == MIH_AF_IPV6 && ss->ss_family == AF_INET6)
+			eq = !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr,
+				     w->a, 16);
+		if (eq) {
+			if (!w->found || !mihf_id_eq(&w->id, p->id, p->id_len))
+				w->found++;
+			id_from(&w->id, p->id, p->id_len);
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The PoS of candidate @c by the PoS address the IS server gave for its
+ * PoA (IE_PoS_IP_ADDR): the one PoS peer (configured or discovered) with
+ * that IP address.  0 and *@id, or -ENOENT (none, or several: ambiguous).
+ */
+static int pos_by_addr(struct mihf *m, const struct cand *c,
+		       struct mihf_id *id)
+{
+	struct mihf_peers *peers = mihf_peer_table(m);
+	struct addr_walk w = { .family = c->pos_family, .a = c->pos_addr };
+
+	if (!peers || !c->pos_family)
+		return -ENOENT;
+	mihf_peers_foreach(peers, addr_walk_cb, &w);
+	if (w.found != 1)
+		return -ENOENT;
+	*id = w.id;
+	return 0;
+}
+
 static void do_commit(struct ho_run *h)
 {
 	struct mih_tgt_net_info tni;
@@ -1353,10 +1446,11 @@ static void do_commit(struct ho_run *h)
 	/* where the MMT will complete: the target's PoS */
 	if (h->req.target_pos.len) {
 		h->res.target.pos = h->req.target_pos;
-	} else if (resolve_pos(h->m, c->poa, &h->res.target.pos)) {
+	} else if (resolve_pos(h->m, c->poa, &h->res.target.pos) &&
+		   pos_by_addr(h->m, c, &h->res.target.pos)) {
 		mac_txt(c->poa, mac);
-		run_end(h, -ENOENT, "no PoS known for PoA %s (IS database "
-			"or peer capabilities)", mac);
+		run_end(h, -ENOENT, "no PoS known for PoA %s (IS database, "
+			"peer capabilities or a peer at its PoS address)", mac);
 		return;
 	}
 	memcpy(h->res.target.poa, c->poa, 6);
