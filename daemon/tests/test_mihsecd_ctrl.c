@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1148,6 +1149,302 @@ static void check_man_text(struct __test_metadata *_metadata,
 	EXPECT_NE(NULL, strstr(all, ".SS peers"));
 	EXPECT_NE(NULL, strstr(all, ".BR -S \", \" --control"));
 	free(all);
+}
+
+/* ---- The MIH function's commands: the ctrl layer (md_control_ext) ------ */
+
+struct ext_rec {
+	struct md_control *c;
+	struct md_loop *loop;
+	struct md_control_req *pending;
+	int calls;
+	int passed_fd_ok;	/* is-import: the descriptor read back */
+	int late_rc;		/* md_control_reply() of the late answer */
+	bool late_done;
+	char cmd[32];
+};
+
+static void late_answer(struct md_loop *loop, struct md_timer *t, void *arg)
+{
+	struct ext_rec *e = arg;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "done", json_object_new_boolean(1));
+	e->late_rc = md_control_reply(e->pending, o, -1);
+	e->pending = NULL;
+	e->late_done = true;
+}
+
+static int ext_command(void *arg, const char *cmd, struct json_object *req,
+		       int fd, unsigned int uid, struct md_control_req *r,
+		       struct json_object **reply)
+{
+	struct ext_rec *e = arg;
+	struct json_object *o;
+
+	e->calls++;
+	snprintf(e->cmd, sizeof(e->cmd), "%s", cmd);
+	if (!strcmp(cmd, "mihf-status")) {
+		*reply = json_object_new_object();
+		json_object_object_add(*reply, "ok", json_object_new_boolean(1));
+		json_object_object_add(*reply, "uid", json_object_new_int(
+			(int)uid));
+		return 0;
+	}
+	if (!strcmp(cmd, "handover")) {
+		/* answered 100 ms later from the loop */
+		e->pending = r;
+		md_timer_add(e->loop, 100 * MD_NSEC_PER_MSEC, 0, late_answer, e);
+		return MD_CONTROL_PENDING;
+	}
+	if (!strcmp(cmd, "is-import")) {
+		char buf[16] = "";
+
+		if (fd >= 0 && pread(fd, buf, sizeof(buf) - 1, 0) == 5 &&
+		    !strcmp(buf, "hello"))
+			e->passed_fd_ok = 1;
+		if (fd >= 0)
+			close(fd);
+		*reply = json_object_new_object();
+		json_object_object_add(*reply, "ok", json_object_new_boolean(1));
+		return 0;
+	}
+	if (!strcmp(cmd, "is-export")) {
+		/* a descriptor back, answered inside the handler */
+		int mfd = memfd_create("t", MFD_CLOEXEC);
+
+		if (mfd < 0 || write(mfd, "export", 6) != 6)
+			return -EIO;
+		o = json_object_new_object();
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+		md_control_reply(r, o, mfd);
+		close(mfd);
+		return MD_CONTROL_PENDING;
+	}
+	(void)req;
+	return -ENOENT;
+}
+
+static struct json_object *ext_peers(void *arg)
+{
+	(void)arg;
+	return json_tokener_parse(
+		"[{\"id\":\"pos-1\",\"kind\":\"poa\",\"sources\":[\"static\"]},"
+		"{\"id\":\"ar9\",\"kind\":\"poa\",\"sources\":[\"capdisc\"]},"
+		"{\"id\":null,\"kind\":\"unknown\",\"sources\":[\"dns\"]}]");
+}
+
+TEST_F(ctrl, mih_commands_without_the_mih_function)
+{
+	START();
+	REQ(&self->s, "{\"cmd\":\"mih-send\",\"peer\":\"x\",\"mid\":5121}");
+	REQ(&self->s, "{\"cmd\":\"is-query\"}");
+	REQ(&self->s, "{\"cmd\":\"is-import\"}");
+	REQ(&self->s, "{\"cmd\":\"is-export\"}");
+	REQ(&self->s, "{\"cmd\":\"handover\"}");
+	REQ(&self->s, "{\"cmd\":\"mihf-status\"}");
+	REQ(&self->s, "{\"cmd\":\"reboot\"}");
+	RUN();
+	for (int i = 0; i < 6; i++) {
+		EXPECT_REPLY(i, false, "the MIH function is not running (mihsecd.conf has no [mihf] section, or enable = no)");
+	}
+	EXPECT_REPLY(6, false, "unknown command 'reboot' (msk-add, msk-del, peers, mih-send");
+	EXPECT_EQ(0, (int)md_control_pending(self->c));
+}
+
+static void pending_client(struct script *s)
+{
+	int fd = cl_connect(s->path);
+
+	if (fd < 0)
+		return;
+	/* a request answered later, and one more meanwhile: busy */
+	send(fd, "{\"cmd\":\"handover\"}", 18, MSG_NOSIGNAL);
+	s->reply[0] = cl_xchg(fd, "{\"cmd\":\"mihf-status\"}", 21);
+	s->reply[1] = cl_recv(fd);
+	/* free again */
+	s->reply[2] = cl_xchg(fd, "{\"cmd\":\"mihf-status\"}", 21);
+	close(fd);
+}
+
+TEST_F(ctrl, mih_command_answered_later_one_at_a_time)
+{
+	struct ext_rec e = { .loop = self->loop };
+	struct md_control_ext ext = { .command = ext_command, .arg = &e };
+
+	START();
+	md_control_set_ext(self->c, &ext);
+	self->s.fn = pending_client;
+	RUN();
+	EXPECT_REPLY(0, false, "busy: the handover request on this connection is still pending");
+	EXPECT_STREQ("{\"ok\":true,\"done\":true}", self->s.reply[1]);
+	EXPECT_TRUE(reply_is(self->s.reply[2], true, NULL));
+	EXPECT_NE(NULL, self->s.reply[2] ? strstr(self->s.reply[2], "\"uid\":") : NULL);
+	EXPECT_TRUE(e.late_done);
+	EXPECT_EQ(0, e.late_rc);
+	EXPECT_EQ(2, e.calls);	/* the busy one never reached it */
+	EXPECT_EQ(0, (int)md_control_pending(self->c));
+}
+
+static void leaving_client(struct script *s)
+{
+	int fd = cl_connect(s->path);
+
+	if (fd < 0)
+		return;
+	send(fd, "{\"cmd\":\"handover\"}", 18, MSG_NOSIGNAL);
+	usleep(20000);
+	close(fd);
+}
+
+TEST_F(ctrl, mih_client_gone_before_the_answer)
+{
+	struct ext_rec e = { .loop = self->loop };
+	struct md_control_ext ext = { .command = ext_command, .arg = &e };
+
+	START();
+	md_control_set_ext(self->c, &ext);
+	self->s.fn = leaving_client;
+	RUN();
+	spin(self->loop, 200);		/* the late answer fires */
+	EXPECT_TRUE(e.late_done);
+	EXPECT_EQ(-ENOTCONN, e.late_rc);
+	EXPECT_EQ(0, (int)md_control_pending(self->c));
+	EXPECT_EQ(0, (int)md_control_clients(self->c));
+}
+
+/* send @req with @fd as SCM_RIGHTS; the reply and a descriptor back */
+static char *xchg_fd(int sock, const char *req, int fd, int *back)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = strlen(req) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	char *buf = calloc(1, 4096);
+	ssize_t n;
+
+	*back = -1;
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	if (!buf || sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+		free(buf);
+		return NULL;
+	}
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = 4095;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	n = recvmsg(sock, &msg, 0);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_type == SCM_RIGHTS)
+			memcpy(back, CMSG_DATA(cm), sizeof(int));
+	return buf;
+}
+
+struct fd_result {
+	int exported_ok;
+};
+
+static void fd_client(struct script *s)
+{
+	struct fd_result *res = s->arg;
+	int fd = cl_connect(s->path), mfd, back = -1;
+	char buf[16] = "";
+
+	if (fd < 0)
+		return;
+	mfd = memfd_create("in", MFD_CLOEXEC);
+	if (mfd < 0 || write(mfd, "hello", 5) != 5)
+		return;
+	s->reply[0] = xchg_fd(fd, "{\"cmd\":\"is-import\"}", mfd, &back);
+	s->reply[1] = xchg_fd(fd, "{\"cmd\":\"is-export\"}", -1, &back);
+	if (back >= 0 && pread(back, buf, sizeof(buf) - 1, 0) == 6 &&
+	    !strcmp(buf, "export"))
+		res->exported_ok = 1;
+	if (back >= 0)
+		close(back);
+	/* a descriptor with a command that takes none */
+	s->reply[2] = xchg_fd(fd, "{\"cmd\":\"peers\"}", mfd, &back);
+	close(mfd);
+	close(fd);
+}
+
+TEST_F(ctrl, mih_descriptors_both_ways)
+{
+	struct ext_rec e = { .loop = self->loop };
+	struct md_control_ext ext = { .command = ext_command, .arg = &e };
+	struct fd_result res = { 0 };
+
+	START();
+	md_control_set_ext(self->c, &ext);
+	self->s.fn = fd_client;
+	self->s.arg = &res;
+	RUN();
+	EXPECT_TRUE(reply_is(self->s.reply[0], true, NULL)) {
+		TH_LOG("%s", self->s.reply[0]);
+	}
+	EXPECT_EQ(1, e.passed_fd_ok);
+	EXPECT_TRUE(reply_is(self->s.reply[1], true, NULL));
+	EXPECT_EQ(1, res.exported_ok);
+	EXPECT_REPLY(2, false, "peers: takes no file descriptor");
+	EXPECT_EQ(0, (int)md_control_pending(self->c));
+}
+
+TEST_F(ctrl, peers_merged_with_the_mih_peer_table)
+{
+	struct md_km_sa sa[3];
+	struct ext_rec e = { .loop = self->loop };
+	struct md_control_ext ext = { .command = ext_command,
+				      .mih_peers = ext_peers, .arg = &e };
+	struct json_object *o, *arr, *p, *v;
+
+	fake_sas(sa);
+	self->rec.sas = sa;
+	self->rec.nsas = 3;
+	START();
+	md_control_set_ext(self->c, &ext);
+	REQ(&self->s, "{\"cmd\":\"peers\"}");
+	RUN();
+	o = json_tokener_parse(self->s.reply[0] ? self->s.reply[0] : "");
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_object_object_get_ex(o, "peers", &arr));
+	ASSERT_EQ(5, (int)json_object_array_length(arr));
+	/* the SA of pos-1 keeps every field and gets "mih" */
+	p = json_object_array_get_idx(arr, 0);
+	EXPECT_STREQ("pos-1", json_object_get_string(json_object_object_get(p, "peer")));
+	EXPECT_STREQ("installed", json_object_get_string(json_object_object_get(p, "state")));
+	EXPECT_STREQ("0011223344556677", json_object_get_string(json_object_object_get(p, "rx_keyid")));
+	ASSERT_TRUE(json_object_object_get_ex(p, "mih", &v));
+	EXPECT_NE(NULL, strstr(json_object_to_json_string(v), "static"));
+	/* the SAs of no MIH peer: unchanged */
+	EXPECT_FALSE(json_object_object_get_ex(json_object_array_get_idx(arr, 1), "mih", NULL));
+	/* MIH peers without an SA */
+	p = json_object_array_get_idx(arr, 3);
+	EXPECT_STREQ("ar9", json_object_get_string(json_object_object_get(p, "peer")));
+	EXPECT_STREQ("no-sa", json_object_get_string(json_object_object_get(p, "state")));
+	EXPECT_STREQ("poa", json_object_get_string(json_object_object_get(p, "kind")));
+	p = json_object_array_get_idx(arr, 4);
+	EXPECT_STREQ("", json_object_get_string(json_object_object_get(p, "peer")));
+	json_object_put(o);
 }
 
 TEST(help_matches_man_page_synopsis)
