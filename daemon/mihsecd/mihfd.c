@@ -471,7 +471,7 @@ static int cmd_send(struct md_mihfd *m, struct json_object *req,
 		    struct md_control_req *r, struct json_object **reply)
 {
 	static const char *const fields[] = { "cmd", "peer", "mid", "tlvs",
-					      "timeout_ms", NULL };
+					      NULL };
 	const struct mih_msgdef *def;
 	struct mih_builder b;
 	struct mih_msg_err merr;
@@ -480,18 +480,16 @@ static int cmd_send(struct md_mihfd *m, struct json_object *req,
 	struct mihf_id peer;
 	const char *ps;
 	uint8_t *pdu = NULL, *val = NULL;
-	int64_t mid, tmo;
-	bool has, hto;
+	int64_t mid;
+	bool has;
 	size_t len;
 	struct op *op;
 	int rc = 0;
 
 	if ((*reply = only(req, fields)) ||
 	    (*reply = opt_str(req, "peer", &ps)) ||
-	    (*reply = opt_int(req, "mid", 0, 0xffff, &mid, &has)) ||
-	    (*reply = opt_int(req, "timeout_ms", 1, 3600000, &tmo, &hto)))
+	    (*reply = opt_int(req, "mid", 0, 0xffff, &mid, &has)))
 		return 0;
-	(void)tmo;
 	if (!ps || !has) {
 		*reply = jerr("mih-send needs \"peer\" and \"mid\"");
 		return 0;

@@ -24,13 +24,13 @@
  * changes take effect at the next start (logged).
  *
  * Control socket commands (JSON, mihsecd/ctrl.h; mihsecctl builds them):
- *   {"cmd":"mih-send","peer":P,"mid":N,"tlvs":["T=HEX",..]
- *    [,"timeout_ms":N]}
+ *   {"cmd":"mih-send","peer":P,"mid":N,"tlvs":["T=HEX",..]}
  *	P: a [peer] name, an address ("192.0.2.1", "[2001:db8::1]:4551")
  *	of a peer whose MIHF ID is known, or an MIHF ID.  N: the message
  *	ID (a request or an indication).  T: TLV type 3..255, HEX: its
  *	value.  The PDU (our ID, P's, the TLVs in the order given) is
  *	checked with mih_msg_parse() first: a defect is an error reply.
+ *	The transport's timers bound the wait (no answer: an error reply).
  *	-> {"ok":true,"request":MSG,"response":MSG,"rtt_ms":X} (request),
  *	   {"ok":true,"request":MSG,"acked":true} (indication); MSG:
  *	   {"message":NAME,"mid":N,"tid":N,"src":ID,"dst":ID,"size":N,

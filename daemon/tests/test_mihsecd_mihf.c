@@ -651,4 +651,50 @@ TEST_F(m, reload)
 			 "MIH_Capability_Discover.request"));
 }
 
+TEST_F(m, dhcp_discovery_and_enable_on_reload)
+{
+	char text[4096], extra[300], lease[200], disc[300];
+	struct proc *p = &self->p[MN];
+	uint64_t end;
+	bool found = false;
+
+	/* an RFC 5678 MoS option in a dhclient lease: IS server 127.0.0.7 */
+	snprintf(lease, sizeof(lease), "%s/dhclient.leases", self->dir);
+	ASSERT_EQ(0, write_file(lease,
+		"lease {\n  interface \"eth0\";\n  fixed-address 10.0.0.5;\n"
+		"  option mihsec-mos-ipv4 1:4:7f:0:0:7;\n  expire never;\n}\n"));
+	conf_text(self, MN, NULL, text, sizeof(text));
+	snprintf(disc, sizeof(disc), "[discovery]\ndhcp-lease = %s\n", lease);
+	strcat(text, disc);
+	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	kill(p->pid, SIGHUP);
+	EXPECT_TRUE(wait_for(p, "MIH function restarted with the new settings", 5000));
+	for (end = md_now_ns() + 5000 * MS; !found && md_now_ns() < end;
+	     usleep(50000)) {
+		ASSERT_EQ(0, CTL(MN, "-j", "peers"));
+		found = strstr(self->out, "\"address\":\"127.0.0.7\"") &&
+			strstr(self->out, "\"dhcp\"");
+	}
+	EXPECT_TRUE(found) {
+		TH_LOG("%s\n%s", self->out, p->buf);
+	}
+	ASSERT_EQ(0, CTL(MN, "-j", "mihf", "status"));
+	EXPECT_NE(NULL, strstr(self->out, "\"dhcp_found\":1"));
+
+	/* enable = no stops it, yes starts it again */
+	snprintf(extra, sizeof(extra), "enable = no\n");
+	conf_text(self, MN, extra, text, sizeof(text));
+	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	kill(p->pid, SIGHUP);
+	EXPECT_TRUE(wait_for(p, "MIH function stopped ([mihf] removed or enable = no)", 5000));
+	EXPECT_EQ(1, CTL(MN, "mihf", "status"));
+	EXPECT_NE(NULL, strstr(self->err, "the MIH function is not running"));
+	p->len = 0;		/* look for the next start only */
+	conf_text(self, MN, NULL, text, sizeof(text));
+	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	kill(p->pid, SIGHUP);
+	EXPECT_TRUE(wait_for(p, "MIH function: listening", 5000));
+	EXPECT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
+}
+
 TEST_HARNESS_MAIN
