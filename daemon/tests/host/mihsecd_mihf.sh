@@ -8,7 +8,8 @@
 #   mihf-mn-PID   mihsecd mn1 (role mmt): serving PoS ar1, IS server is1,
 #                 handover-script
 #   mihf-ar1-PID  mihsecd ar1 (role poa): [isdb] to find target PoSes; a
-#                 dummy link "ap1" in [mihf] interfaces (link events)
+#                 veth "ap1" in [mihf] interfaces (link events) and as
+#                 its [proxy] interface
 #   mihf-ar2-PID  mihsecd ar2 (role poa): the handover target
 #   mihf-is-PID   mihsecd is1 (role is): SQLite IS database
 #
@@ -90,7 +91,7 @@ ctl() { # NAME ARGS...: mihsecctl against that daemon
 	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
 }
 
-echo "1..13"
+echo "1..14"
 
 # ---- the segment -------------------------------------------------------
 ip netns add "$ns_sw" || exit 1
@@ -139,6 +140,7 @@ chmod 755 "$tmp/switch.sh"
 {
 	common ar1 poa ar1
 	printf '[mihf]\ninterfaces = ap1\n[isdb]\npath = %s/ar1.sqlite\n' "$tmp"
+	printf '[proxy]\ninterface = ap1\nupstream = %s\n' "${addr[is]}"
 	printf '[peer mn1]\nkind = mmt\nmihf-id = mn1\nmac = 02:00:00:00:00:01\n'
 	peer ar2 poa
 } > "$tmp/ar1.conf"
@@ -194,6 +196,8 @@ check "capability discovery: mn1 knows ar1 and is1 from their responses" \
 	wait_grep 5 '"peer":"is1".*"capdisc"' ctl mn -j peers
 check "capability discovery: the peers table shows ar1's address learned two ways" \
 	wait_grep 5 "ar1 .*${addr[ar1]}:4551 static,capdisc" ctl mn peers
+check "proxy: ar1 runs the MIH proxy on ap1 ([proxy]; its counters in mihf status)" \
+	wait_grep 2 '"proxy":{"stats":{' ctl ar1 -j mihf status
 check "registration: mn1 is registered with ar1" \
 	wait_grep 5 '"registered_with":{"pos":"ar1","registered":true' ctl mn -j mihf status
 check "registration: ar1 holds mn1's registration" \
