@@ -244,10 +244,10 @@ pos-address = ${addr[ar2]}
 EOF
 ctl is is import "$tmp/lab.txt" replace >/dev/null &&
 	ctl ar1 is import "$tmp/lab.txt" >/dev/null
-out=$(ctl mn handover pos ar2 wait 30 2>&1)
+out=$(ctl mn handover target lab wait 30 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-check "handover mn1 -> ar2 through ar1: every step, done" \
+check "handover (target network lab: the IS server names ar2) mn1 -> ar2 through ar1: every step, done" \
 	sh -c '[ "$2" = 0 ] && echo "$1" | grep -q "^commit " &&
 	       echo "$1" | grep -q "^complete " &&
 	       echo "$1" | grep -q "target pos ar2 poa 02:00:5e:20:00:01 network lab address '"${addr[ar2]}"'" &&
