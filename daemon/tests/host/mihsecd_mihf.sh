@@ -91,7 +91,7 @@ ctl() { # NAME ARGS...: mihsecctl against that daemon
 	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
 }
 
-echo "1..14"
+echo "1..15"
 
 # ---- the segment -------------------------------------------------------
 ip netns add "$ns_sw" || exit 1
@@ -242,8 +242,10 @@ link-addr = 02:00:5e:20:00:01
 pos-mihf-id = ar2
 pos-address = ${addr[ar2]}
 EOF
-ctl is is import "$tmp/lab.txt" replace >/dev/null &&
-	ctl ar1 is import "$tmp/lab.txt" >/dev/null
+out=$(ctl is is import - replace < "$tmp/lab.txt" 2>&1)
+check "is import from standard input, replacing: $out" \
+	[ "$out" = "imported 1 networks, 1 PoAs" ]
+ctl ar1 is import "$tmp/lab.txt" >/dev/null
 out=$(ctl mn handover target lab wait 30 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
