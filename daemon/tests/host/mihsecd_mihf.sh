@@ -20,7 +20,11 @@
 # mih send terminal -> ar2, a real link event (ap1 down/up through
 # rtnetlink), the handover mn1 -> ar1 -> ar2 with the script's arguments
 # and the terminal registered with ar2 afterwards, and every daemon exiting
-# 0 on SIGTERM.  TAP on stdout.  Needs root and ip.
+# 0 on SIGTERM.  Then, if PostgreSQL is installed (MIHSEC_PG_BIN, run as
+# MIHSEC_PG_USER, default nobody), two IS servers on loopback sharing one
+# PostgreSQL database ([isdb] backend postgresql): what one imports the
+# other exports and answers queries from.  TAP on stdout.  Needs root and
+# ip.
 # MIHSECD / MIHSECCTL: binaries to use instead of build/bin's.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -91,7 +95,7 @@ ctl() { # NAME ARGS...: mihsecctl against that daemon
 	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
 }
 
-echo "1..15"
+echo "1..18"
 
 # ---- the segment -------------------------------------------------------
 ip netns add "$ns_sw" || exit 1
@@ -270,3 +274,107 @@ for d in $names; do
 	[ "$st" = 0 ] || { all0=false; echo "# $d exited with $st"; tail -5 "$tmp/$d.log" | sed "s/^/# $d: /"; }
 done
 check "every mihsecd exits 0 on SIGTERM" $all0
+
+# ---- two IS servers sharing one PostgreSQL database ----------------------
+pgbin=${MIHSEC_PG_BIN:-/usr/lib/postgresql/15/bin}
+pguser=${MIHSEC_PG_USER:-nobody}
+pg_skip=
+for c in initdb pg_ctl createdb; do
+	[ -x "$pgbin/$c" ] || pg_skip="PostgreSQL ($pgbin/$c) not installed"
+done
+command -v runuser >/dev/null || pg_skip="runuser not installed"
+id -u "$pguser" >/dev/null 2>&1 || pg_skip="no user $pguser"
+pg_started=
+pg_stop() {
+	[ -z "$pg_started" ] || runuser -u "$pguser" -- "$pgbin/pg_ctl" \
+		-D "$tmp/pg/data" -m immediate -w stop >/dev/null 2>&1
+	pg_started=
+}
+trap 'pg_stop; cleanup' EXIT
+if [ -z "$pg_skip" ]; then
+	mkdir -p "$tmp/pg/sock"
+	chown -R "$pguser" "$tmp/pg"
+	chmod 755 "$tmp"
+	(cd "$tmp/pg" && runuser -u "$pguser" -- "$pgbin/initdb" -D "$tmp/pg/data" \
+		-U mihsec --auth=trust -E UTF8 --no-sync --locale=C) \
+		> "$tmp/pg/initdb.log" 2>&1 || pg_skip="initdb failed"
+fi
+pgport=
+if [ -z "$pg_skip" ]; then
+	for _ in 1 2 3 4 5; do
+		p=$((20000 + RANDOM % 40000))
+		if (cd "$tmp/pg" && runuser -u "$pguser" -- "$pgbin/pg_ctl" \
+			-D "$tmp/pg/data" -l "$tmp/pg/pg.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $p -k $tmp/pg/sock -c fsync=off" \
+			start) >/dev/null 2>&1; then
+			pgport=$p
+			pg_started=1
+			break
+		fi
+	done
+	[ -n "$pgport" ] || pg_skip="PostgreSQL did not start"
+fi
+if [ -z "$pg_skip" ]; then
+	"$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U mihsec isdb ||
+		pg_skip="createdb failed"
+fi
+if [ -n "$pg_skip" ]; then
+	for d in "two IS servers on one PostgreSQL database started" \
+		"PostgreSQL: what is1a imports, is1b exports" \
+		"PostgreSQL: is1b answers a query (is1a asks) from is1a's import"; do
+		n=$((n + 1))
+		echo "ok $n $d # SKIP $pg_skip"
+	done
+	exit 0
+fi
+conninfo="host=127.0.0.1 port=$pgport user=mihsec dbname=isdb connect_timeout=10"
+base=$((20000 + RANDOM % 40000))
+pg_ok=true
+for k in a b; do
+	port=$([ $k = a ] && echo $base || echo $((base + 2)))
+	{
+		common "is1$k" is "is1$k"
+		printf '[is-link]\ncert = %s/none\nkey = %s/none\nca = %s/none\nport = %s\n' \
+			"$tmp" "$tmp" "$tmp" $((port + 1))
+		printf '[mihf]\nport = %s\n[isdb]\nbackend = postgresql\nconninfo = %s\n' \
+			"$port" "$conninfo"
+		# each has the other as its IS server
+		if [ $k = a ]; then
+			printf '[peer is1b]\nkind = is\nmihf-id = is1b\naddress = 127.0.0.1\nport = %s\n' $((base + 2))
+		else
+			printf '[peer is1a]\nkind = is\nmihf-id = is1a\naddress = 127.0.0.1\nport = %s\n' "$base"
+		fi
+	} > "$tmp/is1$k.conf"
+	"$mihsecd" -f -c "$tmp/is1$k.conf" > "$tmp/is1$k.log" 2>&1 &
+	pid[is1$k]=$!
+	for _ in $(seq 100); do
+		grep -q "MIH function: listening" "$tmp/is1$k.log" && break
+		sleep 0.05
+	done
+	grep -q "IS database (postgresql)" "$tmp/is1$k.log" &&
+		grep -q "MIH function: listening" "$tmp/is1$k.log" || {
+		pg_ok=false
+		sed "s/^/# is1$k: /" "$tmp/is1$k.log"
+	}
+done
+names="$names is1a is1b"
+check "two IS servers on one PostgreSQL database started" $pg_ok
+"$mihsecctl" -S "$tmp/is1a.sock" is import "$top/daemon/examples/isdb.txt" \
+	> "$tmp/pg.import" 2>&1
+"$mihsecctl" -S "$tmp/is1b.sock" is export > "$tmp/pg.export" 2>&1
+check "PostgreSQL: what is1a imports, is1b exports" \
+	sh -c 'grep -qx "imported 3 networks, 4 PoAs" "$1" &&
+	       grep -qx "\[network lab-ethernet\]" "$2"' _ "$tmp/pg.import" "$tmp/pg.export"
+out=$("$mihsecctl" -S "$tmp/is1a.sock" is query type ethernet server is1b 2>&1)
+pg_query_ok() {
+	echo "$out" | grep -q "^status Success" &&
+		echo "$out" | grep -qF 'IE_NETWORK_ID: \"lab\"'
+}
+pg_query_ok || echo "$out" | head -20 | sed 's/^/# /'
+check "PostgreSQL: is1b answers a query (is1a asks) from is1a's import" pg_query_ok
+for k in a b; do
+	kill "${pid[is1$k]}"
+	wait "${pid[is1$k]}" || echo "# is1$k exited with $?"
+	pid[is1$k]=
+done
+pg_stop
