@@ -1726,7 +1726,8 @@ static bool peers_changed(const struct md_mihfd *m,
 
 int md_mihfd_reload(struct md_mihfd *m, const struct md_config *cfg)
 {
-	bool restart = restart_needed(m, cfg);
+	/* off after a failed restart: try again whatever changed */
+	bool restart = !m->mihf || restart_needed(m, cfg);
 	bool peers = peers_changed(m, cfg);
 	size_t pending = 0;
 	int rc;
