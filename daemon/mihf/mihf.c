@@ -99,6 +99,7 @@ struct mihf {
 	} reg_out;
 	bool autosub_in_flight;
 	uint64_t autosub_next_ns;	/* after a refusal: not before */
+	unsigned int autosub_probes;	/* Capability_Discover first */
 	struct mihf_ho_ctx *ho;
 	bool freeing;
 };
@@ -2030,6 +2031,14 @@ const struct mihx_ops mihf_mihx_ops = {
 /* ---- housekeeping ------------------------------------------------------ */
 
 /* the link type of a peer's first announced link (TLV 9), else 802.11 */
+static bool peer_caps_known(struct mihf *m, const struct mihf_id *id)
+{
+	struct mihf_peer *p = m->peers ? mihf_peers_find_id(m->peers, id->v,
+							    id->len) : NULL;
+
+	return p && p->caps.has_link_addrs;
+}
+
 static uint8_t peer_link_type(struct mihf *m, const struct mihf_id *id)
 {
 	struct mihf_peer *p = m->peers ? mihf_peers_find_id(m->peers, id->v,
@@ -2089,11 +2098,22 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 			if (mihf_id_eq(&m->subs_out[k].peer, m->reg_out.pos.v,
 				       m->reg_out.pos.len))
 				have = true;
-		if (!have)
+		if (have) {
+			m->autosub_probes = 0;
+		} else if (!peer_caps_known(m, &m->reg_out.pos) &&
+			   m->autosub_probes < 3) {
+			/* its link types come with its capabilities (e.g. a
+			 * new PoS after a handover, not discovered yet): ask
+			 * first, subscribe on a later sweep */
+			m->autosub_probes++;
+			m->autosub_next_ns = now + 2 * MD_NSEC_PER_SEC;
+			mihf_discover(m, &m->reg_out.pos, NULL, NULL);
+		} else {
 			send_subscribe(m, &m->reg_out.pos,
 				       peer_link_type(m, &m->reg_out.pos),
 				       NULL, MIHF_EVT_SUPPORTED, false, NULL,
 				       NULL, true);
+		}
 	}
 	mihf_ho_tick(m, now);
 }
