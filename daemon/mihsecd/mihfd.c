@@ -40,6 +40,15 @@
 #define EXPIRE_SECS	5		/* peer table expiry check */
 #define LEASE_SECS	10		/* DHCP lease files: changed? */
 #define DNS_RETRY_SECS	300		/* DNS: nothing found, or failed */
+#define DNS_JOBS_MAX	4		/* DNS lookups running at once */
+
+struct md_mihfd;
+
+/* One running DNS discovery (the argument of its job) */
+struct md_mihfd_dns {
+	struct md_mihfd *m;
+	size_t slot;
+};
 
 /* One control request being served (answered from a callback) */
 struct op {
@@ -73,6 +82,12 @@ struct md_mihfd {
 	struct linkev *le;
 	struct mihf_proxy *proxy;
 	struct md_timer *expire_t, *dns_t, *lease_t;
+	/* DNS lookups run in worker threads (mihf_dns_discover_async), so
+	 * an unreachable nameserver never stalls the loop: [discovery]
+	 * dns-domain (slot 0) and the domains DHCP names (the others) */
+	struct mihf_dns_job *dns_job[DNS_JOBS_MAX];
+	struct md_mihfd_dns *dns_arg[DNS_JOBS_MAX];
+	char dns_domain[DNS_JOBS_MAX][MIHF_DNS_NAME_MAX];
 	struct timespec lease_mtime[2];
 	uint64_t dns_last_ns;
 	size_t dns_found;
@@ -1274,19 +1289,63 @@ static void expire_tick(struct md_loop *loop, struct md_timer *t, void *arg)
 			n == 1 ? "" : "s");
 }
 
-/* DNS discovery of one domain; returns the smallest TTL seen (0: none) */
-static uint32_t dns_one(struct md_mihfd *m, const char *domain,
-			uint32_t services)
+static void dns_tick(struct md_loop *loop, struct md_timer *t, void *arg);
+
+/* A DNS discovery finished (on the loop): results into the peer table */
+static void dns_done(void *arg, int err, const struct mihf_dns_result *res,
+		     size_t n)
 {
-	struct mihf_dns_result *res = calloc(MIHF_DNS_RESULTS_MAX,
-					     sizeof(*res));
-	struct mihf_dns_cfg c;
+	struct md_mihfd_dns *d = arg;
+	struct md_mihfd *m = d->m;
 	uint32_t ttl = 0;
-	size_t n = 0;
+	size_t i;
 	int rc;
 
-	if (!res)
-		return 0;
+	m->dns_job[d->slot] = NULL;
+	m->dns_arg[d->slot] = NULL;
+	if (err < 0) {
+		md_warn("DNS discovery in %s: %s", m->dns_domain[d->slot],
+			strerror(-err));
+	} else {
+		rc = mihf_dns_results_to_peers(res, n, m->peers, md_now_ns());
+		md_info("DNS discovery in %s: %zu result%s, %d address%s added",
+			m->dns_domain[d->slot], n, n == 1 ? "" : "s", rc,
+			rc == 1 ? "" : "es");
+		m->dns_found += n;
+		for (i = 0; i < n; i++)
+			if (!ttl || res[i].ttl < ttl)
+				ttl = res[i].ttl;
+	}
+	/* [discovery] dns-domain: again when the shortest TTL runs out */
+	if (d->slot == 0) {
+		if (!ttl)
+			ttl = DNS_RETRY_SECS;
+		if (ttl < MIHF_DNS_TTL_MIN_S)
+			ttl = MIHF_DNS_TTL_MIN_S;
+		m->dns_t = md_timer_add(m->loop,
+					(uint64_t)ttl * MD_NSEC_PER_SEC, 0,
+					dns_tick, m);
+	}
+	free(d);
+}
+
+/* Start the DNS discovery of @domain in job slot @slot (if it is free) */
+static void dns_start(struct md_mihfd *m, size_t slot, const char *domain,
+		      uint32_t services)
+{
+	struct md_mihfd_dns *d;
+	struct mihf_dns_cfg c;
+	int err = 0;
+
+	if (m->dns_job[slot])
+		return;			/* still running */
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return;
+	d->m = m;
+	d->slot = slot;
+	snprintf(m->dns_domain[slot], sizeof(m->dns_domain[slot]), "%s",
+		 domain);
 	mihf_dns_cfg_init(&c);
 	snprintf(c.domain, sizeof(c.domain), "%s", domain);
 	c.services = services;
@@ -1296,43 +1355,48 @@ static uint32_t dns_one(struct md_mihfd *m, const char *domain,
 		c.ns = m->disc_conf.dns_server;
 		c.ns_len = m->disc_conf.dns_server_len;
 	}
-	rc = mihf_dns_discover(&c, res, MIHF_DNS_RESULTS_MAX, &n);
-	if (rc < 0) {
-		md_warn("DNS discovery in %s: %s", domain, strerror(-rc));
+	m->dns_job[slot] = mihf_dns_discover_async(m->loop, &c, dns_done, d,
+						   &err);
+	if (m->dns_job[slot]) {
+		m->dns_arg[slot] = d;
 	} else {
-		rc = mihf_dns_results_to_peers(res, n, m->peers, md_now_ns());
-		md_info("DNS discovery in %s: %zu result%s, %d address%s added",
-			domain, n, n == 1 ? "" : "s", rc, rc == 1 ? "" : "es");
-		m->dns_found += n;
-		for (size_t i = 0; i < n; i++)
-			if (!ttl || res[i].ttl < ttl)
-				ttl = res[i].ttl;
+		md_warn("DNS discovery in %s: %s", domain, strerror(-err));
+		free(d);
+		if (slot == 0)		/* try again later */
+			m->dns_t = md_timer_add(m->loop, DNS_RETRY_SECS *
+						MD_NSEC_PER_SEC, 0, dns_tick,
+						m);
 	}
-	free(res);
-	return ttl;
 }
 
 static void dns_tick(struct md_loop *loop, struct md_timer *t, void *arg)
 {
 	struct md_mihfd *m = arg;
-	uint32_t ttl;
 
 	(void)loop;
 	(void)t;
 	m->dns_t = NULL;	/* one-shot */
 	m->dns_found = 0;
-	ttl = dns_one(m, m->disc_conf.dns_domain, 0);
-	if (!ttl)
-		ttl = DNS_RETRY_SECS;
-	if (ttl < MIHF_DNS_TTL_MIN_S)
-		ttl = MIHF_DNS_TTL_MIN_S;
-	m->dns_t = md_timer_add(m->loop, (uint64_t)ttl * MD_NSEC_PER_SEC, 0,
-				dns_tick, m);
+	dns_start(m, 0, m->disc_conf.dns_domain, 0);
 }
 
+/* A domain the DHCP lease names: the first free slot that is not it */
 static void mos_domain(const char *name, uint32_t services, void *arg)
 {
-	dns_one(arg, name, services);
+	struct md_mihfd *m = arg;
+	size_t i;
+
+	for (i = 1; i < DNS_JOBS_MAX; i++)
+		if (m->dns_job[i] && !strcmp(m->dns_domain[i], name))
+			return;		/* being looked up */
+	for (i = 1; i < DNS_JOBS_MAX; i++) {
+		if (!m->dns_job[i]) {
+			dns_start(m, i, name, services);
+			return;
+		}
+	}
+	md_warn("DNS discovery in %s: %d lookups already running", name,
+		DNS_JOBS_MAX - 1);
 }
 
 static void lease_tick(struct md_loop *loop, struct md_timer *t, void *arg)
@@ -1597,6 +1661,14 @@ static void pieces_stop(struct md_mihfd *m)
 		md_timer_cancel(m->loop, m->expire_t);
 	if (m->dns_t)
 		md_timer_cancel(m->loop, m->dns_t);
+	for (size_t i = 0; i < DNS_JOBS_MAX; i++) {
+		if (m->dns_job[i]) {
+			mihf_dns_job_cancel(m->loop, m->dns_job[i]);
+			free(m->dns_arg[i]);
+			m->dns_job[i] = NULL;
+			m->dns_arg[i] = NULL;
+		}
+	}
 	if (m->lease_t)
 		md_timer_cancel(m->loop, m->lease_t);
 	m->expire_t = m->dns_t = m->lease_t = NULL;

@@ -79,6 +79,7 @@ cleanup() {
 		ip netns del "${ns[$d]}" 2>/dev/null
 	done
 	ip netns del "$ns_sw" 2>/dev/null
+	[ -z "${dns_pid:-}" ] || kill "$dns_pid" 2>/dev/null
 	[ -n "${MIHSEC_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -95,7 +96,7 @@ ctl() { # NAME ARGS...: mihsecctl against that daemon
 	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
 }
 
-echo "1..18"
+echo "1..19"
 
 # ---- the segment -------------------------------------------------------
 ip netns add "$ns_sw" || exit 1
@@ -119,6 +120,21 @@ ip -n "${ns[ar1]}" link add ap1 type veth peer name ap1p
 ip -n "${ns[ar1]}" link set ap1p up
 ip -n "${ns[ar1]}" link set ap1 up
 
+# a DNS server for mn's RFC 5679 discovery (in is1's namespace, port 5353):
+# NAPTR -> SRV _mihes._udp -> an A record (ar2's address, port 4560)
+dns_pid=
+if command -v dnsmasq >/dev/null; then
+	dd=mih.test
+	in_ns is dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
+		--no-hosts --bind-interfaces --listen-address="${addr[is]}" \
+		--port=5353 --log-facility="$tmp/dnsmasq.log" --user=root \
+		--group=root \
+		--naptr-record="$dd,10,10,s,IEEE802.21-ES+D2U,,_mihes._udp.$dd" \
+		--srv-host="_mihes._udp.$dd,es1.$dd,4560,10,0" \
+		--host-record="es1.$dd,${addr[ar2]}" &
+	dns_pid=$!
+fi
+
 # ---- configurations -----------------------------------------------------
 common() { # NAME ROLES ID
 	printf '[mihsecd]\nroles = %s\nmihf-id = %s\nkernel = optional\n' "$2" "$3"
@@ -137,6 +153,9 @@ chmod 755 "$tmp/switch.sh"
 	common mn mmt mn1
 	printf '[mihf]\ninterfaces = eth0\nserving-pos = ar1\n'
 	printf 'handover-script = %s/switch.sh\n' "$tmp"
+	[ -z "$dns_pid" ] ||
+		printf '[discovery]\ndns-domain = mih.test\ndns-server = %s:5353\n' \
+			"${addr[is]}"
 	peer ar1 poa
 	peer ar2 poa
 	peer is is
@@ -196,6 +215,12 @@ wait_grep() { # SECS PATTERN CMD...: CMD's output contains PATTERN in time
 	return 1
 }
 
+if [ -n "$dns_pid" ]; then
+	check "DNS discovery (RFC 5679, dnsmasq): mn1's peer table holds the event server ${addr[ar2]}:4560 from NAPTR/SRV/A" \
+		wait_grep 10 "${addr[ar2]}:4560 .*dns" ctl mn peers
+else
+	ok "DNS discovery # SKIP dnsmasq not installed"
+fi
 check "capability discovery: mn1 knows ar1 and is1 from their responses" \
 	wait_grep 5 '"peer":"is1".*"capdisc"' ctl mn -j peers
 check "capability discovery: the peers table shows ar1's address learned two ways" \
