@@ -101,7 +101,7 @@ dump() {
 }
 ms_since() { echo $((($(now_us) - $1) / 1000)); }
 
-TOTAL=14
+TOTAL=15
 echo "TAP version 13"
 echo "1..$TOTAL"
 bail_skip() {
@@ -371,6 +371,8 @@ chmod +x "$tmp/switch.sh"
 
 	[mihf]
 	interfaces = $if_m, $if_me
+	# above hwsim's signal level: wpa_supplicant reports it below at once
+	wifi-signal-threshold = -10
 	handover-script = $tmp/switch.sh
 	serving-pos = ar1
 	is-server = is1
@@ -789,6 +791,16 @@ check "$(in_log "$log_m" "link $if_m: Link_Up (poa $mac_s" &&
 	grep -q "$ip_t *> $ip_mt *MIH_Link_Down.indication .* MIHSec" "$tmp/wire-ind.txt" &&
 	grep -q "$ip_t *> $ip_mt *MIH_Link_Up.indication .* MIHSec" "$tmp/wire-ind.txt"; echo $?)" \
 	"link events from real links: wpa_supplicant's association as Link_Up (PoA $mac_s) on the MMT; ar2's rtnetlink link down/up reached the MMT as MIH_Link_Down/Link_Up indications, protected"
+
+# Wi-Fi: the signal below the threshold (set above hwsim's level, so
+# reported once associated) gave Link_Going_Down; the MMT now leaves the
+# Wi-Fi link (wpa_cli disconnect): Link_Down with the disconnect's reason
+inm wpa_cli -p "$ws" -i "$if_m" disconnect >/dev/null
+wait_for 10 in_log "$log_m" "link $if_m: Link_Down"
+check "$(in_log "$log_m" "link $if_m: Link_Going_Down (poa $mac_s" &&
+	in_log "$log_m" "link $if_m: Link_Down (poa $mac_s"; echo $?)" \
+	"Wi-Fi link events from the real wpa_supplicant: Link_Going_Down from its signal monitor, Link_Down on disconnect ($(grep -o "link $if_m: Link_Down ([^)]*)" "$log_m" | head -n 1))"
+[ "$fail" = 0 ] || grep "link $if_m:" "$log_m" | sed 's/^/#   /'
 
 alive_all=0
 for p in "$pid_m" "$pid_s" "$pid_t" "$pid_i"; do alive "$p" || alive_all=1; done

@@ -41,6 +41,7 @@ struct le_if {
 	bool type_known;		/* link type configured or seen in
 					 * sysfs (else a guess) */
 	bool below;			/* signal below the threshold */
+	bool below_early;		/* ... reported before CONNECTED */
 	struct md_ctrl ctrl;
 	bool ctrl_started;
 	struct le_addr addrs[LE_ADDRS_MAX];
@@ -450,6 +451,8 @@ static void set_up(struct le_if *i, bool up, const uint8_t *poa, int reason,
 	}
 	i->st.up = up;
 	i->below = false;
+	if (!up)
+		i->below_early = false;
 	if (up && poa) {
 		memcpy(i->st.poa, poa, 6);
 		i->st.has_poa = true;
@@ -497,7 +500,9 @@ static void wpa_on_up(void *arg)
 	int err;
 
 	i->st.wpa_connected = true;
-	if (!linkev_signal_monitor_cmd(&i->cfg, cmd, sizeof(cmd))) {
+	/* signal levels are a radio's: not on a wired 802.1X link */
+	if (wpa_updown(i) &&
+	    !linkev_signal_monitor_cmd(&i->cfg, cmd, sizeof(cmd))) {
 		err = md_ctrl_request(&i->ctrl, cmd, reply, sizeof(reply),
 				      &len);
 		if (err || strncmp(reply, "OK", 2))
@@ -542,10 +547,32 @@ out:
 	free(reply);
 }
 
+/* Link_Going_Down: the signal went below the threshold (once per crossing) */
+static void going_down(struct le_if *i, int signal_dbm)
+{
+	struct linkev_event ev;
+
+	i->st.signal_dbm = signal_dbm;
+	if (i->below)
+		return;
+	i->below = true;
+	ev_init(i, &ev, LINKEV_GOING_DOWN);
+	ev.reason = LINKEV_GD_DEGRADING;
+	ev.time_ms = i->cfg.going_down_ms ? i->cfg.going_down_ms :
+					    LINKEV_GOING_DOWN_MS;
+	ev.signal_dbm = signal_dbm;
+	ev.has_signal = true;
+	if (i->st.has_poa) {
+		memcpy(ev.poa, i->st.poa, 6);
+		ev.has_poa = true;
+	}
+	deliver(i, &ev);
+}
+
 static void wpa_on_event(void *arg, const char *line)
 {
 	struct le_if *i = arg;
-	struct linkev_event pe, ev;
+	struct linkev_event pe;
 	int r = linkev_wpa_parse(line, &pe);
 
 	if (r < 0) {
@@ -561,6 +588,7 @@ static void wpa_on_event(void *arg, const char *line)
 		return;
 	case LINKEV_WPA_RECOVERED:
 		i->below = false;
+		i->below_early = false;
 		i->st.signal_dbm = pe.signal_dbm;
 		return;
 	case LINKEV_WPA_EVENT:
@@ -571,6 +599,11 @@ static void wpa_on_event(void *arg, const char *line)
 	switch (pe.type) {
 	case LINKEV_UP:
 		set_up(i, true, pe.poa, -1, -1, false);
+		/* the signal monitor spoke during the association (EAP) */
+		if (i->below_early && i->st.up) {
+			i->below_early = false;
+			going_down(i, i->st.signal_dbm);
+		}
 		break;
 	case LINKEV_DOWN:
 		if (i->st.up)
@@ -578,21 +611,13 @@ static void wpa_on_event(void *arg, const char *line)
 			       pe.locally_generated);
 		break;
 	case LINKEV_GOING_DOWN:
-		i->st.signal_dbm = pe.signal_dbm;
-		if (!i->st.up || i->below)
+		if (!i->st.up) {
+			/* associated, not yet CONNECTED: say it once up */
+			i->st.signal_dbm = pe.signal_dbm;
+			i->below_early = true;
 			break;
-		i->below = true;
-		ev_init(i, &ev, LINKEV_GOING_DOWN);
-		ev.reason = LINKEV_GD_DEGRADING;
-		ev.time_ms = i->cfg.going_down_ms ? i->cfg.going_down_ms :
-						    LINKEV_GOING_DOWN_MS;
-		ev.signal_dbm = pe.signal_dbm;
-		ev.has_signal = true;
-		if (i->st.has_poa) {
-			memcpy(ev.poa, i->st.poa, 6);
-			ev.has_poa = true;
 		}
-		deliver(i, &ev);
+		going_down(i, pe.signal_dbm);
 		break;
 	default:
 		break;

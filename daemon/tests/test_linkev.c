@@ -437,6 +437,23 @@ TEST(wpa_source_end_to_end)
 	run_until(&c, 6, 200);
 	EXPECT_EQ(5, c.n);
 
+	/* the signal monitor speaks while associating (during EAP, before
+	 * CONNECTED): Link_Going_Down right after Link_Up, once */
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-DISCONNECTED bssid=" AP2
+				" reason=3 locally_generated=1"));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-SIGNAL-CHANGE above=0 "
+				"signal=-85 noise=9999 txrate=1000"));
+	ASSERT_EQ(0, fake_event(&f, "CTRL-EVENT-CONNECTED - Connection to "
+				AP1 " completed [id=0 id_str=]"));
+	ASSERT_EQ(0, run_until(&c, 8, 3000));
+	EXPECT_EQ((int)LINKEV_DOWN, (int)c.ev[5].type);
+	EXPECT_EQ((int)LINKEV_UP, (int)c.ev[6].type);
+	EXPECT_EQ((int)LINKEV_GOING_DOWN, (int)c.ev[7].type);
+	EXPECT_EQ(-85, c.ev[7].signal_dbm);
+	EXPECT_EQ(0, memcmp(c.ev[7].poa, ap1, 6));
+	run_until(&c, 9, 200);
+	EXPECT_EQ(8, c.n);
+
 	linkev_stop(le);
 	fake_stop(&f);
 	md_loop_free(c.loop);
