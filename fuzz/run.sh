@@ -48,7 +48,10 @@ for n in "$@"; do
 	echo "fuzz_$n: ${secs}s, -max_len=$(maxlen "$n")"
 	seeds=()
 	[ -d "$here/corpus/$n" ] && seeds=("$here/corpus/$n")
+	dict=()
+	[ -f "$here/$n.dict" ] && dict=(-dict="$here/$n.dict")
 	"$bin" -max_total_time="$secs" -max_len="$(maxlen "$n")" -timeout=10 \
+		"${dict[@]}" \
 		-print_final_stats=1 -artifact_prefix="$b/crash/$n/" \
 		"$b/corpus/$n" "${seeds[@]}" >"$log" 2>&1
 	st=$?
