@@ -4,6 +4,8 @@
 #   make check      every test: userspace (host), KUnit (UML), kselftests (VM)
 #   make demo       boot the VM and show two MIHFs talking through mihsec
 #   make checkpatch / make sparse      kernel style and static checks
+#   make fuzz       libFuzzer harnesses, each MIHSEC_FUZZ_SECS (300) s (fuzz/)
+#   make fuzz-smoke the same, 10 s each (make check runs it as a host test)
 #   make install        userspace programs, man pages, systemd unit, example
 #                       config, docs, bash completion (no kernel headers needed)
 #   make install-kmod   the module (modules_install; INSTALL_MOD_PATH honoured)
@@ -50,6 +52,12 @@ checkpatch: ksrc
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=$(W) modules
 
+fuzz:
+	$(MAKE) -C fuzz run
+
+fuzz-smoke:
+	$(MAKE) -C fuzz smoke
+
 # kbuild's clean with M=$(TOP) would sweep build/ (the guest kernel's modules)
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP)/kmod clean
@@ -57,7 +65,8 @@ clean:
 	$(MAKE) -C daemon clean
 	-$(MAKE) -C selftests clean
 
-.PHONY: all kmod userspace selftests ksrc check demo checkpatch sparse clean
+.PHONY: all kmod userspace selftests ksrc check demo checkpatch sparse clean \
+	fuzz fuzz-smoke
 
 # --- installation ---------------------------------------------------------
 # make install [DESTDIR=/stage] [PREFIX=/usr] [SBINDIR=...] [SYSCONFDIR=/etc]
@@ -144,6 +153,9 @@ dkms-source:
 
 dkms-install:
 	@test -z "$(DESTDIR)" || { echo "dkms-install: no DESTDIR (use dkms-source)" >&2; exit 2; }
+	@# a reinstall of the same version: drop the old registration first
+	if dkms status -m mihsec -v $(MIHSEC_VERSION) | grep -q .; then \
+		dkms remove -m mihsec -v $(MIHSEC_VERSION) --all; fi
 	$(MAKE) dkms-source
 	dkms add -m mihsec -v $(MIHSEC_VERSION)
 	dkms build -m mihsec -v $(MIHSEC_VERSION)

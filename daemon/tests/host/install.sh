@@ -53,7 +53,7 @@ mk() {
 	make --no-print-directory -C "$top" B="$build/daemon" BIN="$bin" "$@"
 }
 
-echo "1..47"
+echo "1..49"
 
 # --- make install, PREFIX=/usr ----------------------------------------------
 root=$tmp/root
@@ -274,6 +274,23 @@ else
 		not_ok "dkms.conf's MAKE line builds the staged copy for $kver"
 		tail -n 20 "$tmp/dkmsbuild.log" | sed 's/^/# /'
 	fi
+fi
+
+# make dkms-install (never run here): refuses a DESTDIR before running
+# anything; what it would run
+if ! mk dkms-install DESTDIR="$tmp/nowhere" >"$tmp/dkmsi.log" 2>&1 &&
+	grep -q 'no DESTDIR' "$tmp/dkmsi.log" && [ ! -e "$tmp/nowhere" ]; then
+	ok "make dkms-install refuses a DESTDIR (use dkms-source)"
+else
+	not_ok "make dkms-install refuses a DESTDIR"
+fi
+plan=$(mk -n dkms-install 2>/dev/null | grep -E '^dkms (add|build|install) ')
+if [ "$(echo "$plan" | awk '{print $2, $3, $4, $5, $6}' | xargs)" = \
+	"add -m mihsec -v $ver build -m mihsec -v $ver install -m mihsec -v $ver" ]; then
+	ok "make -n dkms-install: dkms add, build, install of mihsec $ver"
+else
+	not_ok "make -n dkms-install: dkms add, build, install of mihsec $ver"
+	echo "$plan" | sed 's/^/# /'
 fi
 
 # the real dkms (if installed): add and build in a private tree, with a
