@@ -53,7 +53,7 @@ mk() {
 	make --no-print-directory -C "$top" B="$build/daemon" BIN="$bin" "$@"
 }
 
-echo "1..49"
+echo "1..52"
 
 # --- make install, PREFIX=/usr ----------------------------------------------
 root=$tmp/root
@@ -190,6 +190,29 @@ else
 	not_ok "make uninstall, default PREFIX: files left"
 	echo "$left" | sed 's/^/# /'
 fi
+
+# --- PREFIX and SYSCONFDIR without DESTDIR: the unit is verified by systemd
+p=$tmp/prefix
+mk install PREFIX="$p" SYSCONFDIR="$p/etc" >"$tmp/install3.log" 2>&1
+unit3=$p/lib/systemd/system/mihsecd.service
+if ! command -v systemd-analyze >/dev/null; then
+	skip "systemd-analyze verify of the unit installed with PREFIX" "no systemd-analyze"
+elif grep -q "^ExecStart=$p/sbin/mihsecd -f -c $p/etc/mihsec/mihsecd.conf\$" "$unit3" &&
+	systemd-analyze verify --man=no "$unit3" >"$tmp/verify.log" 2>&1; then
+	ok "systemd-analyze verify: the unit installed with PREFIX=\$tmp/prefix is valid, its mihsecd executable"
+else
+	not_ok "systemd-analyze verify of the unit installed with PREFIX"
+	sed 's/^/# /' "$tmp/verify.log"
+fi
+if "$p/sbin/mihsecd" -t -c "$p/etc/mihsec/mihsecd.conf.example" >"$tmp/t.log" 2>&1; then
+	ok "the installed mihsecd -t accepts the installed example configuration"
+else
+	not_ok "the installed mihsecd -t accepts the installed example configuration"
+	sed 's/^/# /' "$tmp/t.log"
+fi
+mk uninstall PREFIX="$p" SYSCONFDIR="$p/etc" >/dev/null 2>&1
+left=$(find "$p" ! -type d 2>/dev/null)
+check "make uninstall PREFIX: no file left${left:+ ($left)}" test -z "$left"
 
 # --- the module: install-kmod and DKMS --------------------------------------
 kver=$(cat "$top/build/kernel/KVER" 2>/dev/null ||
