@@ -7,7 +7,7 @@
 # replaying the regression inputs fuzz/regress/NAME; then print a summary
 # table: executions, exec/s, corpus size, crashes per harness.
 # SECS 0: only replay fuzz/regress/NAME and fuzz/corpus/NAME.
-# Crash inputs land in B/crash/NAME/.  Exit status 1 if any harness crashed.
+# Crash inputs land in B/crash/NAME/ (the table counts this run's).  Exit status 1 if any harness crashed.
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
 b=$1 secs=$2
@@ -48,6 +48,7 @@ for n in "$@"; do
 	echo "fuzz_$n: ${secs}s, -max_len=$(maxlen "$n")"
 	seeds=()
 	[ -d "$here/corpus/$n" ] && seeds=("$here/corpus/$n")
+	before=$(find "$b/crash/$n" -type f | wc -l)
 	dict=()
 	[ -f "$here/$n.dict" ] && dict=(-dict="$here/$n.dict")
 	"$bin" -max_total_time="$secs" -max_len="$(maxlen "$n")" -timeout=10 \
@@ -58,7 +59,7 @@ for n in "$@"; do
 	execs[$n]=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate[$n]=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	corp[$n]=$(find "$b/corpus/$n" -type f | wc -l)
-	crashes[$n]=$(find "$b/crash/$n" -type f | wc -l)
+	crashes[$n]=$(($(find "$b/crash/$n" -type f | wc -l) - before))
 	if [ $st -ne 0 ]; then
 		rc=1
 		echo "fuzz_$n: exit $st"
