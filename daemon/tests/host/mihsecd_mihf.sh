@@ -70,16 +70,16 @@ done
 ns_sw=mihf-sw-$$
 tmp=$(mktemp -d /tmp/mihsec-mihf.XXXXXX)
 cleanup() {
+	[ -z "${dns_pid:-}" ] || kill "$dns_pid" 2>/dev/null
 	for d in $names; do
 		[ -z "${pid[$d]:-}" ] || kill "${pid[$d]}" 2>/dev/null
 		[ -z "${ippid[$d]:-}" ] || kill "${ippid[$d]}" 2>/dev/null
 	done
 	wait 2>/dev/null
 	for d in $names; do
-		ip netns del "${ns[$d]}" 2>/dev/null
+		[ -z "${ns[$d]:-}" ] || ip netns del "${ns[$d]}" 2>/dev/null
 	done
 	ip netns del "$ns_sw" 2>/dev/null
-	[ -z "${dns_pid:-}" ] || kill "$dns_pid" 2>/dev/null
 	[ -n "${MIHSEC_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -125,7 +125,9 @@ ip -n "${ns[ar1]}" link set ap1 up
 dns_pid=
 if command -v dnsmasq >/dev/null; then
 	dd=mih.test
-	in_ns is dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
+	# not through in_ns: $! must be dnsmasq itself (cleanup kills it
+	# before it waits for its children)
+	ip netns exec "${ns[is]}" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
 		--no-hosts --bind-interfaces --listen-address="${addr[is]}" \
 		--port=5353 --log-facility="$tmp/dnsmasq.log" --user=root \
 		--group=root \
