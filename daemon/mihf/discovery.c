@@ -501,7 +501,9 @@ int mihf_dhclient_lease_read(const char *path, struct mihf_mos *mos)
 			if (!depth && in_lease) {
 				in_lease = false;
 				if (v6 && max_life >= 0 && starts > 0) {
-					cur->expire = starts + max_life;
+					/* no signed overflow (found by fuzz_dhcp_dns) */
+					cur->expire = max_life > INT64_MAX - starts ?
+						      INT64_MAX : starts + max_life;
 					cur->never_expires =
 						max_life == 0xffffffffLL;
 					if (cur->never_expires)
