@@ -159,7 +159,8 @@ EOF
 
 echo "1..26"
 
-in_ns hostapd "$tmp/hostapd.conf" >"$tmp/hostapd.log" 2>&1 &
+# not through in_ns: $! must be hostapd itself (cleanup kills it)
+ip netns exec "$ns" hostapd "$tmp/hostapd.conf" >"$tmp/hostapd.log" 2>&1 &
 hapd_pid=$!
 for _ in $(seq 50); do
 	grep -q AP-ENABLED "$tmp/hostapd.log" && break
