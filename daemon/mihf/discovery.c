@@ -825,15 +825,31 @@ static bool owned(const struct owners *o, const ns_rr *rr)
 	return false;
 }
 
-/* Open the message and find the records of @type answering the question */
+/*
+ * Open the message and find the names answering the question (with their
+ * CNAMEs): 1 and *@out (freed by the caller), 0 if the server answered
+ * with an error (nothing found), or -EBADMSG / -ENOMEM
+ */
 static int answers_open(const uint8_t *msg, int len, ns_msg *m,
-			struct owners *o)
+			struct owners **out)
 {
+	struct owners *o;
+	int err;
+
 	if (!msg || len <= 0 || ns_initparse(msg, len, m) < 0)
 		return -EBADMSG;
 	if (ns_msg_getflag(*m, ns_f_rcode) != ns_r_noerror)
-		return -ENOENT;
-	return answer_owners(m, o);
+		return 0;
+	o = malloc(sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	err = answer_owners(m, o);
+	if (err) {
+		free(o);
+		return err;
+	}
+	*out = o;
+	return 1;
 }
 
 /* A <character-string> of rdata at *p (< end) into @out; false if bad */
@@ -932,14 +948,9 @@ int mihf_dns_parse_naptr(const uint8_t *msg, int len, struct mihf_naptr *out,
 
 	if (!out)
 		return -EINVAL;
-	o = malloc(sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	err = answers_open(msg, len, &m, o);
-	if (err) {
-		free(o);
-		return err == -ENOENT ? 0 : err;
-	}
+	err = answers_open(msg, len, &m, &o);
+	if (err <= 0)
+		return err;
 	count = ns_msg_count(m, ns_s_an);
 	for (i = 0; i < count && n < max; i++) {
 		struct mihf_naptr *r = &out[n];
@@ -1005,14 +1016,9 @@ int mihf_dns_parse_srv(const uint8_t *msg, int len, struct mihf_srv *out,
 
 	if (!out)
 		return -EINVAL;
-	o = malloc(sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	err = answers_open(msg, len, &m, o);
-	if (err) {
-		free(o);
-		return err == -ENOENT ? 0 : err;
-	}
+	err = answers_open(msg, len, &m, &o);
+	if (err <= 0)
+		return err;
 	count = ns_msg_count(m, ns_s_an);
 	for (i = 0; i < count && n < max; i++) {
 		struct mihf_srv *r = &out[n];
@@ -1060,14 +1066,9 @@ int mihf_dns_parse_addrs(const uint8_t *msg, int len, int family,
 
 	if (!out || (family != AF_INET && family != AF_INET6))
 		return -EINVAL;
-	o = malloc(sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	err = answers_open(msg, len, &m, o);
-	if (err) {
-		free(o);
-		return err == -ENOENT ? 0 : err;
-	}
+	err = answers_open(msg, len, &m, &o);
+	if (err <= 0)
+		return err;
 	count = ns_msg_count(m, ns_s_an);
 	for (i = 0; i < count && n < max; i++) {
 		if (ns_parserr(&m, ns_s_an, i, &rr))
