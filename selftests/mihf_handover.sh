@@ -75,8 +75,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-no() { n=$((n + 1)); echo "not ok $n $1"; fail=1; }
+ok() { n=$((n + 1)); last_ok=1; echo "ok $n $1"; }
+no() { n=$((n + 1)); last_ok=0; echo "not ok $n $1"; fail=1; }
 check() { if [ "$1" = 0 ]; then ok "$2"; else no "$2"; fi; }
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 inm() { ip netns exec "$M" "$@"; }
@@ -668,7 +668,7 @@ check $? "MIH_Register: the MMT is registered with ar1 (mihsecctl mihf status on
 # ---- the handover, captured on every link --------------------------------------------
 caps=()
 cap() { # NS IF LABEL
-	ip netns exec "$1" tcpdump -Z root -i "$2" -n -U -w "$tmp/cap-$3.pcap" udp port 4551 \
+	ip netns exec "$1" tcpdump -Z root -i "$2" -n -U --immediate-mode -w "$tmp/cap-$3.pcap" udp port 4551 \
 		>/dev/null 2>"$tmp/cap-$3.err" &
 	pids+=($!)
 	caps+=($!)
@@ -767,7 +767,8 @@ rc=$?
 m_is_after=$(sas "$M" | awk '$1 == "is1" { print $3, $4 }' | sort)
 # (older IS SAs may have ended their grace period meanwhile: no new one
 # may have appeared)
-new_is=$(printf '%s\n' "$m_is_after" | grep -vxF -f <(printf '%s\n' "$m_is_before"))
+printf '%s\n' "$m_is_before" >"$tmp/is-before"
+new_is=$(printf '%s\n' "$m_is_after" | grep -vxF -f "$tmp/is-before")
 check "$([ "$rc" = 0 ] && [ -n "$m_is_after" ] && [ -z "$new_is" ]; echo $?)" \
 	"after the switch (MMT now $ip_mt) an IS query from the MMT is answered under an IS SA it held before (key IDs $(echo $m_is_after)), no new one"
 [ "$rc" = 0 ] || dump "$tmp/isq.err" "$log_m" "$log_i"
@@ -780,8 +781,9 @@ d0=$(ind_rx Link_Down) u0=$(ind_rx Link_Up)
 cap "$T" "$if_te" ind
 wait_for 10 in_log "$tmp/cap-ind.err" "listening on"
 ip -n "$T" link set hodm0 down && sleep 1 && ip -n "$T" link set hodm0 up
-wait_for 10 test "$(ind_rx Link_Up)" -gt "$u0"
-sleep 0.5
+wait_for 20 test "$(ind_rx Link_Up)" -gt "$u0"
+# (a packet tcpdump has not been handed yet is lost at SIGINT)
+sleep 1.5
 kill -INT "${caps[-1]}" 2>/dev/null
 wait "${caps[-1]}" 2>/dev/null
 H wire "$tmp/names" 0 eth="$tmp/cap-ind.pcap" >"$tmp/wire-ind.txt"
@@ -791,6 +793,12 @@ check "$(in_log "$log_m" "link $if_m: Link_Up (poa $mac_s" &&
 	grep -q "$ip_t *> $ip_mt *MIH_Link_Down.indication .* MIHSec" "$tmp/wire-ind.txt" &&
 	grep -q "$ip_t *> $ip_mt *MIH_Link_Up.indication .* MIHSec" "$tmp/wire-ind.txt"; echo $?)" \
 	"link events from real links: wpa_supplicant's association as Link_Up (PoA $mac_s) on the MMT; ar2's rtnetlink link down/up reached the MMT as MIH_Link_Down/Link_Up indications, protected"
+[ "$last_ok" = 1 ] || {
+	echo "# MMT: Link_Down from ar2 $d0 -> $(ind_rx Link_Down), Link_Up $u0 -> $(ind_rx Link_Up)"
+	grep -n "hodm0\|Link_Up\|Link_Down" "$log_t" | tail -n 20 | sed 's/^/#   ar2: /'
+	grep -n "Link_Up\|Link_Down" "$log_m" | tail -n 10 | sed 's/^/#   mmt: /'
+	TAIL=30 dump "$log_t" "$log_m"
+}
 
 # Wi-Fi: the signal below the threshold (set above hwsim's level, so
 # reported once associated) gave Link_Going_Down; the MMT now leaves the

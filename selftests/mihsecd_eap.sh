@@ -578,7 +578,7 @@ exchange() {
 ar_req='' ar_src='' ar_rep='' m_req='' m_rep='' m_src=''
 # not through ina: $! must be tcpdump (an asynchronous subshell would
 # also ignore SIGINT)
-ip netns exec "$A" tcpdump -Z root -i "$if_a" -n -U -w "$tmp/mih.pcap" \
+ip netns exec "$A" tcpdump -Z root -i "$if_a" -n -U --immediate-mode -w "$tmp/mih.pcap" \
 	udp port 4551 >/dev/null 2>"$tmp/tcpdump.err" &
 pid_td=$!
 pids+=("$pid_td")

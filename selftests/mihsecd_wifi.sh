@@ -554,12 +554,13 @@ check "$([ "$req_ok" = 0 ] && [ "$rep_ok" = 0 ] && [ "$dv_to" = 1 ] && [ "$dv_fr
 	"MIH over Wi-Fi MMT -> AR and back: both arrive plain, each verified once by the receiving kernel (AR +$dv_to, MMT +$dv_from)"
 # not through ina: $! must be tcpdump (an asynchronous subshell would
 # ignore SIGINT, and tcpdump with it)
-ip netns exec "$A" tcpdump -Z root -i "$if_ai" -n -U -w "$tmp/is.pcap" udp port 4551 \
+ip netns exec "$A" tcpdump -Z root -i "$if_ai" -n -U --immediate-mode -w "$tmp/is.pcap" udp port 4551 \
 	>/dev/null 2>"$tmp/tcpdump.err" &
 pid_td=$!
 pids+=("$pid_td")
 wait_for 20 in_log "$tmp/tcpdump.err" "listening on"
 exchange is "$M" mmt1 "$ip_m" "$I" is1 "$ip_i" 2
+sleep 0.5	# what tcpdump has not read yet is lost at the signal
 kill -TERM "$pid_td" 2>/dev/null
 wait "$pid_td" 2>/dev/null
 check "$([ "$req_ok" = 0 ] && [ "$rep_ok" = 0 ] && [ "$dv_to" = 1 ] && [ "$dv_from" = 1 ] && [ "$dv_ar" = 0 ]; echo $?)" \
