@@ -2122,11 +2122,59 @@ static int key_index(const char *key, const char *const *keys, int n)
 	return -1;
 }
 
+/* the bitmask keys: names (or bitN, or none) into a field and its flag */
+static const struct net_bitkey {
+	int key;
+	const struct bitname *names;
+	unsigned int nbits;
+	const char *what;		/* "bad WHAT 'x'" */
+	uint32_t flag;
+} net_bitkeys[] = {
+	{ NK_IPCFG, ip_cfg_names, 32, "method", ISDB_NET_IP_CFG },
+	{ NK_CAPS, caps_names, 32, "capability", ISDB_NET_CAPS },
+	{ NK_MOB, mob_names, 16, "protocol", ISDB_NET_MOB_MGMT },
+};
+
+static void net_bits(struct imp *im, struct isdb_network *n, int k,
+		     const char *v)
+{
+	const struct net_bitkey *bk = NULL;
+	const struct bitname *b;
+	char bad[64] = "", names[256] = "";
+	size_t i, len = 0;
+	uint64_t u;
+
+	for (i = 0; i < sizeof(net_bitkeys) / sizeof(net_bitkeys[0]); i++)
+		if (net_bitkeys[i].key == k)
+			bk = &net_bitkeys[i];
+	if (!bk)
+		return;
+	if (parse_bits(v, bk->names, bk->nbits, &u, bad, sizeof(bad))) {
+		for (b = bk->names; b->name && len < sizeof(names); b++)
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s, ", b->name);
+		imp_err(im, im->line, "%s: bad %s '%s' (%sbitN or none)",
+			net_keys[k], bk->what, bad[0] ? bad : v, names);
+		return;
+	}
+	switch (k) {
+	case NK_IPCFG:
+		n->ip_cfg = (uint32_t)u;
+		break;
+	case NK_CAPS:
+		n->caps = (uint32_t)u;
+		break;
+	default:
+		n->mob_mgmt = (uint16_t)u;
+		break;
+	}
+	n->has |= bk->flag;
+}
+
 static void net_value(struct imp *im, struct imp_net *in, int k,
 		      const char *v)
 {
 	struct isdb_network *n = &in->n;
-	char bad[64] = "";
 	uint64_t u;
 	int r, i;
 
@@ -2268,34 +2316,9 @@ bad_cost:
 		n->has |= ISDB_NET_DATA_RATE;
 		return;
 	case NK_IPCFG:
-		if (parse_bits(v, ip_cfg_names, 32, &u, bad, sizeof(bad))) {
-			imp_err(im, im->line,
-				"ip-config: bad method '%s' (ipv4-static, dhcpv4, mipv4-fa, mipv4-no-fa, ipv6-stateless, dhcpv6, ipv6-manual, bitN or none)",
-				bad[0] ? bad : v);
-			return;
-		}
-		n->ip_cfg = (uint32_t)u;
-		n->has |= ISDB_NET_IP_CFG;
-		return;
 	case NK_CAPS:
-		if (parse_bits(v, caps_names, 32, &u, bad, sizeof(bad))) {
-			imp_err(im, im->line,
-				"capabilities: bad capability '%s' (security, qos-class0..5, internet, emergency, mih, bitN or none)",
-				bad[0] ? bad : v);
-			return;
-		}
-		n->caps = (uint32_t)u;
-		n->has |= ISDB_NET_CAPS;
-		return;
 	case NK_MOB:
-		if (parse_bits(v, mob_names, 16, &u, bad, sizeof(bad))) {
-			imp_err(im, im->line,
-				"mobility: bad protocol '%s' (mipv4, mipv4-regional, mipv6, hmipv6, low-latency, fmipv6, ikev2, bitN or none)",
-				bad[0] ? bad : v);
-			return;
-		}
-		n->mob_mgmt = (uint16_t)u;
-		n->has |= ISDB_NET_MOB_MGMT;
+		net_bits(im, n, k, v);
 		return;
 	case NK_QOS:
 		if (parse_qos(v, n->qos, &n->nqos, &n->qos_num_cos)) {
