@@ -22,31 +22,12 @@
 # Needs root, dnsmasq, dhclient.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 # MIHSEC_MIHDISC: use this mihdisc binary instead of building one
 tool=${MIHSEC_MIHDISC:-$top/build/daemon/tools/mihdisc}
-n=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $1"
-}
-check() { # DESC CMD...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-for c in dnsmasq dhclient ip python3; do
-	command -v "$c" >/dev/null || skip_all "$c not installed"
-done
+need_root
+need_cmds dnsmasq dhclient ip python3
 [ -n "${MIHSEC_MIHDISC:-}" ] || make -s -C "$top/daemon" "$tool" >/dev/null || {
 	echo "1..1"
 	echo "not ok 1 discovery dhcp: build $tool"

@@ -11,22 +11,10 @@
 # TAP on stdout.  Needs clang-14 and libclang-rt-14-dev (scripts/deps).
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 secs=${MIHSEC_FUZZ_SECS:-10}
 b=$top/build/fuzz
-n=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $1"
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 command -v clang-14 >/dev/null || skip_all "clang-14 not installed"
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
 	>/dev/null 2>&1 || skip_all "libclang-rt-14-dev not installed"

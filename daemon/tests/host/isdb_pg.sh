@@ -18,29 +18,12 @@
 #      MIHSEC_KEEP        keep the temporary directory
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 bin=${MIHSEC_TEST_ISDB:-$top/build/daemon/tests/test_isdb}
 pgbin=${MIHSEC_PG_BIN:-/usr/lib/postgresql/15/bin}
 pguser=${MIHSEC_PG_USER:-nobody}
-n=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-}
-check() { # DESC CMD...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root (to run PostgreSQL as $pguser)"
+need_root "(to run PostgreSQL as $pguser)"
 for c in initdb pg_ctl postgres createdb psql; do
 	[ -x "$pgbin/$c" ] || command -v "$c" >/dev/null ||
 		skip_all "PostgreSQL binary $c not found in $pgbin"

@@ -28,28 +28,11 @@
 # MIHSECD / MIHSECCTL: binaries to use instead of build/bin's.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 mihsecd=${MIHSECD:-$top/build/bin/mihsecd}
 mihsecctl=${MIHSECCTL:-$top/build/bin/mihsecctl}
-n=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $1"
-}
-check() { # DESC CMD...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root"
+need_root
 command -v ip >/dev/null || skip_all "ip not installed"
 if [ -z "${MIHSECD:-}" ] || [ -z "${MIHSECCTL:-}" ]; then
 	make -s -C "$top/daemon" "$mihsecd" "$mihsecctl" >/dev/null || {

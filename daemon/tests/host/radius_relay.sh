@@ -36,33 +36,11 @@
 # directory (configs and logs).
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 live=$top/build/daemon/tests/test_radius_live
-n=0
-failed=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
-}
-check() { # DESC CMD...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-for c in hostapd hostapd_cli wpa_supplicant wpa_cli eapol_test openssl ip perl sha256sum; do
-	command -v "$c" >/dev/null || skip_all "$c not installed"
-done
+need_root
+need_cmds hostapd hostapd_cli wpa_supplicant wpa_cli eapol_test openssl ip perl sha256sum
 make -s -C "$top/daemon" "$live" >/dev/null || {
 	echo "1..1"
 	echo "not ok 1 radius relay: build $live"

@@ -14,22 +14,10 @@
 # deviations).  TAP on stdout.  Needs tshark (skipped without it).
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 build=${MIHSEC_BUILD:-$top/build}
 gen=$build/daemon/tools/mihgen
-n=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $1"
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 command -v tshark >/dev/null || skip_all "tshark not installed"
 if [ ! -x "$gen" ] && [ -z "${MIHSEC_BUILD:-}" ]; then
 	make -s -C "$top/daemon" "$gen" >/dev/null 2>&1
