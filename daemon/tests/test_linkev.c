@@ -19,6 +19,7 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "tests/fakectrl.h"
 
 #include "mihf/linkev.h"
 #include "mihsecd/log.h"
@@ -208,109 +209,6 @@ TEST(scan_results_parse)
 		"bssid / frequency / signal level / flags / ssid\n", d, 8));
 }
 
-/* ------------------------------------------------------------------ */
-/* a fake wpa_supplicant control socket served by a thread             */
-
-struct fake {
-	char path[108];
-	int fd;
-	pthread_t th;
-	atomic_bool stop;
-	pthread_mutex_t mu;
-	struct sockaddr_un mon;
-	socklen_t monlen;
-	bool attached;
-	char status[512];
-	char scan[1024];
-	int signal_monitor_cmds;
-	char last_sm[512];
-};
-
-static void *fake_thread(void *arg)
-{
-	struct fake *f = arg;
-	char buf[512];
-
-	while (!atomic_load(&f->stop)) {
-		struct pollfd p = { .fd = f->fd, .events = POLLIN };
-		struct sockaddr_un from;
-		socklen_t fl = sizeof(from);
-		const char *reply = "UNKNOWN COMMAND\n";
-		ssize_t n;
-
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		n = recvfrom(f->fd, buf, sizeof(buf) - 1, 0,
-			     (struct sockaddr *)&from, &fl);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		pthread_mutex_lock(&f->mu);
-		if (!strcmp(buf, "ATTACH")) {
-			f->mon = from;
-			f->monlen = fl;
-			f->attached = true;
-			reply = "OK\n";
-		} else if (!strcmp(buf, "DETACH")) {
-			f->attached = false;
-			reply = "OK\n";
-		} else if (!strcmp(buf, "PING")) {
-			reply = "PONG\n";
-		} else if (!strcmp(buf, "STATUS")) {
-			reply = f->status;
-		} else if (!strcmp(buf, "SCAN_RESULTS")) {
-			reply = f->scan;
-		} else if (!strncmp(buf, "SIGNAL_MONITOR ", 15)) {
-			f->signal_monitor_cmds++;
-			snprintf(f->last_sm, sizeof(f->last_sm), "%s", buf);
-			reply = "OK\n";
-		}
-		sendto(f->fd, reply, strlen(reply), 0,
-		       (struct sockaddr *)&from, fl);
-		pthread_mutex_unlock(&f->mu);
-	}
-	return NULL;
-}
-
-static int fake_start(struct fake *f, const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-
-	memset(f, 0, sizeof(*f));
-	pthread_mutex_init(&f->mu, NULL);
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	unlink(path);
-	f->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return -errno;
-	return pthread_create(&f->th, NULL, fake_thread, f) ? -EAGAIN : 0;
-}
-
-static void fake_stop(struct fake *f)
-{
-	atomic_store(&f->stop, true);
-	pthread_join(f->th, NULL);
-	close(f->fd);
-	unlink(f->path);
-	pthread_mutex_destroy(&f->mu);
-}
-
-static int fake_event(struct fake *f, const char *line)
-{
-	char buf[600];
-	int ret = -ENOTCONN;
-
-	snprintf(buf, sizeof(buf), "<3>%s", line);
-	pthread_mutex_lock(&f->mu);
-	if (f->attached &&
-	    sendto(f->fd, buf, strlen(buf), 0, (struct sockaddr *)&f->mon,
-		   f->monlen) == (ssize_t)strlen(buf))
-		ret = 0;
-	pthread_mutex_unlock(&f->mu);
-	return ret;
-}
-
 struct ctx {
 	struct md_loop *loop;
 	struct linkev_event ev[16];
@@ -351,16 +249,6 @@ static int run_until(struct ctx *c, int want, uint64_t ms)
 	return ret;
 }
 
-static bool fake_attached(struct fake *f)
-{
-	bool a;
-
-	pthread_mutex_lock(&f->mu);
-	a = f->attached;
-	pthread_mutex_unlock(&f->mu);
-	return a;
-}
-
 TEST(wpa_source_end_to_end)
 {
 	struct linkev_if_cfg ifc = { .ifname = "wlfake0", .going_down_ms = 1500,
@@ -370,16 +258,17 @@ TEST(wpa_source_end_to_end)
 	struct linkev *le = NULL;
 	struct ctx c = { 0 };
 	struct fake f;
-	char path[108];
+	char path[108], last[128];
 	int i;
 
 	md_log_set_level(MD_LOG_WARNING);
 	snprintf(path, sizeof(path), "/tmp/mihsec-linkev-%d", (int)getpid());
 	ASSERT_EQ(0, fake_start(&f, path));
-	snprintf(f.status, sizeof(f.status),
-		 "bssid=" AP1 "\nssid=corp\nwpa_state=COMPLETED\n"
-		 "address=02:00:00:00:aa:01\n");
-	snprintf(f.scan, sizeof(f.scan), "%s", scan_reply);
+	fake_rule(&f, "STATUS",
+		  "bssid=" AP1 "\nssid=corp\nwpa_state=COMPLETED\n"
+		  "address=02:00:00:00:aa:01\n", 0);
+	fake_rule(&f, "SCAN_RESULTS", scan_reply, 0);
+	fake_rule(&f, "SIGNAL_MONITOR *", "OK\n", 0);
 	ifc.wpa_ctrl = path;
 	c.loop = md_loop_new();
 	ASSERT_NE(NULL, c.loop);
@@ -392,9 +281,10 @@ TEST(wpa_source_end_to_end)
 	EXPECT_EQ(0, memcmp(c.ev[0].poa, ap1, 6));
 	EXPECT_TRUE(c.ev[0].has_mac);
 	EXPECT_EQ(0xaa, c.ev[0].mac[4]);
-	EXPECT_EQ(1, f.signal_monitor_cmds);
-	EXPECT_STREQ("SIGNAL_MONITOR THRESHOLD=-72 HYSTERESIS=4", f.last_sm);
-	for (i = 0; i < 100 && !fake_attached(&f); i++)
+	EXPECT_EQ(1, fake_count(&f, "SIGNAL_MONITOR *"));
+	fake_last(&f, "SIGNAL_MONITOR *", last, sizeof(last));
+	EXPECT_STREQ("SIGNAL_MONITOR THRESHOLD=-72 HYSTERESIS=4", last);
+	for (i = 0; i < 100 && !fake_attaches(&f); i++)
 		usleep(10000);
 
 	/* signal degrading -> one Link_Going_Down, repeated lines ignored */
@@ -497,15 +387,17 @@ TEST(wired_wpa_supplicant_link)
 	snprintf(path, sizeof(path), "/tmp/mihsec-linkev-w-%d",
 		 (int)getpid());
 	ASSERT_EQ(0, fake_start(&f, path));
-	snprintf(f.status, sizeof(f.status),
-		 "bssid=01:80:c2:00:00:03\nwpa_state=COMPLETED\n");
+	fake_rule(&f, "STATUS",
+		  "bssid=01:80:c2:00:00:03\nwpa_state=COMPLETED\n", 0);
+	fake_rule(&f, "SCAN_RESULTS", "", 0);
+	fake_rule(&f, "SIGNAL_MONITOR *", "OK\n", 0);
 	ifc.wpa_ctrl = path;
 	c.loop = md_loop_new();
 	ASSERT_NE(NULL, c.loop);
 	ASSERT_EQ(0, linkev_start(c.loop, &cfg, ev_cb, &c, &le));
-	for (i = 0; i < 100 && !fake_attached(&f); i++)
+	for (i = 0; i < 100 && !fake_attaches(&f); i++)
 		run_until(&c, 1, 10);
-	ASSERT_TRUE(fake_attached(&f));
+	ASSERT_TRUE(fake_attaches(&f));
 	ASSERT_EQ(1u, linkev_links(le, &l, 1));
 	EXPECT_EQ(LINKEV_LT_ETHERNET, l.link_type);
 	EXPECT_TRUE(l.up);

@@ -24,6 +24,7 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "tests/fakectrl.h"
 
 #include "lib/mih.h"
 #include "lib/mihmsgdef.h"
@@ -896,99 +897,6 @@ TEST_F(three, transcript_and_status)
 
 /* ---- link events from wpa_supplicant (a fake control socket) ---- */
 
-struct fake {
-	char path[108];
-	int fd;
-	pthread_t th;
-	atomic_bool stop;
-	pthread_mutex_t mu;
-	struct sockaddr_un mon;
-	socklen_t monlen;
-	bool attached;
-	char status[256];
-};
-
-static void *fake_thread(void *arg)
-{
-	struct fake *f = arg;
-	char buf[512];
-
-	while (!atomic_load(&f->stop)) {
-		struct pollfd p = { .fd = f->fd, .events = POLLIN };
-		struct sockaddr_un from;
-		socklen_t fl = sizeof(from);
-		const char *reply = "UNKNOWN COMMAND\n";
-		ssize_t n;
-
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		n = recvfrom(f->fd, buf, sizeof(buf) - 1, 0,
-			     (struct sockaddr *)&from, &fl);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		pthread_mutex_lock(&f->mu);
-		if (!strcmp(buf, "ATTACH")) {
-			f->mon = from;
-			f->monlen = fl;
-			f->attached = true;
-			reply = "OK\n";
-		} else if (!strcmp(buf, "DETACH")) {
-			f->attached = false;
-			reply = "OK\n";
-		} else if (!strcmp(buf, "PING")) {
-			reply = "PONG\n";
-		} else if (!strcmp(buf, "STATUS")) {
-			reply = f->status;
-		} else if (!strncmp(buf, "SIGNAL_MONITOR ", 15)) {
-			reply = "OK\n";
-		}
-		sendto(f->fd, reply, strlen(reply), 0,
-		       (struct sockaddr *)&from, fl);
-		pthread_mutex_unlock(&f->mu);
-	}
-	return NULL;
-}
-
-static int fake_start(struct fake *f, const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-
-	memset(f, 0, sizeof(*f));
-	pthread_mutex_init(&f->mu, NULL);
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	unlink(path);
-	f->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return -errno;
-	return pthread_create(&f->th, NULL, fake_thread, f) ? -EAGAIN : 0;
-}
-
-static void fake_stop(struct fake *f)
-{
-	atomic_store(&f->stop, true);
-	pthread_join(f->th, NULL);
-	close(f->fd);
-	unlink(f->path);
-	pthread_mutex_destroy(&f->mu);
-}
-
-static int fake_event(struct fake *f, const char *line)
-{
-	char buf[600];
-	int ret = -ENOTCONN;
-
-	snprintf(buf, sizeof(buf), "<3>%s", line);
-	pthread_mutex_lock(&f->mu);
-	if (f->attached &&
-	    sendto(f->fd, buf, strlen(buf), 0, (struct sockaddr *)&f->mon,
-		   f->monlen) == (ssize_t)strlen(buf))
-		ret = 0;
-	pthread_mutex_unlock(&f->mu);
-	return ret;
-}
-
 struct local {
 	int n;
 	enum linkev_type last;
@@ -1030,9 +938,10 @@ TEST(wifi_link_events_to_subscriber)
 	snprintf(path, sizeof(path), "/tmp/mihsec-mihf-wpa-%d",
 		 (int)getpid());
 	ASSERT_EQ(0, fake_start(&f, path));
-	snprintf(f.status, sizeof(f.status),
-		 "bssid=02:00:00:00:01:00\nwpa_state=COMPLETED\n"
-		 "address=02:00:00:00:aa:01\n");
+	fake_rule(&f, "STATUS",
+		  "bssid=02:00:00:00:01:00\nwpa_state=COMPLETED\n"
+		  "address=02:00:00:00:aa:01\n", 0);
+	fake_rule(&f, "SIGNAL_MONITOR *", "OK\n", 0);
 	ifc.wpa_ctrl = path;
 	ASSERT_EQ(0, node_open(loop, &mmt, "mmt1", MIHF_ROLE_MMT, NULL, 0,
 			       NULL, NULL));
@@ -1045,7 +954,7 @@ TEST(wifi_link_events_to_subscriber)
 	/* connected at start: a local Link_Up */
 	ASSERT_EQ(0, run_until(loop, &loc.n, 1, 3000));
 	EXPECT_EQ((int)LINKEV_UP, (int)loc.last);
-	for (i = 0; i < 100 && !f.attached; i++)
+	for (i = 0; i < 100 && !fake_attaches(&f); i++)
 		run_until(loop, NULL, 0, 10);
 
 	/* the MMT's Capability_Discover response lists its Wi-Fi link */
