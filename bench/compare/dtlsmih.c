@@ -942,6 +942,8 @@ static int client(struct client *c)
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {
 		line[strcspn(line, "\n")] = 0;
+		if (!c->dtls && c->fd < 0)
+			client_open(c);
 		if (!strncmp(line, "setup ", 6))
 			cmd_setup(c, line + 6);
 		else if (!strncmp(line, "rtt ", 4))

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py SUMMARY CSV OUTDIR: the comparison table (the shape of the
+published Table 3: rows = metrics, columns = mihsec / DTLS 1.2 /
+IPsec-IKEv2, ratios to mihsec) on stdout and in OUTDIR/compare.txt, and
+the data files the chart (plot.gp) reads.  Only formats what
+bench/compare/guest.sh measured; nothing is computed that was not
+measured."""
+import csv
+import os
+import sys
+
+METHODS = ("mihsec", "dtls", "ipsec")
+NAMES = {"mihsec": "mihsec", "dtls": "DTLS 1.2", "ipsec": "IPsec/IKEv2"}
+WIRE_KIND = {"plain": "mih", "mihsec": "mih", "dtls": "dtls_app", "ipsec": "esp"}
+
+
+def load(path):
+    s = {}
+    for line in open(path):
+        if "=" in line:
+            k, v = line.rstrip("\n").split("=", 1)
+            s[k] = v
+    return s
+
+
+def mp(s, key):
+    """(median, p90, n) or None"""
+    v = s.get(key, "").split()
+    if len(v) != 3 or v[0] == "-":
+        return None
+    return float(v[0]), float(v[1]), int(v[2])
+
+
+def wire(s, m, sec, kind, d):
+    v = s.get("%s.wire.%s.%s.%s" % (m, sec, kind, d), "").split()
+    return (int(v[0]), int(v[1])) if len(v) == 2 else (0, 0)
+
+
+def per_exchange(s, m):
+    """IP octets of one request + one response, from the rtt capture"""
+    k = WIRE_KIND[m]
+    qc, qo = wire(s, m, "rtt", k, "req")
+    rc, ro = wire(s, m, "rtt", k, "rsp")
+    if not qc or not rc:
+        return None
+    return qo / qc + ro / rc
+
+
+def ratio(v, base):
+    if v is None or base in (None, 0):
+        return ""
+    return " (x%.1f)" % (v / base) if v / base < 100 else " (x%.0f)" % (v / base)
+
+
+def fmt(v, unit="", nd=2):
+    if v is None:
+        return "n/a"
+    return ("%." + str(nd) + "f%s") % (v, unit)
+
+
+def main():
+    s = load(sys.argv[1])
+    out = sys.argv[3]
+    rows = []
+
+    # (a) set-up latency
+    a = {m: mp(s, m + ".first_ms") for m in METHODS}
+    rows.append(("(a) set-up latency, ms median [p90]",
+                 {m: (fmt(a[m][0]) + " [" + fmt(a[m][1]) + "]" + ratio(a[m][0], a["mihsec"] and a["mihsec"][0])
+                      if a[m] else "n/a") for m in METHODS}))
+    rows.append(("    runs", {m: str(a[m][2]) if a[m] else "0" for m in METHODS}))
+
+    # (b) per-message latency added
+    b = {}
+    for m in METHODS:
+        r, base = mp(s, m + ".rtt_us"), mp(s, m + ".base_rtt_us")
+        b[m] = (r[0] - base[0], r[1] - base[1], r, base) if r and base else None
+    rows.append(("(b) latency added per exchange, us median [p90]",
+                 {m: (fmt(b[m][0], nd=0) + " [" + fmt(b[m][1], nd=0) + "]" +
+                      ratio(b[m][0], b["mihsec"] and b["mihsec"][0]) if b[m] else "n/a") for m in METHODS}))
+    rows.append(("    RTT protected / in clear, us median",
+                 {m: ("%s / %s" % (fmt(b[m][2][0], nd=0), fmt(b[m][3][0], nd=0)) if b[m] else "n/a")
+                  for m in METHODS}))
+
+    # (c) octets
+    plain = per_exchange(s, "plain")
+    c = {m: (per_exchange(s, m) - plain if per_exchange(s, m) is not None and plain else None)
+         for m in METHODS}
+    rows.append(("(c) octets added per request/response (IP)",
+                 {m: (fmt(c[m], nd=0) + ratio(c[m], c["mihsec"])) if c[m] is not None else "n/a"
+                  for m in METHODS}))
+    rows.append(("    exchange in clear / protected, octets",
+                 {m: ("%s / %s" % (fmt(plain, nd=0), fmt(per_exchange(s, m), nd=0))) for m in METHODS}))
+    hs = {}
+    for m, kinds in (("mihsec", ("mih_setup_extra",)), ("dtls", ("dtls_hs",)), ("ipsec", ("ike",))):
+        tot = cnt = 0
+        for k in kinds:
+            for d in ("req", "rsp"):
+                n, o = wire(s, m, "setup", k, d)
+                cnt += n
+                tot += o
+        hs[m] = (cnt, tot)
+    eap = [wire(s, "mihsec", "setup", "eapol", d) for d in ("req", "rsp")]
+    rows.append(("    set-up octets on IP beyond L2 auth (datagrams)",
+                 {m: "%d (%d)" % (hs[m][1], hs[m][0]) for m in METHODS}))
+    rows.append(("    EAP-PEAP pre-authentication at L2 (frames)",
+                 {"mihsec": "%d (%d)" % (eap[0][1] + eap[1][1], eap[0][0] + eap[1][0]),
+                  "dtls": "t0 after L2", "ipsec": "t0 after L2"}))
+
+    # (d) datagrams per second
+    d = {}
+    for m in ("plain",) + METHODS:
+        v = s.get(m + ".flood", "").split()
+        if len(v) == 5 and int(v[1]) > 0:
+            rcv, secs, jif, hz = int(v[1]), float(v[2]), int(v[3]), int(v[4])
+            d[m] = (rcv / secs, rcv / (jif / hz) if jif else None)
+        else:
+            d[m] = None
+    rows.append(("(d) datagrams/s, one-way flood, 1 sender",
+                 {m: (fmt(d[m][0], nd=0) + ratio(d[m][0], d["mihsec"] and d["mihsec"][0]))
+                  if d[m] else "n/a" for m in METHODS}))
+    rows.append(("    per CPU-second (sender + receiver)",
+                 {m: (fmt(d[m][1], nd=0) + ratio(d[m][1], d["mihsec"] and d["mihsec"][1]))
+                  if d[m] and d[m][1] else "n/a" for m in METHODS}))
+
+    # (e) address change
+    e = {}
+    for m in METHODS:
+        v = s.get(m + ".move", "").split()
+        if v[:2] == ["move", "survived"]:
+            e[m] = "yes, next response %s ms" % v[2]
+        elif v[:2] == ["move", "recovered"]:
+            e[m] = "no: new handshake, %s ms" % v[2]
+        elif m == "ipsec" and s.get("ipsec.recover", "").startswith("setup ok"):
+            r = s["ipsec.recover"].split()
+            e[m] = "no: re-initiate, %s ms" % r[2]
+        else:
+            e[m] = "no (%s)" % (" ".join(v[1:]) or "not measured")
+    rows.append(("(e) survives the MMT's address change", e))
+    rec = {}
+    for m in METHODS:
+        tot = cnt = 0
+        for k, v in s.items():
+            if k.startswith(m + ".move.wire.") and (".dtls_hs." in k or ".ike." in k):
+                n, o = map(int, v.split())
+                cnt += n
+                tot += o
+        rec[m] = "%d (%d)" % (tot, cnt)
+    rows.append(("    recovery octets on IP (datagrams)", rec))
+
+    w0 = max(len(r[0]) for r in rows) + 2
+    w = [max(len(NAMES[m]), max(len(r[1][m]) for r in rows)) + 2 for m in METHODS]
+    lines = []
+    env = s
+    lines.append("mihsec comparison bench (bench/compare/run): the same MIH "
+                 "request/response, MMT <-> AR namespaces over veth")
+    lines.append("environment: %s, guest kernel %s, %s CPUs (%s; AES-NI %s), %s, %s, %s" % (
+        "qemu TCG (no KVM)" if env.get("env.virt", "") in ("qemu", "none", "unknown") else env.get("env.virt", ""),
+        env.get("env.kernel"), env.get("env.cpus"), env.get("env.cpu"), env.get("env.aes"),
+        env.get("env.openssl"), env.get("env.strongswan"), env.get("env.hostapd")))
+    lines.append("runs: %s set-up runs per method, %s exchanges for RTT, %s s of flood; "
+                 "absolute figures are emulated (TCG): compare the ratios" % (
+                     env.get("env.runs"), env.get("env.msgs"), env.get("env.secs")))
+    lines.append("")
+    lines.append("%-*s" % (w0, "metric") + "".join("%-*s" % (w[i], NAMES[m]) for i, m in enumerate(METHODS)))
+    lines.append("-" * (w0 + sum(w)))
+    for name, vals in rows:
+        lines.append("%-*s" % (w0, name) + "".join("%-*s" % (w[i], vals[m]) for i, m in enumerate(METHODS)))
+    lines.append("")
+    lines.append("(xN): ratio to mihsec.  t0 of (a): mihsec = EAP success at the AR "
+                 "(hostapd CTRL-EVENT-EAP-SUCCESS, hostapd -t timestamp);")
+    lines.append("DTLS and IPsec = the MMT starts its security set-up with L2 already "
+                 "authenticated (DTLS: new socket + handshake with cookie round;")
+    lines.append("IPsec: swanctl --initiate spawned, IKE_SA_INIT + IKE_AUTH with the CHILD_SA). "
+                 "End: the first protected MIH response the MMT accepted.")
+    extra = []
+    for k, label in (("mihsec.first_ms_supplicant", "mihsec from the MMT's EAP success (wpa_supplicant -t)"),
+                     ("mihsec.first_ms_from_preauth", "mihsec from issuing wpa_cli preauthenticate (EAP-PEAP included)"),
+                     ("dtls.handshake_ms", "DTLS handshake alone (SSL_connect)"),
+                     ("ipsec.swanctl_stats_ms", "swanctl start + one vici round trip (--stats), part of IPsec's figure"),
+                     ("plain.first_ms", "first response in clear (no security)")):
+        v = mp(s, k)
+        if v:
+            extra.append("  %s: median %.2f ms, p90 %.2f ms (n %d)" % (label, v[0], v[1], v[2]))
+    if extra:
+        lines.append("related set-up figures:")
+        lines += extra
+    if d.get("plain"):
+        lines.append("  flood in clear: %.0f datagrams/s, %.0f per CPU-second" % d["plain"])
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    open(os.path.join(out, "compare.txt"), "w").write(text)
+
+    # chart data: set-up latency (median, p90) and latency added (median, p90)
+    with open(os.path.join(out, "compare-plot.dat"), "w") as f:
+        f.write("# method setup_med setup_p90 added_med_us added_p90_us\n")
+        for i, m in enumerate(METHODS):
+            f.write('%d "%s" %s %s %s %s\n' % (
+                i, NAMES[m],
+                a[m][0] if a[m] else "NaN", a[m][1] if a[m] else "NaN",
+                b[m][0] if b[m] else "NaN", b[m][1] if b[m] else "NaN"))
+
+
+if __name__ == "__main__":
+    main()
