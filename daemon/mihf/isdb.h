@@ -310,6 +310,58 @@ int isdb_export(struct isdb *db, FILE *f);
  * structs and validates what it reads back (a shared database is input
  * too).  SQL text uses $1, $2, ... placeholders.
  */
+
+/*
+ * The schema, the same for every backend (CREATE ... IF NOT EXISTS, so
+ * idempotent); ID is the backend's auto-numbered primary key column type
+ */
+#define ISDB_SCHEMA_SQL(ID) \
+	"CREATE TABLE IF NOT EXISTS schema_version (" \
+	" version INTEGER NOT NULL);" \
+	"INSERT INTO schema_version (version) SELECT 1" \
+	" WHERE NOT EXISTS (SELECT 1 FROM schema_version);" \
+	"CREATE TABLE IF NOT EXISTS networks (" \
+	" id " ID "," \
+	" name TEXT NOT NULL UNIQUE," \
+	" link_type INTEGER NOT NULL," \
+	" subtype TEXT," \
+	" operator_name TEXT," \
+	" operator_ns INTEGER," \
+	" service_provider TEXT," \
+	" country TEXT," \
+	" network_id TEXT," \
+	" aux_id TEXT," \
+	" data_rate BIGINT," \
+	" ip_cfg BIGINT," \
+	" caps BIGINT," \
+	" mob_mgmt INTEGER," \
+	" qos TEXT);" \
+	"CREATE TABLE IF NOT EXISTS costs (" \
+	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE," \
+	" seq INTEGER NOT NULL," \
+	" unit INTEGER NOT NULL," \
+	" value_int BIGINT NOT NULL," \
+	" value_frac INTEGER NOT NULL," \
+	" currency TEXT NOT NULL," \
+	" PRIMARY KEY (network, seq));" \
+	"CREATE TABLE IF NOT EXISTS poas (" \
+	" id " ID "," \
+	" name TEXT NOT NULL UNIQUE," \
+	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE," \
+	" link_addr TEXT NOT NULL UNIQUE," \
+	" loc_kind INTEGER NOT NULL," \
+	" loc_country TEXT," \
+	" loc_data TEXT," \
+	" cell_id BIGINT," \
+	" chan_low BIGINT," \
+	" chan_high BIGINT," \
+	" subnet TEXT," \
+	" ip TEXT," \
+	" pos_mihf_id TEXT," \
+	" pos_address TEXT," \
+	" pos_port INTEGER NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS poas_network ON poas (network);"
+
 typedef int (*isdb_row_cb)(const char *const *cols, int ncols, void *arg);
 
 struct isdb_ops {

@@ -19,52 +19,7 @@ struct sq {
 	sqlite3_stmt *stmt[SQ_STMT_MAX];
 };
 
-static const char sq_schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS schema_version ("
-	" version INTEGER NOT NULL);"
-	"INSERT INTO schema_version (version) SELECT 1"
-	" WHERE NOT EXISTS (SELECT 1 FROM schema_version);"
-	"CREATE TABLE IF NOT EXISTS networks ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" link_type INTEGER NOT NULL,"
-	" subtype TEXT,"
-	" operator_name TEXT,"
-	" operator_ns INTEGER,"
-	" service_provider TEXT,"
-	" country TEXT,"
-	" network_id TEXT,"
-	" aux_id TEXT,"
-	" data_rate BIGINT,"
-	" ip_cfg BIGINT,"
-	" caps BIGINT,"
-	" mob_mgmt INTEGER,"
-	" qos TEXT);"
-	"CREATE TABLE IF NOT EXISTS costs ("
-	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
-	" seq INTEGER NOT NULL,"
-	" unit INTEGER NOT NULL,"
-	" value_int BIGINT NOT NULL,"
-	" value_frac INTEGER NOT NULL,"
-	" currency TEXT NOT NULL,"
-	" PRIMARY KEY (network, seq));"
-	"CREATE TABLE IF NOT EXISTS poas ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
-	" link_addr TEXT NOT NULL UNIQUE,"
-	" loc_kind INTEGER NOT NULL,"
-	" loc_country TEXT,"
-	" loc_data TEXT,"
-	" cell_id BIGINT,"
-	" chan_low BIGINT,"
-	" chan_high BIGINT,"
-	" subnet TEXT,"
-	" ip TEXT,"
-	" pos_mihf_id TEXT,"
-	" pos_address TEXT,"
-	" pos_port INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS poas_network ON poas (network);";
+static const char sq_schema_sql[] = ISDB_SCHEMA_SQL("INTEGER PRIMARY KEY");
 
 static struct sq *sq_of(struct isdb *db)
 {
