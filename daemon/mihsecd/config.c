@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -965,85 +966,60 @@ static int key_index(const char *const *keys, int n, const char *name)
 	return -1;
 }
 
+/* each section: its keys, where their lines are kept, its key handler */
+static const struct sec_desc {
+	const char *name;	/* in messages: "[name]" */
+	const char *const *keys;
+	int nkeys;
+	size_t seen;		/* offsetof(struct parse, NAME_seen) */
+	void (*key)(struct parse *p, int k, const char *v);
+} sec_descs[] = {
+#define SEC_DESC(s, n, keys, nkeys, seen, fn) \
+	[s] = { n, keys, nkeys, offsetof(struct parse, seen), fn }
+	SEC_DESC(SEC_MAIN, "mihsecd", main_keys, K_MAIN_MAX, main_seen,
+		 main_key),
+	SEC_DESC(SEC_PEER, "peer", peer_keys, P_MAX, peer_seen, peer_key),
+	SEC_DESC(SEC_WPA, "wpa_supplicant", wpa_keys, W_MAX, wpa_seen,
+		 wpa_key),
+	SEC_DESC(SEC_HOSTAPD, "hostapd", hostapd_keys, H_MAX, hostapd_seen,
+		 hostapd_key),
+	SEC_DESC(SEC_RADIUS, "radius", radius_keys, R_MAX, radius_seen,
+		 radius_key),
+	SEC_DESC(SEC_ISLINK, "is-link", islink_keys, I_MAX, islink_seen,
+		 islink_key),
+	SEC_DESC(SEC_MIHF, "mihf", mihf_keys, M_MAX, mihf_seen, mihf_key),
+	SEC_DESC(SEC_ISDB, "isdb", isdb_keys, D_MAX, isdb_seen, isdb_key),
+	SEC_DESC(SEC_DISC, "discovery", disc_keys, V_MAX, disc_seen,
+		 disc_key),
+	SEC_DESC(SEC_PROXY, "proxy", proxy_keys, X_MAX, proxy_seen,
+		 proxy_key),
+#undef SEC_DESC
+};
+
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct parse *p = user;
-	const char *const *keys;
-	int n, k, *seen;
+	const struct sec_desc *d;
 	char where[MD_PEER_NAME_MAX + 16];
+	int k, *seen;
 
 	(void)section;		/* reader() tracks sections itself */
 	p->handled = true;
-	switch (p->sec) {
-	case SEC_NONE:
+	if (p->sec == SEC_NONE) {
 		err_at(p, p->line, "key '%s' outside of any section", name);
 		return 1;
-	case SEC_BAD:
+	}
+	if (p->sec == SEC_BAD)
 		return 1;	/* the section header was reported */
-	case SEC_MAIN:
-		keys = main_keys;
-		n = K_MAIN_MAX;
-		seen = p->main_seen;
-		snprintf(where, sizeof(where), "[mihsecd]");
-		break;
-	case SEC_WPA:
-		keys = wpa_keys;
-		n = W_MAX;
-		seen = p->wpa_seen;
-		snprintf(where, sizeof(where), "[wpa_supplicant]");
-		break;
-	case SEC_HOSTAPD:
-		keys = hostapd_keys;
-		n = H_MAX;
-		seen = p->hostapd_seen;
-		snprintf(where, sizeof(where), "[hostapd]");
-		break;
-	case SEC_RADIUS:
-		keys = radius_keys;
-		n = R_MAX;
-		seen = p->radius_seen;
-		snprintf(where, sizeof(where), "[radius]");
-		break;
-	case SEC_ISLINK:
-		keys = islink_keys;
-		n = I_MAX;
-		seen = p->islink_seen;
-		snprintf(where, sizeof(where), "[is-link]");
-		break;
-	case SEC_MIHF:
-		keys = mihf_keys;
-		n = M_MAX;
-		seen = p->mihf_seen;
-		snprintf(where, sizeof(where), "[mihf]");
-		break;
-	case SEC_ISDB:
-		keys = isdb_keys;
-		n = D_MAX;
-		seen = p->isdb_seen;
-		snprintf(where, sizeof(where), "[isdb]");
-		break;
-	case SEC_DISC:
-		keys = disc_keys;
-		n = V_MAX;
-		seen = p->disc_seen;
-		snprintf(where, sizeof(where), "[discovery]");
-		break;
-	case SEC_PROXY:
-		keys = proxy_keys;
-		n = X_MAX;
-		seen = p->proxy_seen;
-		snprintf(where, sizeof(where), "[proxy]");
-		break;
-	default:
-		keys = peer_keys;
-		n = P_MAX;
-		seen = p->peer_seen;
+	d = &sec_descs[p->sec];
+	seen = (int *)((char *)p + d->seen);
+	if (p->sec == SEC_PEER)
 		snprintf(where, sizeof(where), "[peer %s]",
 			 p->cfg->peers[p->cfg->npeers - 1].name);
-		break;
-	}
-	k = key_index(keys, n, name);
+	else
+		snprintf(where, sizeof(where), "[%s]", d->name);
+	k = key_index(d->keys, d->nkeys, name);
 	if (k < 0) {
 		err_at(p, p->line, "unknown key '%s' in %s", name, where);
 		return 1;
@@ -1058,26 +1034,7 @@ static int handler(void *user, const char *section, const char *name,
 		err_at(p, p->line, "%s: empty value", name);
 		return 1;
 	}
-	if (p->sec == SEC_MAIN)
-		main_key(p, k, value);
-	else if (p->sec == SEC_WPA)
-		wpa_key(p, k, value);
-	else if (p->sec == SEC_HOSTAPD)
-		hostapd_key(p, k, value);
-	else if (p->sec == SEC_RADIUS)
-		radius_key(p, k, value);
-	else if (p->sec == SEC_ISLINK)
-		islink_key(p, k, value);
-	else if (p->sec == SEC_MIHF)
-		mihf_key(p, k, value);
-	else if (p->sec == SEC_ISDB)
-		isdb_key(p, k, value);
-	else if (p->sec == SEC_DISC)
-		disc_key(p, k, value);
-	else if (p->sec == SEC_PROXY)
-		proxy_key(p, k, value);
-	else
-		peer_key(p, k, value);
+	d->key(p, k, value);
 	return 1;
 }
 
