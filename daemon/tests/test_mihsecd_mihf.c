@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "tests/proc.h"
 
 #include "ctl/cmd.h"
 #include "lib/nl.h"
@@ -43,106 +44,17 @@
 enum { MN, AR1, AR2, IS, NDAEMONS };
 static const char *const names[NDAEMONS] = { "mn1", "ar1", "ar2", "is1" };
 
-struct proc {
-	pid_t pid;
-	int out;
-	char buf[1 << 18];
-	size_t len;
-};
+static int run_daemon(void *conf)
+{
+	struct md_opts o = { .foreground = true, .config = conf };
+
+	return md_run(&o, mihsec_nl_open);
+}
 
 /* Fork a daemon: md_run() on @conf in the child, output to a pipe */
 static int spawn(struct proc *p, const char *conf)
 {
-	int fds[2];
-
-	p->len = 0;
-	p->buf[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	p->pid = fork();
-	if (p->pid < 0)
-		return -1;
-	if (p->pid == 0) {
-		struct md_opts o = { .foreground = true, .config = conf };
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		exit(md_run(&o, mihsec_nl_open));
-	}
-	close(fds[1]);
-	p->out = fds[0];
-	fcntl(p->out, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-/* Read output for up to @ms; true once @what has appeared */
-static bool wait_for(struct proc *p, const char *what, int ms)
-{
-	uint64_t end = md_now_ns() + (uint64_t)ms * MS;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = p->out, .events = POLLIN };
-		uint64_t now = md_now_ns();
-		ssize_t n;
-
-		p->buf[p->len] = '\0';
-		if (what && strstr(p->buf, what))
-			return true;
-		if (now >= end)
-			return false;
-		if (poll(&pfd, 1, (int)((end - now) / MS) + 1) <= 0)
-			continue;
-		n = read(p->out, p->buf + p->len, sizeof(p->buf) - 1 - p->len);
-		if (n == 0)
-			return what ? strstr(p->buf, what) != NULL : true;
-		if (n > 0)
-			p->len += (size_t)n;
-	}
-}
-
-/* SIGTERM and the exit status (-1: did not exit in time) */
-static int stop(struct proc *p)
-{
-	uint64_t end = md_now_ns() + 5000 * MS;
-	int st;
-
-	if (p->pid <= 0)
-		return 0;
-	kill(p->pid, SIGTERM);
-	do {
-		if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
-			wait_for(p, NULL, 300);
-			close(p->out);
-			p->pid = 0;
-			return st;
-		}
-		usleep(5000);
-	} while (md_now_ns() < end);
-	kill(p->pid, SIGKILL);
-	waitpid(p->pid, NULL, 0);
-	close(p->out);
-	p->pid = 0;
-	return -1;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	char tmp[300];
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return -1;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return rename(tmp, path);
+	return proc_spawn_fn(p, run_daemon, (void *)conf);
 }
 
 FIXTURE(m) {
@@ -211,11 +123,11 @@ static int start_one(struct _test_data_m *self, int i, const char *extra)
 	char text[4096];
 
 	conf_text(self, i, extra, text, sizeof(text));
-	if (write_file(self->conf[i], text))
+	if (write_file_atomic(self->conf[i], text))
 		return -1;
 	if (spawn(&self->p[i], self->conf[i]))
 		return -1;
-	return wait_for(&self->p[i], "MIH function: listening", 5000) ? 0 : -1;
+	return proc_wait_for(&self->p[i], "MIH function: listening", 5000) ? 0 : -1;
 }
 
 FIXTURE_SETUP(m)
@@ -242,7 +154,7 @@ FIXTURE_SETUP(m)
 		 self->dir);
 	snprintf(text, sizeof(text), "#!/bin/sh\necho \"$@\" > %s\n",
 		 self->script_out);
-	ASSERT_EQ(0, write_file(self->script, text));
+	ASSERT_EQ(0, write_file_atomic(self->script, text));
 	ASSERT_EQ(0, chmod(self->script, 0755));
 	/* the IS server and the routers first: the terminal registers */
 	for (int i = NDAEMONS - 1; i >= 0; i--) {
@@ -258,7 +170,7 @@ FIXTURE_TEARDOWN(m)
 	char cmd[200];
 
 	for (int i = 0; i < NDAEMONS; i++) {
-		int st = stop(&self->p[i]);
+		int st = proc_stop(&self->p[i]);
 
 		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 			TH_LOG("%s: exit status %#x; output:\n%s", names[i], st,
@@ -409,7 +321,7 @@ TEST_F(m, is_import_export_query)
 
 	/* a defect: nothing changes, the line is named */
 	snprintf(bad, sizeof(bad), "%s/bad.txt", self->dir);
-	ASSERT_EQ(0, write_file(bad, "[network x]\ntype = 802.11\n"
+	ASSERT_EQ(0, write_file_atomic(bad, "[network x]\ntype = 802.11\n"
 				     "colour = blue\n"));
 	EXPECT_EQ(1, CTL(IS, "is", "import", bad));
 	EXPECT_NE(NULL, strstr(self->err, ":3:")) {
@@ -419,7 +331,7 @@ TEST_F(m, is_import_export_query)
 	EXPECT_STREQ(exp1, self->out);
 	/* a name already there; then replace */
 	EXPECT_EQ(1, CTL(IS, "is", "import", path));
-	ASSERT_EQ(0, write_file(bad, "[network only]\ntype = ethernet\n"
+	ASSERT_EQ(0, write_file_atomic(bad, "[network only]\ntype = ethernet\n"
 				     "network-id = only\n"));
 	ASSERT_EQ(0, CTL(IS, "-j", "is", "import", bad, "replace"));
 	EXPECT_NE(NULL, strstr(self->out, "\"networks\":1"));
@@ -489,7 +401,7 @@ TEST_F(m, handover_through_two_routers)
 		 "[poa sw1]\nnetwork = lab\nlink-addr = 02:00:5e:20:00:01\n"
 		 "pos-mihf-id = ar2\npos-address = 127.0.0.1\npos-port = %u\n",
 		 self->port[AR2]);
-	ASSERT_EQ(0, write_file(path, buf));
+	ASSERT_EQ(0, write_file_atomic(path, buf));
 	ASSERT_EQ(0, CTL(IS, "is", "import", path));
 	ASSERT_EQ(0, CTL(AR1, "is", "import", path));
 	ASSERT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
@@ -597,13 +509,13 @@ TEST_F(m, without_the_mih_function)
 	char text[512];
 
 	/* ar2 again, without [mihf]: everything else as before */
-	EXPECT_EQ(0, stop(&self->p[AR2]));
+	EXPECT_EQ(0, proc_stop(&self->p[AR2]));
 	snprintf(text, sizeof(text),
 		 "[mihsecd]\nroles = poa\nmihf-id = ar2\nkernel = optional\n"
 		 "control-socket = %s\n", self->sock[AR2]);
-	ASSERT_EQ(0, write_file(self->conf[AR2], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[AR2], text));
 	ASSERT_EQ(0, spawn(&self->p[AR2], self->conf[AR2]));
-	ASSERT_TRUE(wait_for(&self->p[AR2], "started:", 5000));
+	ASSERT_TRUE(proc_wait_for(&self->p[AR2], "started:", 5000));
 	EXPECT_EQ(NULL, strstr(self->p[AR2].buf, "MIH function"));
 	EXPECT_EQ(1, CTL(AR2, "mihf", "status"));
 	EXPECT_STREQ("mihsecctl: mihf status: mihf-status: the MIH function is not running (mihsecd.conf has no [mihf] section, or enable = no)\n",
@@ -622,17 +534,17 @@ TEST_F(m, reload)
 	ASSERT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
 	/* a timer: the MIH function restarts and registers again */
 	conf_text(self, MN, "rtx-command = 50\n", text, sizeof(text));
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "MIH function restarted with the new settings", 5000)) {
+	EXPECT_TRUE(proc_wait_for(p, "MIH function restarted with the new settings", 5000)) {
 		TH_LOG("%s", p->buf);
 	}
 	EXPECT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
 	/* a peer: in place */
 	strcat(text, "[peer extra]\nmihf-id = extra\naddress = 127.0.0.1\nport = 9\n");
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "static peers reloaded", 5000));
+	EXPECT_TRUE(proc_wait_for(p, "static peers reloaded", 5000));
 	ASSERT_EQ(0, CTL(MN, "-j", "peers"));
 	EXPECT_NE(NULL, strstr(self->out, "\"peer\":\"extra\""));
 	/* the port: at the next start */
@@ -644,9 +556,9 @@ TEST_F(m, reload)
 		port += 7 + strspn(port + 7, "0123456789") - 1;
 		*port = *port == '9' ? '8' : '9';	/* the last digit */
 	}
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "[mihf] listen/port changes take effect at the next start", 5000));
+	EXPECT_TRUE(proc_wait_for(p, "[mihf] listen/port changes take effect at the next start", 5000));
 	ASSERT_EQ(0, CTL(MN, "mih", "send", "ar1",
 			 "MIH_Capability_Discover.request"));
 }
@@ -660,15 +572,15 @@ TEST_F(m, dhcp_discovery_and_enable_on_reload)
 
 	/* an RFC 5678 MoS option in a dhclient lease: IS server 127.0.0.7 */
 	snprintf(lease, sizeof(lease), "%s/dhclient.leases", self->dir);
-	ASSERT_EQ(0, write_file(lease,
+	ASSERT_EQ(0, write_file_atomic(lease,
 		"lease {\n  interface \"eth0\";\n  fixed-address 10.0.0.5;\n"
 		"  option mihsec-mos-ipv4 1:4:7f:0:0:7;\n  expire never;\n}\n"));
 	conf_text(self, MN, NULL, text, sizeof(text));
 	snprintf(disc, sizeof(disc), "[discovery]\ndhcp-lease = %s\n", lease);
 	strcat(text, disc);
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "MIH function restarted with the new settings", 5000));
+	EXPECT_TRUE(proc_wait_for(p, "MIH function restarted with the new settings", 5000));
 	for (end = md_now_ns() + 5000 * MS; !found && md_now_ns() < end;
 	     usleep(50000)) {
 		ASSERT_EQ(0, CTL(MN, "-j", "peers"));
@@ -684,16 +596,16 @@ TEST_F(m, dhcp_discovery_and_enable_on_reload)
 	/* enable = no stops it, yes starts it again */
 	snprintf(extra, sizeof(extra), "enable = no\n");
 	conf_text(self, MN, extra, text, sizeof(text));
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "MIH function stopped ([mihf] removed or enable = no)", 5000));
+	EXPECT_TRUE(proc_wait_for(p, "MIH function stopped ([mihf] removed or enable = no)", 5000));
 	EXPECT_EQ(1, CTL(MN, "mihf", "status"));
 	EXPECT_NE(NULL, strstr(self->err, "the MIH function is not running"));
 	p->len = 0;		/* look for the next start only */
 	conf_text(self, MN, NULL, text, sizeof(text));
-	ASSERT_EQ(0, write_file(self->conf[MN], text));
+	ASSERT_EQ(0, write_file_atomic(self->conf[MN], text));
 	kill(p->pid, SIGHUP);
-	EXPECT_TRUE(wait_for(p, "MIH function: listening", 5000));
+	EXPECT_TRUE(proc_wait_for(p, "MIH function: listening", 5000));
 	EXPECT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
 }
 

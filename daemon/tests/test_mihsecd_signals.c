@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "tests/proc.h"
 
 #include "lib/nl.h"
 #include "mihsecd/loop.h"
@@ -47,114 +48,6 @@ static bool module_loaded(void)
 
 	mihsec_nl_close(nl);
 	return nl != NULL;
-}
-
-struct proc {
-	pid_t pid;
-	int out;		/* stdout and stderr, merged */
-	char buf[65536];
-	size_t len;
-};
-
-static int spawn(struct proc *p, const char *const argv[])
-{
-	int fds[2];
-
-	memset(p, 0, sizeof(*p));
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	p->pid = fork();
-	if (p->pid < 0)
-		return -1;
-	if (p->pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		execv(bin(), (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	p->out = fds[0];
-	fcntl(p->out, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-/* Read output for up to @ms; true once @what has appeared (anywhere) */
-static bool wait_for(struct proc *p, const char *what, int ms)
-{
-	uint64_t end = md_now_ns() + (uint64_t)ms * MS;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = p->out, .events = POLLIN };
-		uint64_t now = md_now_ns();
-		ssize_t n;
-
-		p->buf[p->len] = '\0';
-		if (what && strstr(p->buf, what))
-			return true;
-		if (now >= end)
-			return false;
-		if (poll(&pfd, 1, (int)((end - now) / MS) + 1) <= 0)
-			continue;
-		n = read(p->out, p->buf + p->len, sizeof(p->buf) - 1 - p->len);
-		if (n == 0) {
-			if (!what)
-				return true;	/* EOF */
-			p->buf[p->len] = '\0';
-			return strstr(p->buf, what) != NULL;
-		}
-		if (n > 0)
-			p->len += (size_t)n;
-	}
-}
-
-/* Wait up to @ms for the exit; its wait status, or -1 if still running */
-static int reap(struct proc *p, int ms)
-{
-	uint64_t end = md_now_ns() + (uint64_t)ms * MS;
-	int st;
-
-	do {
-		if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
-			wait_for(p, NULL, 200);	/* the rest of the output */
-			close(p->out);
-			p->pid = 0;
-			return st;
-		}
-		usleep(2000);
-	} while (md_now_ns() < end);
-	return -1;
-}
-
-static void kill_proc(struct proc *p)
-{
-	if (p->pid > 0) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, NULL, 0);
-		close(p->out);
-		p->pid = 0;
-	}
-}
-
-static int write_file(const char *path, const char *text)
-{
-	char tmp[256];
-	int fd;
-
-	/* replace atomically: the daemon never sees a half-written file */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return -1;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return rename(tmp, path);
 }
 
 #define GOOD								\
@@ -188,7 +81,7 @@ FIXTURE_SETUP(d)
 
 FIXTURE_TEARDOWN(d)
 {
-	kill_proc(&self->p);
+	proc_kill(&self->p);
 	unlink(self->conf);
 	unlink(self->sock);
 	rmdir(self->dir);
@@ -196,11 +89,11 @@ FIXTURE_TEARDOWN(d)
 
 #define START(...) do {							\
 	const char *const _argv[] = { "mihsecd", __VA_ARGS__, NULL };	\
-	ASSERT_EQ(0, spawn(&self->p, _argv));				\
+	ASSERT_EQ(0, proc_spawn_exec(&self->p, bin(), _argv));				\
 } while (0)
 
 #define SEEN(what, ms) do {						\
-	EXPECT_TRUE(wait_for(&self->p, (what), (ms))) {			\
+	EXPECT_TRUE(proc_wait_for(&self->p, (what), (ms))) {			\
 		TH_LOG("no \"%s\" in output:\n%s", (what), self->p.buf);\
 	}								\
 } while (0)
@@ -210,7 +103,7 @@ TEST_F(d, reload_and_terminate)
 	uint64_t t0;
 	int st;
 
-	ASSERT_EQ(0, write_file(self->conf, GOOD));
+	ASSERT_EQ(0, write_file_atomic(self->conf, GOOD));
 	START("-f", "-c", self->conf);
 	SEEN("mihsecd: notice: started: roles poa, mihf-id ar1.test, 0 peers, profile v1, suite 1, port 4551, log-level info",
 	     5000);
@@ -221,7 +114,7 @@ TEST_F(d, reload_and_terminate)
 		     10);
 
 	/* an invalid file: logged with its line, the daemon runs on */
-	ASSERT_EQ(0, write_file(self->conf, GOOD "port = 0\n[peer a]\n"));
+	ASSERT_EQ(0, write_file_atomic(self->conf, GOOD "port = 0\n[peer a]\n"));
 	ASSERT_EQ(0, kill(self->p.pid, SIGHUP));
 	snprintf(self->want, sizeof(self->want),
 		 "mihsecd: error: reload of %s failed; keeping the running configuration\n"
@@ -229,10 +122,10 @@ TEST_F(d, reload_and_terminate)
 		 "mihsecd: error: %s:8: [peer a]: missing required key 'mihf-id'\n",
 		 self->conf, self->conf, self->conf);
 	SEEN(self->want, 5000);
-	EXPECT_EQ(-1, reap(&self->p, 100));	/* still running */
+	EXPECT_EQ(-1, proc_reap(&self->p, 100));	/* still running */
 
 	/* the same (valid) file again: nothing changes */
-	ASSERT_EQ(0, write_file(self->conf, "\n" GOOD));
+	ASSERT_EQ(0, write_file_atomic(self->conf, "\n" GOOD));
 	ASSERT_EQ(0, kill(self->p.pid, SIGHUP));
 	snprintf(self->want, sizeof(self->want),
 		 "mihsecd: notice: configuration %s reloaded: unchanged",
@@ -240,7 +133,7 @@ TEST_F(d, reload_and_terminate)
 	SEEN(self->want, 5000);
 
 	/* a valid, changed file replaces the running one */
-	ASSERT_EQ(0, write_file(self->conf, GOOD
+	ASSERT_EQ(0, write_file_atomic(self->conf, GOOD
 				"[peer is1]\nmihf-id = is1.test\naddress = 2001:db8::1\n"
 				"[mihsecd]\n"));
 	ASSERT_EQ(0, kill(self->p.pid, SIGHUP));
@@ -248,7 +141,7 @@ TEST_F(d, reload_and_terminate)
 		 "mihsecd: error: %s:10: duplicate section [mihsecd] (first on line 2)",
 		 self->conf);
 	SEEN(self->want, 5000);
-	ASSERT_EQ(0, write_file(self->conf,
+	ASSERT_EQ(0, write_file_atomic(self->conf,
 				"[mihsecd]\nroles = poa, is\nmihf-id = ar1.test\n"
 				"kernel = optional\nlog-level = debug\n"
 				"[peer is1]\nmihf-id = is1.test\naddress = 2001:db8::1\n"
@@ -261,7 +154,7 @@ TEST_F(d, reload_and_terminate)
 	/* SIGTERM: exit 0 within a second, SAs left alone */
 	t0 = md_now_ns();
 	ASSERT_EQ(0, kill(self->p.pid, SIGTERM));
-	st = reap(&self->p, 1000);
+	st = proc_reap(&self->p, 1000);
 	EXPECT_LT(md_now_ns() - t0, 1000 * MS);
 	ASSERT_NE(-1, st);
 	EXPECT_TRUE(WIFEXITED(st));
@@ -276,11 +169,11 @@ TEST_F(d, sigint_exits_zero)
 {
 	int st;
 
-	ASSERT_EQ(0, write_file(self->conf, GOOD));
+	ASSERT_EQ(0, write_file_atomic(self->conf, GOOD));
 	START("-f", "-c", self->conf);
 	SEEN("started:", 5000);
 	ASSERT_EQ(0, kill(self->p.pid, SIGINT));
-	st = reap(&self->p, 1000);
+	st = proc_reap(&self->p, 1000);
 	ASSERT_NE(-1, st);
 	EXPECT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(0, WEXITSTATUS(st));
@@ -293,10 +186,10 @@ TEST_F(d, module_required)
 
 	if (module_loaded())
 		SKIP(return, "the mihsec module is loaded here");
-	ASSERT_EQ(0, write_file(self->conf,
+	ASSERT_EQ(0, write_file_atomic(self->conf,
 				"[mihsecd]\nroles = mmt\nmihf-id = mn\n"));
 	START("-f", "-c", self->conf);
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(3, WEXITSTATUS(st));
@@ -310,9 +203,9 @@ TEST_F(d, invalid_config_at_start)
 {
 	int st;
 
-	ASSERT_EQ(0, write_file(self->conf, GOOD "suite = 9\n"));
+	ASSERT_EQ(0, write_file_atomic(self->conf, GOOD "suite = 9\n"));
 	START("-f", "-c", self->conf);
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(1, WEXITSTATUS(st));
@@ -328,10 +221,10 @@ TEST_F(d, check_mode)
 	int st;
 
 	/* -t needs no kernel module, whatever "kernel" says */
-	ASSERT_EQ(0, write_file(self->conf,
+	ASSERT_EQ(0, write_file_atomic(self->conf,
 				"[mihsecd]\nroles = mmt\nmihf-id = mn\n"));
 	START("-t", "-c", self->conf);
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	snprintf(self->want, sizeof(self->want),
@@ -339,10 +232,10 @@ TEST_F(d, check_mode)
 		 self->conf);
 	EXPECT_STREQ(self->want, self->p.buf);
 
-	ASSERT_EQ(0, write_file(self->conf,
+	ASSERT_EQ(0, write_file_atomic(self->conf,
 				"[mihsecd]\nroles = mmt\nmihf-id = mn\nfoo = 1\n[x]\n"));
 	START("-t", "-c", self->conf);
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(1, WEXITSTATUS(st));
 	snprintf(self->want, sizeof(self->want),
@@ -353,7 +246,7 @@ TEST_F(d, check_mode)
 	EXPECT_STREQ(self->want, self->p.buf);
 
 	START("-c", "/nonexistent/mihsecd.conf", "-t");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(1, WEXITSTATUS(st));
 	EXPECT_STREQ("/nonexistent/mihsecd.conf: cannot open: No such file or directory\n"
@@ -366,7 +259,7 @@ TEST_F(d, example_config_is_valid)
 	int st;
 
 	START("-t", "-c", MIHSECD_SRC "/mihsecd.conf.example");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(0, WEXITSTATUS(st)) {
 		TH_LOG("output:\n%s", self->p.buf);
@@ -380,7 +273,7 @@ TEST_F(d, options)
 	int st;
 
 	START("-h");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	EXPECT_EQ(0, strncmp(self->p.buf, USAGE1, strlen(USAGE1))) {
@@ -388,19 +281,19 @@ TEST_F(d, options)
 	}
 
 	START("-V");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	EXPECT_EQ(0, strncmp(self->p.buf, "mihsecd ", 8));
 
 	START("-x");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(2, WEXITSTATUS(st));
 	EXPECT_NE(NULL, strstr(self->p.buf, "usage: mihsecd"));
 
 	START("-f", "extra");
-	st = reap(&self->p, 5000);
+	st = proc_reap(&self->p, 5000);
 	ASSERT_NE(-1, st);
 	EXPECT_EQ(2, WEXITSTATUS(st));
 	EXPECT_NE(NULL, strstr(self->p.buf, "mihsecd: unexpected argument 'extra'"));
