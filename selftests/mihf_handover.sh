@@ -42,6 +42,7 @@
 #      MIHSEC_DEMO  1: print the readable timeline (make demo)
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
+. "$top/selftests/lib/tap.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 M=mihf-ho-$$-mmt S=mihf-ho-$$-s T=mihf-ho-$$-t I=mihf-ho-$$-is
@@ -63,43 +64,15 @@ cleanup() {
 			sleep 0.1
 		done
 	fi
-	if [ -d "${MIHSEC_KEEP:-}" ]; then
-		cp -a "$tmp" "$MIHSEC_KEEP/" && echo "# copied $tmp to $MIHSEC_KEEP"
-		rm -rf "$tmp"
-	elif [ -n "${MIHSEC_KEEP:-}" ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
+	tmp_done "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-n=0 fail=0
-ok() { n=$((n + 1)); last_ok=1; echo "ok $n $1"; }
-no() { n=$((n + 1)); last_ok=0; echo "not ok $n $1"; fail=1; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else no "$2"; fi; }
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 inm() { ip netns exec "$M" "$@"; }
 ins() { ip netns exec "$S" "$@"; }
 int() { ip netns exec "$T" "$@"; }
 ini() { ip netns exec "$I" "$@"; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
-wait_for() {
-	local end=$(($(now_us) + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "$(now_us)" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-dump() {
-	local f
-	for f in "$@"; do
-		echo "#   -- $(basename "$f")"
-		tail -n "${TAIL:-20}" "$f" 2>/dev/null | sed 's/^/#   /'
-	done
-}
-ms_since() { echo $((($(now_us) - $1) / 1000)); }
+TAIL=20
 
 TOTAL=15
 echo "TAP version 13"

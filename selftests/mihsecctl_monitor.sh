@@ -15,6 +15,7 @@
 # datagram is sent until that happens, and that probe is the first event.
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
+. "$top/selftests/lib/tap.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 M=mihsec-mon-$$-mmt A=mihsec-mon-$$-ar
 tmp=$(mktemp -d)
@@ -26,10 +27,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-no() { n=$((n + 1)); echo "not ok $n $1"; fail=1; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else no "$2"; fi; }
 inm() { ip netns exec "$M" "$@"; }
 ina() { ip netns exec "$A" "$@"; }
 

@@ -41,6 +41,7 @@
 #      MIHSEC_KEEP      keep the temporary directory (its path is printed)
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
+. "$top/selftests/lib/tap.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 runs=${MIHSEC_EAP_RUNS:-30}
@@ -55,40 +56,13 @@ cleanup() {
 	wait 2>/dev/null
 	ip netns del "$M" 2>/dev/null
 	ip netns del "$A" 2>/dev/null
-	if [ -n "${MIHSEC_KEEP:-}" ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
+	tmp_done "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-no() { n=$((n + 1)); echo "not ok $n $1"; fail=1; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else no "$2"; fi; }
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 inm() { ip netns exec "$M" "$@"; }
 ina() { ip netns exec "$A" "$@"; }
-# microseconds, without a fork
-now_us() { echo "${EPOCHREALTIME/./}"; }
-# wait_for SECS CMD...: poll CMD (every 50 ms) until it succeeds
-wait_for() {
-	local end=$(($(now_us) + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "$(now_us)" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
-# show the tail of the logs after a failure
-dump() {
-	local f
-	for f in "$@"; do
-		echo "#   -- $(basename "$f")"
-		tail -n "${TAIL:-15}" "$f" 2>/dev/null | sed 's/^/#   /'
-	done
-}
+WAIT_STEP=0.05
 
 TOTAL=21
 echo "TAP version 13"
