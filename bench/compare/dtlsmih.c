@@ -18,7 +18,8 @@
  *     "listening" on stdout when ready.
  *
  *   dtlsmih client [--dtls] --to ADDR [--port P] [--bind-port P]
- *                  [--cert F --key F --ca F] [--sniff IFACE] [--verbose]
+ *                  [--cert F --key F --ca F] [--sniff IFACE] [--base-port P]
+ *                  [--verbose]
  *     Reads commands on stdin, one per line, answers each on stdout:
  *       setup TIMEOUT_MS EXCL [CMD...]
  *           t0 = now; runs CMD (sh -c, not waited for); DTLS: a new
@@ -32,6 +33,9 @@
  *              or "setup timeout SENT"
  *       rtt N   N request/response exchanges one after the other
  *           -> "rtt OK LOST US..." (one RTT in microseconds per exchange)
+ *       pair N  (with --base-port P) N pairs: one exchange over the
+ *           association, then one in clear on UDP P (from and to port P)
+ *           -> "pair OK LOST US_PROTECTED US_CLEAR ..."
  *       flood SECS  indications as fast as one sender goes, then asks
  *           the server how many it received
  *           -> "flood SENT RECEIVED SECONDS"
@@ -535,6 +539,8 @@ struct client {
 	SSL *ssl;
 	int fd;
 	int sniff;		/* AF_PACKET socket on the MMT's interface */
+	int base;		/* plain UDP socket for the clear baseline */
+	struct sockaddr_in base_to;
 	uint8_t rkey[4096][8];	/* Key ID of the last response per TID */
 	bool rkey_ok[4096];
 	uint16_t tid;
@@ -851,6 +857,80 @@ static void cmd_rtt(struct client *c, unsigned int count)
 	free(us);
 }
 
+/* one exchange in clear on the baseline socket: RTT us, or 0 */
+static uint32_t base_exchange(struct client *c)
+{
+	uint8_t q[512], r[4096];
+	struct pollfd pf = { .fd = c->base, .events = POLLIN };
+	struct mih_pdu p;
+	uint16_t tid = next_tid(c);
+	uint64_t t = mono_us();
+	size_t qn = build_req(q, sizeof(q), tid, ++c->seq);
+	int n;
+
+	if (sendto(c->base, q, qn, 0, (struct sockaddr *)&c->base_to,
+		   sizeof(c->base_to)) != (ssize_t)qn)
+		return 0;
+	while (mono_us() - t < 1000000) {
+		n = recv(c->base, r, sizeof(r), MSG_DONTWAIT);
+		if (n > 0 && !mih_pdu_parse(r, n, &p) && p.hdr.tid == tid &&
+		    p.hdr.opcode == MIH_OP_RESPONSE)
+			return (uint32_t)(mono_us() - t);
+		if (n <= 0)
+			poll(&pf, 1, 100);
+	}
+	return 0;
+}
+
+/*
+ * N pairs: one exchange over the association, then one in clear on the
+ * baseline socket (same namespaces, same moment): "pair OK LOST P B ..."
+ */
+static void cmd_pair(struct client *c, unsigned int count)
+{
+	uint8_t q[512], r[4096];
+	unsigned int i, ok = 0, lost = 0;
+	uint32_t *us = calloc(2 * count + 2, sizeof(*us)), b;
+	uint64_t t;
+	size_t qn;
+	int n;
+
+	for (i = 0; us && c->base >= 0 && i < count; i++) {
+		uint16_t lo = c->tid;
+
+		qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
+		t = mono_us();
+		if (c_send(c, q, qn)) {
+			lost++;
+			continue;
+		}
+		for (;;) {
+			n = c_recv(c, r, sizeof(r), 1000000 - (int64_t)(mono_us() - t));
+			if (n <= 0)
+				break;
+			if (is_response(r, n, lo, c->tid) == c->tid)
+				break;
+		}
+		if (n <= 0) {
+			lost++;
+			continue;
+		}
+		us[2 * ok] = (uint32_t)(mono_us() - t);
+		b = base_exchange(c);
+		if (!b) {
+			lost++;
+			continue;
+		}
+		us[2 * ok + 1] = b;
+		ok++;
+	}
+	printf("pair %u %u", ok, lost);
+	for (i = 0; i < ok; i++)
+		printf(" %u %u", us[2 * i], us[2 * i + 1]);
+	printf("\n");
+	free(us);
+}
+
 /* the server's indication count: -1 if it does not answer */
 static int64_t query_count(struct client *c)
 {
@@ -948,6 +1028,8 @@ static int client(struct client *c)
 			cmd_setup(c, line + 6);
 		else if (!strncmp(line, "rtt ", 4))
 			cmd_rtt(c, strtoul(line + 4, NULL, 10));
+		else if (!strncmp(line, "pair ", 5))
+			cmd_pair(c, strtoul(line + 5, NULL, 10));
 		else if (!strncmp(line, "flood ", 6))
 			cmd_flood(c, strtod(line + 6, NULL));
 		else if (!strncmp(line, "move ", 5))
@@ -969,7 +1051,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: dtlsmih server [--dtls] --bind ADDR [--port P] [--cert F --key F --ca F] [--verbose]\n"
 		"       dtlsmih client [--dtls] --to ADDR [--port P] [--bind-port P]\n"
-		"                      [--cert F --key F --ca F] [--sniff IFACE] [--verbose]\n");
+		"                      [--cert F --key F --ca F] [--sniff IFACE] [--base-port P] [--verbose]\n");
 	exit(2);
 }
 
@@ -985,13 +1067,14 @@ int main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "ca", required_argument, NULL, 'a' },
 		{ "sniff", required_argument, NULL, 's' },
+		{ "base-port", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *bind_addr = NULL, *to = NULL, *cert = NULL, *key = NULL,
 		   *ca = NULL, *sniff = NULL;
 	bool dtls = false, is_server;
-	int port = -1, bind_port = 0, o;
+	int port = -1, bind_port = 0, base_port = 0, o;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct client *c;
 
@@ -1012,6 +1095,7 @@ int main(int argc, char **argv)
 		case 'k': key = optarg; break;
 		case 'a': ca = optarg; break;
 		case 's': sniff = optarg; break;
+		case 'P': base_port = atoi(optarg); break;
 		case 'v': verbose = true; break;
 		default: usage();
 		}
@@ -1034,6 +1118,16 @@ int main(int argc, char **argv)
 	c->dtls = dtls;
 	c->fd = -1;
 	c->sniff = -1;
+	c->base = -1;
+	if (base_port) {
+		c->base = udp_socket(NULL, base_port, true);
+		c->base_to.sin_family = AF_INET;
+		c->base_to.sin_port = htons(base_port);
+		if (c->base < 0 || inet_pton(AF_INET, to, &c->base_to.sin_addr) != 1) {
+			perror("dtlsmih: --base-port");
+			return 1;
+		}
+	}
 	c->bind_port = dtls ? 0 : (bind_port ? bind_port : MIH_PORT);
 	c->to.sin_family = AF_INET;
 	c->to.sin_port = htons(port);

@@ -44,6 +44,11 @@ cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
+	# the logs, for reading the figures afterwards
+	rm -rf "$out/compare-logs"
+	mkdir -p "$out/compare-logs"
+	cp "$tmp"/*.log "$tmp"/*.err "$tmp"/*.setup "$out/compare-logs/" 2>/dev/null
+	for p in m a; do cp "$tmp/ike-$p/charon.log" "$out/compare-logs/charon-$p.log" 2>/dev/null; done
 	ip netns del "$M" 2>/dev/null
 	ip netns del "$A" 2>/dev/null
 	if [ -n "${MIHSEC_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
@@ -99,7 +104,7 @@ put env.esp "$esp"
 # MIHSEC_CMP_NO_MODULES=1: no modprobe/insmod at all (a development run of
 # the other phases outside the VM)
 [ -n "${MIHSEC_CMP_NO_MODULES:-}" ] ||
-	modprobe -a veth esp4 xfrm_user gcm ghash_generic ctr seqiv echainiv \
+	modprobe -a veth nf_defrag_ipv6 esp4 xfrm_user gcm ghash_generic ctr cbc hmac sha1 seqiv echainiv \
 		authenc 2>/dev/null
 if [[ " $phases " == *" mihsec "* ]] && [ -z "${MIHSEC_CMP_NO_MODULES:-}" ]; then
 	lsmod | grep -q '^mihsec ' || insmod kmod/mihsec.ko || die "insmod mihsec.ko"
@@ -230,35 +235,31 @@ ask() {	# LINE TIMEOUT_S: the client's one-line answer in $reply
 }
 
 # ---- shared measurements -------------------------------------------------------
-# rtt METHOD: MSGS sequential exchanges in two halves, each after MSGS/2
-# exchanges in clear on UDP 4553 (the baseline, same namespaces, same
-# moment); samples (us) to the CSV
-base_rtt() {
-	printf 'rtt 20\nrtt %s\nquit\n' "$1" | ip netns exec "$M" "$P" client --to $ip_a \
-		--port 4553 --bind-port 4553 2>/dev/null | tail -n 1
-}
+# rtt METHOD: MSGS pairs, each one exchange over the protected path and one
+# in clear on UDP 4553 right after it (same namespaces, same moment: the
+# host's load moves both); samples (us) to the CSV; the latency added is
+# taken per pair (protected - clear)
 measure_rtt() {
-	local m=$1 half=$((msgs / 2)) h b v i=0 j=0 all='' ball='' ok=0 lost=0
-	ask "rtt 20" 60	# warm-up
-	for h in 1 2; do
-		b=$(base_rtt $half)
-		set -- $b
-		[ "${1:-}" = rtt ] && shift 3 || set --
-		for v in "$@"; do j=$((j + 1)); sample "$m" base_rtt_us "$j" "$v" us; done
-		ball="$ball $*"
-		ask "rtt $half" 600
-		set -- $reply
-		[ "${1:-}" = rtt ] || { log "$m: rtt: '$reply'"; return 1; }
-		ok=$((ok + $2)) lost=$((lost + $3))
-		shift 3
-		for v in "$@"; do i=$((i + 1)); sample "$m" rtt_us "$i" "$v" us; done
-		all="$all $*"
+	local m=$1 i=0 all='' ball='' diff=''
+	ask "pair 20" 60	# warm-up
+	ask "pair $msgs" 1200
+	set -- $reply
+	[ "${1:-}" = pair ] || { log "$m: pair: '$reply'"; return 1; }
+	put "$m.rtt_ok" "$2"
+	put "$m.rtt_lost" "$3"
+	shift 3
+	while [ $# -ge 2 ]; do
+		i=$((i + 1))
+		sample "$m" rtt_us "$i" "$1" us
+		sample "$m" base_rtt_us "$i" "$2" us
+		sample "$m" added_us "$i" "$(($1 - $2))" us
+		all="$all $1" ball="$ball $2" diff="$diff $(($1 - $2))"
+		shift 2
 	done
-	put "$m.rtt_ok" "$ok"
-	put "$m.rtt_lost" "$lost"
 	put "$m.rtt_us" "$(mp "$all")"
 	put "$m.base_rtt_us" "$(mp "$ball")"
-	log "$m: RTT us median/p90/n: $(mp "$all"); in clear (UDP 4553) meanwhile: $(mp "$ball")"
+	put "$m.added_us" "$(mp "$diff")"
+	log "$m: RTT us median/p90/n: $(mp "$all"); in clear right after each: $(mp "$ball"); added per pair: $(mp "$diff")"
 }
 # flood METHOD: datagrams/s received and per CPU-second (all guest CPUs)
 measure_flood() {
@@ -320,7 +321,7 @@ setup_runs() {
 # ================================================================================
 phase_plain() {
 	log "plain: MIH in clear, UDP 4551"
-	client_start plain --to $ip_a
+	client_start plain --to $ip_a --base-port 4553
 	setup_runs plain true ""
 	awk '$3 == "ok" { print $4 }' "$tmp/plain.setup" >"$tmp/plain.first"
 	put plain.first_ms "$(mp "$(cat "$tmp/plain.first")")"
@@ -357,6 +358,7 @@ phase_mihsec() {
 	[mihsecd]
 	roles = mmt
 	mihf-id = mmt1
+	log-level = info
 	kernel = require
 
 	[wpa_supplicant]
@@ -373,6 +375,7 @@ phase_mihsec() {
 	[mihsecd]
 	roles = poa
 	mihf-id = ar1
+	log-level = info
 	kernel = require
 
 	[hostapd]
@@ -396,7 +399,7 @@ phase_mihsec() {
 	sas() { [ -n "$(ip netns exec "$1" "$C" sa show | awk '$1 == "tx-keyid"')" ]; }
 	wait_for 60 sas "$M" && wait_for 30 sas "$A" ||
 		{ dump "$tmp/mihsecd-mmt.log" "$tmp/mihsecd-ar.log"; die "mihsec: no SAs"; }
-	client_start mihsec --to $ip_a --sniff $if_m
+	client_start mihsec --to $ip_a --sniff $if_m --base-port 4553
 	ask "rtt 3" 30
 	set -- $reply
 	[ "${2:-0}" = 3 ] || { dump "$tmp/cli-mihsec.err" "$tmp/mihsecd-mmt.log"; die "mihsec: no exchange: '$reply'"; }
@@ -462,7 +465,7 @@ phase_mihsec() {
 # ================================================================================
 phase_dtls() {
 	log "dtls: DTLS 1.2, cookie exchange, ECDHE-ECDSA-AES128-GCM-SHA256, UDP 4552"
-	client_start dtls --dtls --to $ip_a --cert "$tmp/mmt1.pem" --key "$tmp/mmt1.key" --ca "$tmp/ca.pem"
+	client_start dtls --dtls --to $ip_a --base-port 4553 --cert "$tmp/mmt1.pem" --key "$tmp/mmt1.key" --ca "$tmp/ca.pem"
 	setup_runs dtls true ""
 	awk '$3 == "ok" { print $4 }' "$tmp/dtls.setup" >"$tmp/dtls.first"
 	awk '$3 == "ok" { print "dtls,setup_ms," $1 "," $4 ",ms" }' "$tmp/dtls.setup" >>"$csv"
@@ -593,13 +596,23 @@ phase_ipsec() {
 		nostate() { [ -z "$(ip -n "$M" xfrm state)" ] && [ -z "$(ip -n "$A" xfrm state)" ]; }
 		wait_for 10 nostate || log "ipsec: states left after terminate"
 	}
-	client_start ipsec --to $ip_a
+	client_start ipsec --to $ip_a --base-port 4553
 	ike_down
+	# 1. swanctl --initiate (t0: swanctl spawned)
 	setup_runs ipsec ike_down "$sw --initiate $u --child mih --timeout 20"
+	mv "$tmp/ipsec.setup" "$tmp/ipsec-initiate.setup"
+	awk '$3 == "ok" { print "ipsec,setup_initiate_ms," $1 "," $4 ",ms" }' "$tmp/ipsec-initiate.setup" >>"$csv"
+	put ipsec.initiate_ms "$(mp "$(awk '$3 == "ok" { print $4 }' "$tmp/ipsec-initiate.setup")")"
+	log "ipsec: set-up via swanctl --initiate (process start included) ms: $(mp "$(awk '$3 == "ok" { print $4 }' "$tmp/ipsec-initiate.setup")")"
+	# 2. on demand: a trap policy; the first MIH request's acquire starts
+	# IKE (t0: the first request, no process start)
+	ip netns exec "$M" $sw --install $u --child mih >"$tmp/install.log" 2>&1 ||
+		{ dump "$tmp/install.log"; die "swanctl --install"; }
+	setup_runs ipsec ike_down ""
 	awk '$3 == "ok" { print $4 }' "$tmp/ipsec.setup" >"$tmp/ipsec.first"
 	awk '$3 == "ok" { print "ipsec,setup_ms," $1 "," $4 ",ms" }' "$tmp/ipsec.setup" >>"$csv"
 	put ipsec.first_ms "$(mp "$(cat "$tmp/ipsec.first")")"
-	log "ipsec: set-up (swanctl --initiate: IKE_SA_INIT + IKE_AUTH + CHILD_SA, then first exchange) ms: $(mp "$(cat "$tmp/ipsec.first")")"
+	log "ipsec: set-up on demand (first request -> acquire -> IKE_SA_INIT + IKE_AUTH + CHILD_SA -> first response) ms: $(mp "$(cat "$tmp/ipsec.first")")"
 	# the vici client alone: swanctl start + one vici round trip
 	local t v=''
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -614,7 +627,7 @@ phase_ipsec() {
 	capture ipsec start
 	ike_down
 	mark setup ipsec
-	ask "setup 20000 - $sw --initiate $u --child mih --timeout 20" 60
+	ask "setup 20000 -" 60
 	put ipsec.capture_setup "$reply"
 	sleep 0.5
 	mark rtt ipsec
@@ -642,6 +655,7 @@ phase_ipsec() {
 		while read -r k v; do put "ipsec.move.wire.$k" "$v"; done
 	grep -i 'mobike\|transport mode\|update\|reestablish\|address' "$dm/charon.log" | tail -n 8 |
 		sed 's/^/charon(MMT): /' >&2
+	! grep -q 'requesting address change using MOBIKE' "$dm/charon.log" || put ipsec.mobike yes
 	move_back
 	client_stop
 	ip netns exec "$M" $sw --terminate $u --ike mih --timeout 5 >/dev/null 2>&1

@@ -74,8 +74,8 @@ def main():
     # (b) per-message latency added
     b = {}
     for m in METHODS:
-        r, base = mp(s, m + ".rtt_us"), mp(s, m + ".base_rtt_us")
-        b[m] = (r[0] - base[0], r[1] - base[1], r, base) if r and base else None
+        r, base, add = mp(s, m + ".rtt_us"), mp(s, m + ".base_rtt_us"), mp(s, m + ".added_us")
+        b[m] = (add[0], add[1], r, base) if r and base and add else None
     rows.append(("(b) latency added per exchange, us median [p90]",
                  {m: (fmt(b[m][0], nd=0) + " [" + fmt(b[m][1], nd=0) + "]" +
                       ratio(b[m][0], b["mihsec"] and b["mihsec"][0]) if b[m] else "n/a") for m in METHODS}))
@@ -129,7 +129,8 @@ def main():
     for m in METHODS:
         v = s.get(m + ".move", "").split()
         if v[:2] == ["move", "survived"]:
-            e[m] = "yes, next response %s ms" % v[2]
+            e[m] = "yes%s, next response %s ms" % (
+                " (MOBIKE)" if m == "ipsec" and s.get("ipsec.mobike") == "yes" else "", v[2])
         elif v[:2] == ["move", "recovered"]:
             e[m] = "no: new handshake, %s ms" % v[2]
         elif m == "ipsec" and s.get("ipsec.recover", "").startswith("setup ok"):
@@ -162,23 +163,27 @@ def main():
     lines.append("runs: %s set-up runs per method, %s exchanges for RTT, %s s of flood; "
                  "absolute figures are emulated (TCG): compare the ratios" % (
                      env.get("env.runs"), env.get("env.msgs"), env.get("env.secs")))
+    if env.get("env.hostload"):
+        lines.append("host load average (1/5/15 min) before / after the VM run: %s (the host's other work "
+                     "moves TCG timing: medians, and (b) paired)" % env["env.hostload"])
     lines.append("")
     lines.append("%-*s" % (w0, "metric") + "".join("%-*s" % (w[i], NAMES[m]) for i, m in enumerate(METHODS)))
     lines.append("-" * (w0 + sum(w)))
     for name, vals in rows:
         lines.append("%-*s" % (w0, name) + "".join("%-*s" % (w[i], vals[m]) for i, m in enumerate(METHODS)))
     lines.append("")
-    lines.append("(xN): ratio to mihsec.  t0 of (a): mihsec = EAP success at the AR "
-                 "(hostapd CTRL-EVENT-EAP-SUCCESS, hostapd -t timestamp);")
-    lines.append("DTLS and IPsec = the MMT starts its security set-up with L2 already "
-                 "authenticated (DTLS: new socket + handshake with cookie round;")
-    lines.append("IPsec: swanctl --initiate spawned, IKE_SA_INIT + IKE_AUTH with the CHILD_SA). "
-                 "End: the first protected MIH response the MMT accepted.")
+    lines.append("(xN): ratio to mihsec.  (a) end: the first protected MIH response the MMT accepted.  t0:")
+    lines.append("  mihsec: EAP success at the AR (hostapd CTRL-EVENT-EAP-SUCCESS of the run's re-authentication, hostapd -t);")
+    lines.append("  DTLS: L2 ready (EAP done before), the MMT opens a new socket: cookie round + full handshake + exchange;")
+    lines.append("  IPsec: L2 ready, the MMT's first MIH request hits the trap policy: acquire -> IKE_SA_INIT + IKE_AUTH")
+    lines.append("  (CHILD_SA installed on both ends) -> the request (retried every 2 ms) -> response.")
+    lines.append("(b) per pair: one protected exchange, then one in clear (UDP 4553) right after; median [p90] of the differences.")
     extra = []
     for k, label in (("mihsec.first_ms_supplicant", "mihsec from the MMT's EAP success (wpa_supplicant -t)"),
                      ("mihsec.first_ms_from_preauth", "mihsec from issuing wpa_cli preauthenticate (EAP-PEAP included)"),
                      ("dtls.handshake_ms", "DTLS handshake alone (SSL_connect)"),
-                     ("ipsec.swanctl_stats_ms", "swanctl start + one vici round trip (--stats), part of IPsec's figure"),
+                     ("ipsec.initiate_ms", "IPsec set-up via swanctl --initiate (t0 = swanctl spawned, process start included)"),
+                     ("ipsec.swanctl_stats_ms", "swanctl start + one vici round trip (--stats) alone"),
                      ("plain.first_ms", "first response in clear (no security)")):
         v = mp(s, k)
         if v:
