@@ -43,6 +43,8 @@
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
+. "$top/selftests/lib/pki.bash"
+. "$top/selftests/lib/net.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 M=mihf-ho-$$-mmt S=mihf-ho-$$-s T=mihf-ho-$$-t I=mihf-ho-$$-is
@@ -58,12 +60,7 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	for p in "$M" "$S" "$T" "$I"; do ip netns del "$p" 2>/dev/null; done
-	if [ "$hwsim_loaded" = 1 ]; then
-		for _ in $(seq 50); do
-			rmmod mac80211_hwsim 2>/dev/null && break
-			sleep 0.1
-		done
-	fi
+	hwsim_unload
 	tmp_done "$tmp"
 }
 trap cleanup EXIT
@@ -91,21 +88,12 @@ for c in hostapd hostapd_cli wpa_supplicant wpa_cli iw openssl python3 tcpdump; 
 done
 [ -x "$D" ] && [ -x "$C" ] || { echo "Bail out! $D or $C missing (make)"; exit 1; }
 t_start=$(now_us)
-(
-	sleep "${MIHSEC_HO_LIMIT:-400}" </dev/null >/dev/null 2>&1
-	echo "# mihf_handover: watchdog: still running after ${MIHSEC_HO_LIMIT:-400} s, stopping"
-	kill -TERM $$
-) &
-pids+=($!)
+# never hold up the rest of run.sh (the trap cleans up)
+watchdog "${MIHSEC_HO_LIMIT:-400}" mihf_handover
 
 # ---- radios, namespaces, links, addresses ------------------------------------
-[ ! -e /sys/module/mac80211_hwsim ] || rmmod mac80211_hwsim 2>/dev/null
-phys_before=$(ls /sys/class/ieee80211 2>/dev/null)
-modprobe mac80211_hwsim radios=2 2>&1 | sed 's/^/# /'
-[ -e /sys/module/mac80211_hwsim ] || bail_skip "modprobe mac80211_hwsim failed"
-hwsim_loaded=1
-phys=$(ls /sys/class/ieee80211 | grep -vxF -e "${phys_before:-none}" | sort -V)
-set -- $phys
+hwsim_load 2 || bail_skip "modprobe mac80211_hwsim failed"
+set -- $hwsim_phys
 phy_s=${1:-} phy_m=${2:-}
 rc=0
 {
@@ -118,9 +106,7 @@ rc=0
 	ip -n "$T" link add "$if_te" type veth peer name "$if_me" netns "$M"
 } 2>&1 | sed 's/^/# /'
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
-wlan_of() { ip netns exec "$1" iw dev 2>/dev/null | awk '$1 == "Interface" { print $2; exit }'; }
 if_s=$(wlan_of "$S") if_m=$(wlan_of "$M")
-mac_of() { ip -n "$1" -o link show dev "$2" 2>/dev/null | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 mac_s=$(mac_of "$S" "$if_s") mac_m=$(mac_of "$M" "$if_m")
 mac_t=$(mac_of "$T" "$if_te") mac_me=$(mac_of "$M" "$if_me")
 [ -n "$mac_s" ] && [ -n "$mac_m" ] && [ -n "$mac_t" ] && [ -n "$mac_me" ] || rc=1
@@ -164,15 +150,8 @@ fi
 # ---- test PKI (EC keys: quick under TCG) -----------------------------------------
 (
 	cd "$tmp" || exit 1
-	ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-	openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj /CN=mihf-ho-ca || exit 1
-	mk() { # NAME SAN-ID
-		openssl req $ec -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" &&
-		if [ -n "$2" ]; then echo "subjectAltName=URI:mihf:$2" >"$1.ext"; else : >"$1.ext"; fi &&
-		openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key \
-			-CAcreateserial -out "$1.pem" -days 2 -extfile "$1.ext"
-	}
-	mk server '' && mk ar1 ar1 && mk ar2 ar2 && mk is1 is1
+	pki_ca ca && pki_cert server ca && pki_cert ar1 ca ar1 &&
+		pki_cert ar2 ca ar2 && pki_cert is1 ca is1
 ) >"$tmp/pki.log" 2>&1 && [ -s "$tmp/is1.pem" ] || rc=1
 [ "$rc" = 0 ] || dump "$tmp/pki.log"
 check $rc "hwsim: $phy_s -> ar1 ($if_s $mac_s), $phy_m -> MMT ($if_m $mac_m); veth Ethernet MMT ($mac_me) - ar2 ($mac_t); backbone bridge ar1/ar2/is1; test certificates"

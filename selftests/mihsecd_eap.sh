@@ -42,6 +42,8 @@
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
+. "$top/selftests/lib/pki.bash"
+. "$top/selftests/lib/net.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 runs=${MIHSEC_EAP_RUNS:-30}
@@ -94,20 +96,12 @@ ip netns add "$M" && ip netns add "$A" &&
 	addr add $ip_a/24 dev $if_a
 	EOF
 rc=$?
-mac_of() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 mac_m=$(mac_of "$M" "$if_m")
 mac_a=$(mac_of "$A" "$if_a")
 
 # ---- test PKI (EC keys: quick under TCG) -------------------------------------
 (
-	cd "$tmp" || exit 1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-		-nodes -keyout ca.key -out ca.pem -days 2 \
-		-subj /CN=mihsec-eap-test-ca &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout server.key -out server.csr -subj /CN=ar1 &&
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
-		-CAcreateserial -out server.pem -days 2
+	cd "$tmp" && pki_ca ca && pki_cert server ca
 ) >"$tmp/pki.log" 2>&1 && [ -s "$tmp/server.pem" ] || rc=1
 [ -n "$mac_m" ] && [ -n "$mac_a" ] || rc=1
 [ "$rc" = 0 ] || dump "$tmp/pki.log"

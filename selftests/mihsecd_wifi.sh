@@ -46,6 +46,8 @@
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
+. "$top/selftests/lib/pki.bash"
+. "$top/selftests/lib/net.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 M=mihsec-wifi-$$-mmt A=mihsec-wifi-$$-ar I=mihsec-wifi-$$-is
@@ -63,12 +65,7 @@ cleanup() {
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$I" 2>/dev/null
 	# the phys return to the initial namespace with theirs; then unload
-	if [ "$hwsim_loaded" = 1 ]; then
-		for _ in $(seq 50); do
-			rmmod mac80211_hwsim 2>/dev/null && break
-			sleep 0.1
-		done
-	fi
+	hwsim_unload
 	tmp_done "$tmp"
 }
 trap cleanup EXIT
@@ -89,22 +86,12 @@ for c in hostapd hostapd_cli wpa_supplicant wpa_cli iw openssl python3 tcpdump; 
 done
 [ -x "$D" ] && [ -x "$C" ] || { echo "Bail out! $D or $C missing (make)"; exit 1; }
 t_start=$(now_us)
-# a watchdog: never hold up the rest of run.sh (the trap cleans up)
-(
-	sleep "${MIHSEC_WIFI_LIMIT:-300}" </dev/null >/dev/null 2>&1
-	echo "# mihsecd_wifi: watchdog: still running after ${MIHSEC_WIFI_LIMIT:-300} s, stopping"
-	kill -TERM $$
-) &
-pids+=($!)
+# never hold up the rest of run.sh (the trap cleans up)
+watchdog "${MIHSEC_WIFI_LIMIT:-300}" mihsecd_wifi
 
 # ---- mac80211_hwsim, namespaces, addresses ----------------------------------
-[ ! -e /sys/module/mac80211_hwsim ] || rmmod mac80211_hwsim 2>/dev/null
-phys_before=$(ls /sys/class/ieee80211 2>/dev/null)
-modprobe mac80211_hwsim radios=2 2>&1 | sed 's/^/# /'
-[ -e /sys/module/mac80211_hwsim ] || bail_skip "modprobe mac80211_hwsim failed"
-hwsim_loaded=1
-phys=$(ls /sys/class/ieee80211 | grep -vxF -e "${phys_before:-none}" | sort -V)
-set -- $phys
+hwsim_load 2 || bail_skip "modprobe mac80211_hwsim failed"
+set -- $hwsim_phys
 phy_a=${1:-} phy_m=${2:-}
 rc=0
 {
@@ -115,9 +102,7 @@ rc=0
 	ip -n "$A" link add "$if_ai" type veth peer name "$if_i" netns "$I"
 } 2>&1 | sed 's/^/# /'
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
-wlan_of() { ip netns exec "$1" iw dev 2>/dev/null | awk '$1 == "Interface" { print $2; exit }'; }
 if_a=$(wlan_of "$A") if_m=$(wlan_of "$M")
-mac_of() { ip -n "$1" -o link show "$2" 2>/dev/null | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 mac_a=$(mac_of "$A" "$if_a") mac_m=$(mac_of "$M" "$if_m")
 [ -n "$mac_a" ] && [ -n "$mac_m" ] || rc=1
 if [ "$rc" = 0 ]; then
@@ -145,24 +130,9 @@ fi
 # ar1-ca2: ar1 signed by ca2; ar9: signed by ca, but SAN mihf:ar9
 (
 	cd "$tmp" || exit 1
-	ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-	for ca in ca ca2; do
-		openssl req -x509 $ec -keyout $ca.key -out $ca.pem -days 2 \
-			-subj /CN=mihsec-wifi-$ca || exit 1
-	done
-	# NAME CA SAN-ID
-	mk() {
-		openssl req $ec -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" &&
-		if [ -n "$3" ]; then
-			echo "subjectAltName=URI:mihf:$3" >"$1.ext"
-		else
-			: >"$1.ext"
-		fi &&
-		openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" \
-			-CAcreateserial -out "$1.pem" -days 2 -extfile "$1.ext"
-	}
-	mk server ca '' && mk ar1 ca ar1 && mk is1 ca is1 &&
-		mk ar1-ca2 ca2 ar1 && mk ar9 ca ar9
+	pki_ca ca && pki_ca ca2 &&
+	pki_cert server ca && pki_cert ar1 ca ar1 && pki_cert is1 ca is1 &&
+		pki_cert ar1-ca2 ca2 ar1 && pki_cert ar9 ca ar9
 ) >"$tmp/pki.log" 2>&1 && [ -s "$tmp/ar9.pem" ] || rc=1
 [ "$rc" = 0 ] || dump "$tmp/pki.log"
 check $rc "mac80211_hwsim: $phy_a -> AR ($if_a $mac_a), $phy_m -> MMT ($if_m $mac_m); IS over a veth; routes; test certificates"
