@@ -58,23 +58,26 @@ static void kat_key_init(struct kunit *test, struct mihsec_key *k,
 /* Seal the vector's plain PDU; the result must equal its sealed PDU */
 static void kat_seal(struct kunit *test, const struct mihsec_kat *v)
 {
-	unsigned int room = mihsec_overhead(v->suite, v->wire_flags,
-					    v->plain_len);
 	struct mih_pdu plain, prot, sealed;
 	const u8 *iv = NULL;
 	struct mihsec_key k;
-	unsigned int n;
+	unsigned int room, n;
 	u8 *buf;
 
 	/* suite 4: the vector's IV (random in real use) */
 	KUNIT_ASSERT_EQ(test, mih_parse(v->sealed, v->sealed_len, &sealed), 0);
 	if (sealed.iv_off)
 		iv = v->sealed + sealed.iv_off;
+	/* the room the datapath reserves: the overhead of the Body alone */
+	KUNIT_ASSERT_EQ(test, mih_parse(v->plain, v->plain_len, &plain), 0);
+	room = mihsec_overhead(v->suite, v->wire_flags,
+			       plain.len - plain.body_off);
 	buf = kdup(test, v->plain, v->plain_len, room);
 	KUNIT_ASSERT_EQ(test, mih_parse(buf, v->plain_len, &plain), 0);
 	n = mihsec_frame(buf, &plain, v->suite, v->wire_flags, v->keyid,
 			 v->seq, &prot);
 	KUNIT_ASSERT_EQ_MSG(test, n, v->sealed_len, "%s", v->name);
+	KUNIT_ASSERT_EQ_MSG(test, n, v->plain_len + room, "%s", v->name);
 	kat_key_init(test, &k, v);
 	KUNIT_EXPECT_EQ(test, mihsec_seal(&k, buf, &prot, iv), 0);
 	MIHSEC_EXPECT_MEMEQ_MSG(test, buf, v->sealed, n, "%s", v->name);
