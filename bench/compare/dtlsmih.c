@@ -39,6 +39,7 @@
  *       flood SECS  indications as fast as one sender goes, then asks
  *           the server how many it received
  *           -> "flood SENT RECEIVED SECONDS"
+ *       bflood SECS  the same in clear on UDP --base-port
  *       move TIMEOUT_MS  after the MMT's address changed: one request on
  *           the current association; if it gets no answer (DTLS: the
  *           socket is bound to the old address), DTLS recovers with a
@@ -981,6 +982,26 @@ static void cmd_flood(struct client *c, double secs)
 	       c0 < 0 || c1 < 0 ? -1LL : (long long)(c1 - c0), (t1 - t0) / 1e6);
 }
 
+/* the same flood in clear on the baseline socket (UDP --base-port) */
+static void cmd_bflood(struct client *c, double secs)
+{
+	struct sockaddr_in to = c->to;
+	bool dtls = c->dtls;
+	int fd = c->fd;
+
+	if (c->base < 0) {
+		printf("error no --base-port\n");
+		return;
+	}
+	c->dtls = false;
+	c->fd = c->base;
+	c->to = c->base_to;
+	cmd_flood(c, secs);
+	c->dtls = dtls;
+	c->fd = fd;
+	c->to = to;
+}
+
 static void cmd_move(struct client *c, unsigned int timeout_ms)
 {
 	uint64_t t0 = mono_us(), end = t0 + timeout_ms * 1000ULL, first;
@@ -1030,6 +1051,8 @@ static int client(struct client *c)
 			cmd_rtt(c, strtoul(line + 4, NULL, 10));
 		else if (!strncmp(line, "pair ", 5))
 			cmd_pair(c, strtoul(line + 5, NULL, 10));
+		else if (!strncmp(line, "bflood ", 7))
+			cmd_bflood(c, strtod(line + 7, NULL));
 		else if (!strncmp(line, "flood ", 6))
 			cmd_flood(c, strtod(line + 6, NULL));
 		else if (!strncmp(line, "move ", 5))

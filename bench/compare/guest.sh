@@ -261,18 +261,42 @@ measure_rtt() {
 	put "$m.added_us" "$(mp "$diff")"
 	log "$m: RTT us median/p90/n: $(mp "$all"); in clear right after each: $(mp "$ball"); added per pair: $(mp "$diff")"
 }
-# flood METHOD: datagrams/s received and per CPU-second (all guest CPUs)
-measure_flood() {
-	local m=$1 b0 b1 hz
+# flood METHOD: rounds of (protected flood, the same in clear on UDP 4553
+# right after): datagrams/s received and per CPU-second (all guest CPUs,
+# /proc/stat); medians over the rounds, and the median of the per-round
+# ratio protected / clear (the host's load moves both alike)
+flood_one() {	# CMD: "RECEIVED_PER_S PER_CPU_S" or nothing
+	local b0 b1 hz
 	hz=$(getconf CLK_TCK)
-	ask "rtt 5" 30
 	b0=$(busy)
-	ask "flood $secs" $((secs + 60))
+	ask "$1 $secs" $((secs + 60))
 	b1=$(busy)
 	set -- $reply
-	[ "${1:-}" = flood ] && [ "${3:--1}" -gt 0 ] || { log "$m: flood: '$reply'"; return 1; }
-	put "$m.flood" "$2 $3 $4 $((b1 - b0)) $hz"
-	log "$m: flood sent $2 received $3 in $4 s, busy $((b1 - b0)) jiffies ($hz/s): $(awk -v r="$3" -v s="$4" -v j=$((b1 - b0)) -v hz="$hz" 'BEGIN { printf "%.0f/s, %.0f per CPU-second", r / s, r / (j / hz) }')"
+	[ "${1:-}" = flood ] && [ "${3:--1}" -gt 0 ] || { log "flood: '$reply'"; return 1; }
+	awk -v r="$3" -v s="$4" -v j=$((b1 - b0)) -v hz="$hz" \
+		'BEGIN { printf "%.0f %.0f\n", r / s, j ? r / (j / hz) : 0 }'
+}
+measure_flood() {
+	local m=$1 i x y rs='' cs='' brs='' bcs='' rr='' rc=''
+	ask "pair 5" 30
+	for i in 1 2 3; do
+		x=$(flood_one flood) && y=$(flood_one bflood) || continue
+		set -- $x $y
+		rs="$rs $1" cs="$cs $2" brs="$brs $3" bcs="$bcs $4"
+		rr="$rr $(awk -v a="$1" -v b="$3" 'BEGIN { printf "%.4f", a / b }')"
+		rc="$rc $(awk -v a="$2" -v b="$4" 'BEGIN { printf "%.4f", b ? a / b : 0 }')"
+		sample "$m" flood_per_s "$i" "$1" 1/s
+		sample "$m" flood_per_cpu_s "$i" "$2" 1/s
+		sample "$m" clear_flood_per_s "$i" "$3" 1/s
+		sample "$m" clear_flood_per_cpu_s "$i" "$4" 1/s
+	done
+	put "$m.flood_per_s" "$(mp "$rs")"
+	put "$m.flood_per_cpu_s" "$(mp "$cs")"
+	put "$m.clear_flood_per_s" "$(mp "$brs")"
+	put "$m.clear_flood_per_cpu_s" "$(mp "$bcs")"
+	put "$m.flood_rel" "$(mp "$rr")"
+	put "$m.flood_cpu_rel" "$(mp "$rc")"
+	log "$m: flood datagrams/s $(mp "$rs"), per CPU-s $(mp "$cs"); in clear right after: $(mp "$brs"), $(mp "$bcs"); protected/clear: $(mp "$rr"), per CPU $(mp "$rc")"
 }
 # capture METHOD START|STOP: everything on the AR's veth
 cap_pid=''

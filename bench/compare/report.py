@@ -48,7 +48,7 @@ def per_exchange(s, m):
 
 
 def ratio(v, base):
-    if v is None or base in (None, 0):
+    if v is None or base is None or base <= 0 or v < 0:
         return ""
     return " (x%.1f)" % (v / base) if v / base < 100 else " (x%.0f)" % (v / base)
 
@@ -108,21 +108,25 @@ def main():
                  {"mihsec": "%d (%d)" % (eap[0][1] + eap[1][1], eap[0][0] + eap[1][0]),
                   "dtls": "t0 after L2", "ipsec": "t0 after L2"}))
 
-    # (d) datagrams per second
+    # (d) datagrams per second: medians over rounds; relative to clear
     d = {}
     for m in ("plain",) + METHODS:
-        v = s.get(m + ".flood", "").split()
-        if len(v) == 5 and int(v[1]) > 0:
-            rcv, secs, jif, hz = int(v[1]), float(v[2]), int(v[3]), int(v[4])
-            d[m] = (rcv / secs, rcv / (jif / hz) if jif else None)
-        else:
-            d[m] = None
+        r, cpu = mp(s, m + ".flood_per_s"), mp(s, m + ".flood_per_cpu_s")
+        rel, crel = mp(s, m + ".flood_rel"), mp(s, m + ".flood_cpu_rel")
+        d[m] = (r[0], cpu[0] if cpu else None, rel[0] if rel else None,
+                crel[0] if crel else None) if r else None
     rows.append(("(d) datagrams/s, one-way flood, 1 sender",
                  {m: (fmt(d[m][0], nd=0) + ratio(d[m][0], d["mihsec"] and d["mihsec"][0]))
                   if d[m] else "n/a" for m in METHODS}))
     rows.append(("    per CPU-second (sender + receiver)",
                  {m: (fmt(d[m][1], nd=0) + ratio(d[m][1], d["mihsec"] and d["mihsec"][1]))
                   if d[m] and d[m][1] else "n/a" for m in METHODS}))
+    rows.append(("    rate / clear rate at the same moment",
+                 {m: (fmt(d[m][2]) + ratio(d[m][2], d["mihsec"] and d["mihsec"][2]))
+                  if d[m] and d[m][2] else "n/a" for m in METHODS}))
+    rows.append(("    per-CPU rate / clear, same moment",
+                 {m: (fmt(d[m][3]) + ratio(d[m][3], d["mihsec"] and d["mihsec"][3]))
+                  if d[m] and d[m][3] else "n/a" for m in METHODS}))
 
     # (e) address change
     e = {}
@@ -192,19 +196,25 @@ def main():
         lines.append("related set-up figures:")
         lines += extra
     if d.get("plain"):
-        lines.append("  flood in clear: %.0f datagrams/s, %.0f per CPU-second" % d["plain"])
+        lines.append("  flood in clear (plain phase): %.0f datagrams/s, %.0f per CPU-second" % d["plain"][:2])
+    lines.append("(d) 3 rounds of %s s per method, each followed by the same flood in clear (UDP 4553); medians." % env.get("env.secs"))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     open(os.path.join(out, "compare.txt"), "w").write(text)
 
     # chart data: set-up latency (median, p90) and latency added (median, p90)
     with open(os.path.join(out, "compare-plot.dat"), "w") as f:
-        f.write("# method setup_med setup_p90 added_med_us added_p90_us\n")
+        f.write("# method setup_med setup_p90 added_med_us added_p90_us "
+                "octets_added rate_per_s rate_per_cpu_s\n")
         for i, m in enumerate(METHODS):
-            f.write('%d "%s" %s %s %s %s\n' % (
+            f.write('%d "%s" %s %s %s %s %s %s %s\n' % (
                 i, NAMES[m],
                 a[m][0] if a[m] else "NaN", a[m][1] if a[m] else "NaN",
-                b[m][0] if b[m] else "NaN", b[m][1] if b[m] else "NaN"))
+                b[m][0] if b[m] else "NaN", b[m][1] if b[m] else "NaN",
+                c[m] if c[m] is not None else "NaN",
+                d[m][0] if d[m] else "NaN",
+                d[m][1] if d[m] and d[m][1] else "NaN"))
+    # (b) pairs for a second chart: per-pair added latency distribution
 
 
 if __name__ == "__main__":
