@@ -290,7 +290,7 @@ static int cmd_rmmod(int secs)
 {
 	static uint8_t body[256], pdu[1024];
 	struct dir_count before[2] = { 0 }, after[2] = { 0 };
-	long long t0, deadline, rm_at;
+	long long t0, deadline, hard, rm_at, gone_at = 0;
 	int fd[2][2], fam, side, st, ctl_st, rm_rc = -1;
 	pid_t rm = -1, ctl;
 	struct mh_pair p;
@@ -326,8 +326,13 @@ static int cmd_rmmod(int secs)
 	t0 = now_ms();
 	deadline = t0 + secs * 1000LL;
 	rm_at = t0 + secs * 1000LL / 3;
+	/* a slow rmmod (a loaded TCG guest) extends the run: at least 1 s
+	 * of traffic after the unload, within 30 s more
+	 */
+	hard = deadline + 30000;
 	ctl = start_ctl_loop(&p, deadline);
-	while (now_ms() < deadline) {
+	while (now_ms() < deadline ||
+	       (now_ms() < hard && (!gone || now_ms() < gone_at + 1000))) {
 		struct dir_count *c = gone ? after : before;
 
 		if (rm < 0 && now_ms() >= rm_at) {
@@ -351,6 +356,7 @@ static int cmd_rmmod(int secs)
 					drain(fd[fam][side], &p, !side,
 					      &before[!side]);
 			gone = true;
+			gone_at = now_ms();
 			c = after;
 		}
 		for (fam = 0; fam < 2; fam++) {
