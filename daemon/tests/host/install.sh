@@ -16,32 +16,10 @@
 # Runs on the host, no namespaces.  TAP on stdout.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/daemon/tests/host/lib/tap.bash"
 build=${MIHSEC_BUILD:-$top/build}
 bin=$build/bin
 comp=$top/contrib/bash-completion/mihsecctl
-n=0
-rc=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	rc=1
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-check() {
-	# check "description" command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
 tmp=$(mktemp -d /tmp/mihsec-install.XXXXXX)
 cleanup() {
 	rm -rf "$tmp"
@@ -448,4 +426,4 @@ for o in $objs_err; do
 done
 check "mihsecctl OBJECT help succeeds for every object${bad:+ (fails:$bad)}" test -z "$bad"
 
-exit $rc
+[ "$failed" = 0 ]

@@ -5,6 +5,7 @@
 # scripts/check runs daemon/tests/host/*.sh only).
 #   ok DESC / not_ok DESC     one result line, numbered; not_ok counts $failed
 #   check DESC CMD...         ok if CMD succeeds, else not_ok
+#   skip DESC WHY             "ok N DESC # SKIP WHY"
 #   skip_all WHY              the plan "1..0 # SKIP WHY" and exit 0
 #   need_root                 skip_all unless root
 #   need_cmds CMD...          skip_all naming the first CMD not installed
@@ -20,6 +21,11 @@ not_ok() {
 	n=$((n + 1))
 	failed=$((failed + 1))
 	echo "not ok $n $1"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
 }
 
 check() { # DESC CMD...
