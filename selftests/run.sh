@@ -24,7 +24,7 @@ here=$top/selftests
 ko=${MIHSEC_KO:-kmod/mihsec.ko}
 # the MIH function's VM tests (issue 5) are every selftests/mihf_*.sh
 mihf_tests=$(cd "$here" && for f in mihf_*.sh; do [ -e "$f" ] && echo "${f%.sh}"; done)
-tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsecd_eap mihsecd_wifi $mihf_tests mihsec_scale}
+tests=${MIHSEC_TESTS:-mihsec_datapath mihsec_tamper mihsec_policy mihsec_netlink mihsec_nlfuzz mihsec_twohost mihsecctl_e2e mihsecctl_monitor mihsecd_eap mihsecd_wifi $mihf_tests mihsec_scale}
 fail=0
 t_start=$(date +%s)
 
