@@ -46,6 +46,9 @@
  *           new handshake and exchange
  *           -> "move survived MS" | "move recovered MS HS_MS DETECT_MS" |
  *              "move timeout"
+ *       sniff on|off  open or close the --sniff socket (set-up runs
+ *           need it; it costs a copy of every frame: off for the rest)
+ *           -> "sniff ok"
  *       quit
  *     --verbose: "tx HEX" / "rx HEX" for every request and response on
  *     stderr (both modes), for byte-for-byte checks.
@@ -540,6 +543,7 @@ struct client {
 	SSL *ssl;
 	int fd;
 	int sniff;		/* AF_PACKET socket on the MMT's interface */
+	const char *sniff_if;
 	int base;		/* plain UDP socket for the clear baseline */
 	struct sockaddr_in base_to;
 	uint8_t rkey[4096][8];	/* Key ID of the last response per TID */
@@ -573,7 +577,7 @@ static void sniff_drain(struct client *c)
 		    memcmp(b + 12, &c->to.sin_addr, 4) ||
 		    memcmp(b + ihl, &c->to.sin_port, 2))
 			continue;
-		/* the protected form does not parse as a plain PDU: walk it */
+		/* the protected form parses as a PDU whose body is TLVs 200, 201 */
 		if (mih_pdu_parse(b + ihl + 8, n - ihl - 8, &p))
 			continue;
 		tid = p.hdr.tid & 0xfff;
@@ -599,6 +603,28 @@ static bool key_new(struct client *c, uint16_t tid, const char *excl)
 	for (i = 0; i < 8; i++)
 		sprintf(hex + 2 * i, "%02x", c->rkey[tid & 0xfff][i]);
 	return !strstr(excl, hex);
+}
+
+/* the AF_PACKET socket of --sniff: on for set-up runs only (it sees, and
+ * costs a clone of, every frame on the interface) */
+static int sniff_set(struct client *c, bool on)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP) };
+
+	if (c->sniff >= 0)
+		close(c->sniff);
+	c->sniff = -1;
+	if (!on || !c->sniff_if)
+		return 0;
+	ll.sll_ifindex = if_nametoindex(c->sniff_if);
+	c->sniff = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (c->sniff < 0 || !ll.sll_ifindex ||
+	    bind(c->sniff, (struct sockaddr *)&ll, sizeof(ll))) {
+		perror("dtlsmih: --sniff");
+		return -1;
+	}
+	return 0;
 }
 
 static void client_close(struct client *c)
@@ -1057,6 +1083,8 @@ static int client(struct client *c)
 			cmd_flood(c, strtod(line + 6, NULL));
 		else if (!strncmp(line, "move ", 5))
 			cmd_move(c, strtoul(line + 5, NULL, 10));
+		else if (!strcmp(line, "sniff on") || !strcmp(line, "sniff off"))
+			printf("sniff %s\n", sniff_set(c, line[7] == 'n') ? "error" : "ok");
 		else if (!strcmp(line, "quit"))
 			break;
 		else
@@ -1158,17 +1186,8 @@ int main(int argc, char **argv)
 		usage();
 	if (dtls)
 		c->ctx = make_ctx(false, cert, key, ca);
-	if (sniff) {
-		struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-					  .sll_protocol = htons(ETH_P_IP),
-					  .sll_ifindex = if_nametoindex(sniff) };
-
-		c->sniff = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-		if (c->sniff < 0 || !ll.sll_ifindex ||
-		    bind(c->sniff, (struct sockaddr *)&ll, sizeof(ll))) {
-			perror("dtlsmih: --sniff");
-			return 1;
-		}
-	}
+	c->sniff_if = sniff;
+	if (sniff && sniff_set(c, true))
+		return 1;
 	return client(c);
 }

@@ -23,6 +23,7 @@ plot dat using 1:3:xtic(2) with boxes lc rgb "#4878a8", \
      '' using 1:(mx($3, $4) * 1.5):(sprintf("%.1f", $3)) with labels
 unset logscale y
 set yrange [0:*]
+set offsets 0, 0, graph 0.12, 0
 set title "(b) latency added per request/response exchange"
 set ylabel "us (protected - clear, per pair)"
 plot dat using 1:5:xtic(2) with boxes lc rgb "#a86048", \
