@@ -34,7 +34,8 @@
  *       rtt N   N request/response exchanges one after the other
  *           -> "rtt OK LOST US..." (one RTT in microseconds per exchange)
  *       pair N  (with --base-port P) N pairs: one exchange over the
- *           association, then one in clear on UDP P (from and to port P)
+ *           association and one in clear on UDP P (from and to port P)
+ *           right after it (even pairs) or right before it (odd pairs)
  *           -> "pair OK LOST US_PROTECTED US_CLEAR ..."
  *       flood SECS  indications as fast as one sender goes, then asks
  *           the server how many it received
@@ -910,8 +911,9 @@ static uint32_t base_exchange(struct client *c)
 }
 
 /*
- * N pairs: one exchange over the association, then one in clear on the
- * baseline socket (same namespaces, same moment): "pair OK LOST P B ..."
+ * N pairs: one exchange over the association and one in clear on the
+ * baseline socket right before or after it (alternately), same
+ * namespaces, same moment: "pair OK LOST P B ..."
  */
 static void cmd_pair(struct client *c, unsigned int count)
 {
@@ -923,11 +925,15 @@ static void cmd_pair(struct client *c, unsigned int count)
 	int n;
 
 	for (i = 0; us && c->base >= 0 && i < count; i++) {
-		uint16_t lo = c->tid;
+		uint16_t lo;
 
+		/* every other pair the clear exchange goes first: no bias
+		 * from the position in the pair */
+		b = i & 1 ? base_exchange(c) : 1;
+		lo = c->tid;
 		qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
 		t = mono_us();
-		if (c_send(c, q, qn)) {
+		if (!b || c_send(c, q, qn)) {
 			lost++;
 			continue;
 		}
@@ -943,7 +949,8 @@ static void cmd_pair(struct client *c, unsigned int count)
 			continue;
 		}
 		us[2 * ok] = (uint32_t)(mono_us() - t);
-		b = base_exchange(c);
+		if (!(i & 1))
+			b = base_exchange(c);
 		if (!b) {
 			lost++;
 			continue;

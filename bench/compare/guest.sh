@@ -236,9 +236,10 @@ ask() {	# LINE TIMEOUT_S: the client's one-line answer in $reply
 
 # ---- shared measurements -------------------------------------------------------
 # rtt METHOD: MSGS pairs, each one exchange over the protected path and one
-# in clear on UDP 4553 right after it (same namespaces, same moment: the
-# host's load moves both); samples (us) to the CSV; the latency added is
-# taken per pair (protected - clear)
+# in clear on UDP 4553 right after it (even pairs) or before it (odd
+# pairs): same namespaces, same moment, the host's load moves both;
+# samples (us) to the CSV; the latency added is taken per pair
+# (protected - clear)
 measure_rtt() {
 	local m=$1 i=0 all='' ball='' diff=''
 	ask "pair 20" 60	# warm-up
@@ -259,7 +260,7 @@ measure_rtt() {
 	put "$m.rtt_us" "$(mp "$all")"
 	put "$m.base_rtt_us" "$(mp "$ball")"
 	put "$m.added_us" "$(mp "$diff")"
-	log "$m: RTT us median/p90/n: $(mp "$all"); in clear right after each: $(mp "$ball"); added per pair: $(mp "$diff")"
+	log "$m: RTT us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
 }
 # flood METHOD: rounds of (protected flood, the same in clear on UDP 4553
 # right after): datagrams/s received and per CPU-second (all guest CPUs,

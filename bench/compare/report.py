@@ -181,7 +181,9 @@ def main():
     lines.append("  DTLS: L2 ready (EAP done before), the MMT opens a new socket: cookie round + full handshake + exchange;")
     lines.append("  IPsec: L2 ready, the MMT's first MIH request hits the trap policy: acquire -> IKE_SA_INIT + IKE_AUTH")
     lines.append("  (CHILD_SA installed on both ends) -> the request (retried every 2 ms) -> response.")
-    lines.append("(b) per pair: one protected exchange, then one in clear (UDP 4553) right after; median [p90] of the differences.")
+    lines.append("(b) per pair: one protected exchange and one in clear (UDP 4553) right after it (even pairs) or before it (odd);")
+    lines.append("    median [p90] of the per-pair differences.  Noise floor, the same pairs clear vs clear (plain phase): %s us."
+                 % ("median %.0f, p90 %.0f" % mp(s, "plain.added_us")[:2] if mp(s, "plain.added_us") else "n/a"))
     extra = []
     for k, label in (("mihsec.first_ms_supplicant", "mihsec from the MMT's EAP success (wpa_supplicant -t)"),
                      ("mihsec.first_ms_from_preauth", "mihsec from issuing wpa_cli preauthenticate (EAP-PEAP included)"),
