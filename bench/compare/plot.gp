@@ -17,7 +17,8 @@ mx(a, b) = (a > b ? a : b)
 set title "(a) set-up latency: t0 to first protected MIH response"
 set ylabel "ms (log scale); bar median, whisker p90"
 set logscale y
-set yrange [0.1:*]
+stats dat using 4 nooutput
+set yrange [0.1:(STATS_max > 0 ? STATS_max * 8 : 1000)]
 plot dat using 1:3:xtic(2) with boxes lc rgb "#4878a8", \
      '' using 1:3:3:4 with yerrorbars lc rgb "black" pt 0 lw 1.5, \
      '' using 1:(mx($3, $4) * 1.5):(sprintf("%.1f", $3)) with labels
@@ -35,8 +36,9 @@ plot dat using 1:7:xtic(2) with boxes lc rgb "#58a858", \
      '' using 1:($7 * 1.06 + 1):(sprintf("%.0f", $7)) with labels
 set title "(d) datagrams/s, one-way flood, one sender"
 set ylabel "datagrams/s"
-set key top right
+set key top left horizontal
+set offsets 0, 0, graph 0.25, 0
 set boxwidth 0.3
-plot dat using ($1 - 0.16):8:xtic(2) with boxes lc rgb "#8868a8" title "received per second", \
-     '' using ($1 + 0.16):9 with boxes lc rgb "#c8a848" title "per CPU-second (all CPUs)"
+plot dat using ($1 - 0.16):8:xtic(2) with boxes lc rgb "#8868a8" title "received per s", \
+     '' using ($1 + 0.16):9 with boxes lc rgb "#c8a848" title "per CPU-s (all CPUs)"
 unset multiplot
