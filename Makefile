@@ -6,6 +6,11 @@
 #   make checkpatch / make sparse      kernel style and static checks
 #   make fuzz       libFuzzer harnesses, each MIHSEC_FUZZ_SECS (300) s (fuzz/)
 #   make fuzz-smoke the same, 10 s each (make check runs it as a host test)
+#   make bench-compare  mihsec vs DTLS 1.2 vs IPsec/IKEv2 on the same MIH
+#                   exchanges in one VM run (bench/compare/run; figures)
+#   make check-debug    the module's tests on hardened kernels: KUnit (UML)
+#                   and the kselftests in a debug VM kernel (KASAN, lockdep,
+#                   kmemleak...; scripts/check-debug; too slow for make check)
 #   make install        userspace programs, man pages, systemd unit, example
 #                       config, docs, bash completion (no kernel headers needed)
 #   make install-kmod   the module (modules_install; INSTALL_MOD_PATH honoured)
@@ -58,6 +63,12 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) -C fuzz smoke
 
+bench-compare:
+	bench/compare/run
+
+check-debug:
+	scripts/check-debug
+
 # kbuild's clean with M=$(TOP) would sweep build/ (the guest kernel's modules)
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP)/kmod clean
@@ -66,7 +77,7 @@ clean:
 	-$(MAKE) -C selftests clean
 
 .PHONY: all kmod userspace selftests ksrc check demo checkpatch sparse clean \
-	fuzz fuzz-smoke
+	fuzz fuzz-smoke bench-compare check-debug
 
 # --- installation ---------------------------------------------------------
 # make install [DESTDIR=/stage] [PREFIX=/usr] [SBINDIR=...] [SYSCONFDIR=/etc]
