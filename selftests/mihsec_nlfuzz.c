@@ -3,7 +3,7 @@
  * kselftest: hostile input on the "mihsec" generic netlink family (runs in
  * the VM with mihsec.ko loaded; a kernel bug shows as an oops, a KASAN or
  * lockdep report in dmesg, which scripts/vm-run and run.sh fail on).
- *   - random_messages: MIHSEC_NLFUZZ_ITERS (default 50000) messages of
+ *   - random_messages: MIHSEC_NLFUZZ_ITERS (default 20000) messages of
  *     every command of the family (and commands it does not have): mutated
  *     valid SAs, random attribute sets, out-of-range and read-only
  *     attribute types, wrong lengths and values, hostile nests (oversized,
@@ -1345,7 +1345,7 @@ static void state_check(struct __test_metadata *_metadata, struct nlc *c)
 
 TEST_F_TIMEOUT(nlfuzz, random_messages, 3600)
 {
-	unsigned long n = env_num("MIHSEC_NLFUZZ_ITERS", 50000), i;
+	unsigned long n = env_num("MIHSEC_NLFUZZ_ITERS", 20000), i;
 	struct tally *t = calloc(1, sizeof(*t));
 	double t0 = now();
 	uint64_t seed = seed_for("random_messages");
@@ -1566,7 +1566,7 @@ static int wait_child(pid_t pid)
 
 TEST_F_TIMEOUT(nlfuzz, nonadmin, 1800)
 {
-	unsigned long iters = env_num("MIHSEC_NLFUZZ_ITERS", 50000) / 20;
+	unsigned long iters = env_num("MIHSEC_NLFUZZ_ITERS", 20000) / 20;
 	struct nlc *c = &self->c;
 	struct dump d = {};
 	unsigned int dups, k;
