@@ -84,6 +84,9 @@
 #include <openssl/ssl.h>
 
 #include "lib/mih.h"
+#include "lib/mihie.h"
+#include "lib/mihmsgdef.h"
+#include "lib/mihtype.h"
 
 #define TLV_SEQ		150	/* request sequence number, echoed */
 #define TLV_COUNT	151	/* indications received (count query) */
@@ -180,6 +183,235 @@ static int64_t tlv_u32(const struct mih_pdu *p, uint8_t type)
 		return -1;
 	return (int64_t)t.value[0] << 24 | t.value[1] << 16 |
 	       t.value[2] << 8 | t.value[3];
+}
+
+/* ---- the handover call flow (MMT <-> its PoS) --------------------------
+ * The four request/response exchanges the MMT's MIHF makes in a handover
+ * (daemon/mihf/handover.c): the IS query, the candidate query, the commit
+ * and the completion, with the TLVs mihsecd puts in them (typed builders of
+ * daemon/lib/mihmsgdef.h; the responses as the PoS and IS server answer,
+ * same TID).  In this bench the AR answers all four (it is the PoS, the IS
+ * server and, for MN_HO_Complete, stands in for the target's PoS).
+ */
+enum { FLOW_IS, FLOW_CQ, FLOW_COMMIT, FLOW_COMPLETE, FLOW_N };
+
+static const struct {
+	uint8_t sid;
+	uint16_t aid;
+} flow_msg[FLOW_N] = {
+	{ MIH_SID_INFO, MIH_AID_GET_INFORMATION },
+	{ MIH_SID_COMMAND, MIH_AID_MN_HO_CANDIDATE_QUERY },
+	{ MIH_SID_COMMAND, MIH_AID_MN_HO_COMMIT },
+	{ MIH_SID_COMMAND, MIH_AID_MN_HO_COMPLETE },
+};
+
+/* the MMT's 802.11 link, the serving PoA (ar1's) and the target PoA */
+static const uint8_t mmt_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+static const uint8_t poa_mac[2][6] = {
+	{ 0x02, 0x00, 0x5e, 0x00, 0x01, 0x01 },
+	{ 0x02, 0x00, 0x5e, 0x00, 0x01, 0x02 },
+};
+static struct in_addr pos_addr;		/* the PoS's IP address (the AR) */
+
+static void flow_link(struct mih_link_id *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->type = MIH_LT_802_11;
+	l->addr.kind = MIH_LA_MAC;
+	memcpy(l->addr.u.mac, mmt_mac, 6);
+}
+
+static void flow_poa(struct mih_link_addr *a, int k)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = MIH_LA_MAC;
+	memcpy(a->u.mac, poa_mac[k], 6);
+}
+
+static int flow_step(const struct mih_hdr *h)
+{
+	int k;
+
+	for (k = 0; k < FLOW_N; k++)
+		if (h->sid == flow_msg[k].sid && h->aid == flow_msg[k].aid)
+			return k;
+	return -1;
+}
+
+/* request @step of the flow from the MMT: its length, 0 on error */
+static size_t build_flow_req(uint8_t *buf, size_t size, int step,
+			     uint16_t tid)
+{
+	static const uint32_t ies[] = {	/* what mihsecd asks the IS for */
+		MIH_IE_NETWORK_TYPE, MIH_IE_NETWORK_ID, MIH_IE_POA_LINK_ADDR,
+		MIH_IE_POA_IP_ADDR, MIH_IE_POS_IP_ADDR,
+	};
+	struct mih_iq_bin_data iq;
+	struct mih_link_poa_list lp;
+	struct mih_tgt_net_info tni;
+	struct mih_link_id l;
+	struct mih_builder b;
+	size_t len = 0, k;
+
+	mih_builder_init(&b, buf, size);
+	mih_msg_begin(&b, MIH_MID(flow_msg[step].sid, MIH_OP_REQUEST,
+				  flow_msg[step].aid), tid & 0xfff, 0,
+		      mmt_id, strlen(mmt_id), ar_id, strlen(ar_id));
+	flow_link(&l);
+	switch (step) {
+	case FLOW_IS:
+		memset(&iq, 0, sizeof(iq));
+		iq.has_net_type_inc = true;
+		iq.net_type_inc = 1u << MIH_NTI_802_11;
+		iq.has_rpt_templ = true;
+		iq.n_templ = sizeof(ies) / sizeof(ies[0]);
+		for (k = 0; k < iq.n_templ; k++)
+			iq.templ[k] = ies[k];
+		mih_build_list(&b, MIH_TLV_IQ_BIN_DATA_LIST,
+			       (mih_put_fn)mih_put_iq_bin_data, &iq,
+			       sizeof(iq), 1);
+		mih_build_u16(&b, MIH_TLV_MAX_RSP_SIZE, 1400);
+		break;
+	case FLOW_CQ:
+		memset(&lp, 0, sizeof(lp));
+		lp.link = l;
+		lp.n_poa = 2;
+		flow_poa(&lp.poa[0], 0);
+		flow_poa(&lp.poa[1], 1);
+		mih_build_link_poa_list_list(&b, &lp, 1);
+		break;
+	case FLOW_COMMIT:
+		memset(&tni, 0, sizeof(tni));
+		tni.has_poa = true;
+		flow_poa(&tni.poa, 1);
+		mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &l);
+		mih_build_tgt_net_info(&b, &tni);
+		break;
+	case FLOW_COMPLETE:
+		mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &l);
+		mih_build_u8(&b, MIH_TLV_HO_RESULT, MIH_HO_RESULT_SUCCESS);
+		break;
+	default:
+		return 0;
+	}
+	if (mih_msg_finish(&b, &len))
+		return 0;
+	return len;
+}
+
+/* the IS answer: one network (802.11, "mihnet") with its two PoAs */
+static void build_is_answer(struct mih_builder *b)
+{
+	struct mih_ie_val v;
+	struct mih_ie_wr iw;
+	struct mih_wr w;
+	uint8_t ir[512], cnt[MIH_LEN_SIZE_MAX], *p;
+	size_t irl = 0, cl;
+	int k;
+
+	mih_ie_wr_init(&iw, ir, sizeof(ir));
+	mih_ie_list_begin(&iw);
+	mih_ie_begin(&iw, MIH_IE_CONTAINER_LIST_OF_NETWORKS);
+	mih_ie_begin(&iw, MIH_IE_CONTAINER_NETWORK);
+	memset(&v, 0, sizeof(v));
+	v.type = MIH_IE_NETWORK_TYPE;
+	v.u.network_type.has_link_type = true;
+	v.u.network_type.link_type = MIH_LT_802_11;
+	mih_ie_put(&iw, &v);
+	memset(&v, 0, sizeof(v));
+	v.type = MIH_IE_NETWORK_ID;
+	v.u.str.p = (const uint8_t *)"mihnet";
+	v.u.str.len = 6;
+	mih_ie_put(&iw, &v);
+	for (k = 0; k < 2; k++) {
+		mih_ie_begin(&iw, MIH_IE_CONTAINER_POA);
+		memset(&v, 0, sizeof(v));
+		v.type = MIH_IE_POA_LINK_ADDR;
+		flow_poa(&v.u.link_addr, k);
+		mih_ie_put(&iw, &v);
+		memset(&v, 0, sizeof(v));
+		v.type = MIH_IE_POA_IP_ADDR;
+		v.u.ip_addr.family = MIH_AF_IPV4;
+		memcpy(v.u.ip_addr.a, &pos_addr, 4);
+		v.u.ip_addr.a[3] += (uint8_t)(100 + k);	/* the PoAs' */
+		mih_ie_put(&iw, &v);
+		memset(&v, 0, sizeof(v));
+		v.type = MIH_IE_POS_IP_ADDR;
+		v.u.ip_addr.family = MIH_AF_IPV4;
+		memcpy(v.u.ip_addr.a, &pos_addr, 4);
+		mih_ie_put(&iw, &v);
+		mih_ie_end(&iw);
+	}
+	mih_ie_end(&iw);
+	mih_ie_end(&iw);
+	mih_ie_list_end(&iw);
+	if (mih_ie_wr_finish(&iw, &irl)) {
+		b->err = MIH_E_INVAL;
+		return;
+	}
+	/* TLV 48: LIST(IR_BIN_DATA) of one */
+	mih_wr_init(&w, cnt, sizeof(cnt));
+	mih_put_len(&w, 1);
+	cl = w.pos;
+	p = mih_build_tlv_reserve(b, MIH_TLV_IR_BIN_DATA_LIST,
+				  (uint32_t)(cl + irl));
+	if (p) {
+		memcpy(p, cnt, cl);
+		memcpy(p + cl, ir, irl);
+	}
+}
+
+/* the response to a flow request that parsed (strictly): its length */
+static size_t build_flow_rsp(uint8_t *buf, size_t size,
+			     const struct mih_msg *q, int step)
+{
+	struct mih_rq_result rr;
+	struct mih_builder b;
+	size_t len = 0;
+
+	mih_builder_init(&b, buf, size);
+	mih_msg_begin(&b, MIH_MID(flow_msg[step].sid, MIH_OP_RESPONSE,
+				  flow_msg[step].aid), q->pdu.hdr.tid, 0,
+		      ar_id, strlen(ar_id), q->pdu.src_id,
+		      q->pdu.src_id_len);
+	mih_build_status(&b, MIH_STATUS_SUCCESS);
+	switch (step) {
+	case FLOW_IS:
+		build_is_answer(&b);
+		break;
+	case FLOW_CQ:	/* the target PoA has resources */
+		memset(&rr, 0, sizeof(rr));
+		flow_link(&rr.pref.link);
+		rr.pref.n_poa = 1;
+		flow_poa(&rr.pref.poa[0], 1);
+		mih_build_pref_link_list(&b, &rr, 1);
+		break;
+	case FLOW_COMMIT:
+		mih_build_u8(&b, MIH_TLV_HO_RESULT, MIH_HO_RESULT_SUCCESS);
+		break;
+	case FLOW_COMPLETE:
+		mih_build_bool(&b, MIH_TLV_RESOURCE_RETENTION, false);
+		break;
+	}
+	if (mih_msg_finish(&b, &len))
+		return 0;
+	return len;
+}
+
+/* true if b/n is the (strictly parsed) successful response to request
+ * @step with @tid */
+static bool flow_rsp_ok(const uint8_t *b, int n, int step, uint16_t tid)
+{
+	struct mih_msg m;
+	uint8_t st = 0xff;
+
+	if (n <= 0 || mih_msg_parse(b, n, &m, NULL) || m.pure_ack ||
+	    mih_msg_mid(&m) != MIH_MID(flow_msg[step].sid, MIH_OP_RESPONSE,
+				       flow_msg[step].aid) ||
+	    m.pdu.hdr.tid != (tid & 0xfff))
+		return false;
+	return mih_msg_get_u8(&m, MIH_TLV_STATUS, &st) == 1 &&
+	       st == MIH_STATUS_SUCCESS;
 }
 
 /* ---- DTLS context -------------------------------------------------- */
@@ -349,6 +581,17 @@ static size_t serve_pdu(const uint8_t *in, size_t n, uint8_t *out,
 	if (p.hdr.opcode != MIH_OP_REQUEST)
 		return 0;
 	hexlog("rx", in, n);
+	/* a handover call flow request (the bench's own PDUs carry TLVs
+	 * 150/152 and no schema TLVs: they do not parse strictly) */
+	if (flow_step(&p.hdr) >= 0) {
+		struct mih_msg m;
+
+		if (!mih_msg_parse(in, n, &m, NULL)) {
+			n = build_flow_rsp(out, size, &m, flow_step(&p.hdr));
+			hexlog("tx", out, n);
+			return n;
+		}
+	}
 	if (p.hdr.sid == MIH_SID_SERVICE_MGMT &&
 	    p.hdr.aid == MIH_AID_CAPABILITY_DISCOVER)
 		return build(out, size, MIH_SID_SERVICE_MGMT, MIH_OP_RESPONSE,
@@ -732,7 +975,7 @@ static int is_response(const uint8_t *b, int n, uint16_t tid_lo, uint16_t tid_hi
 	uint16_t t;
 
 	if (mih_pdu_parse(b, n, &p) || p.hdr.opcode != MIH_OP_RESPONSE ||
-	    p.hdr.sid != MIH_SID_COMMAND)
+	    (p.hdr.sid != MIH_SID_COMMAND && p.hdr.sid != MIH_SID_INFO))
 		return -1;
 	t = p.hdr.tid;
 	/* TIDs tid_lo + 1 .. tid_hi, modulo 4096, skipping 0 */
@@ -773,7 +1016,7 @@ static pid_t spawn(const char *cmd)
  * or 0 on timeout.
  */
 static uint64_t first_response(struct client *c, uint64_t end,
-			       const char *excl, unsigned int *sent)
+			       const char *excl, unsigned int *sent, bool flow)
 {
 	uint8_t q[512], r[4096];
 	uint16_t lo = c->tid;
@@ -786,7 +1029,14 @@ static uint64_t first_response(struct client *c, uint64_t end,
 		if (now >= end)
 			return 0;
 		if (now >= nxt && (!c->dtls || !*sent)) {
-			qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
+			if (flow) {
+				qn = build_flow_req(q, sizeof(q), FLOW_IS,
+						    next_tid(c));
+				++c->seq;
+			} else {
+				qn = build_req(q, sizeof(q), next_tid(c),
+					       ++c->seq);
+			}
 			hexlog("tx", q, qn);
 			if (c_send(c, q, qn) == 0)
 				(*sent)++;
@@ -804,6 +1054,8 @@ static uint64_t first_response(struct client *c, uint64_t end,
 		if (n <= 0)
 			continue;
 		t = is_response(r, n, lo, c->tid);
+		if (t >= 0 && flow && !flow_rsp_ok(r, n, FLOW_IS, t))
+			continue;
 		if (t >= 0 && key_new(c, t, excl)) {
 			hexlog("rx", r, n);
 			return mono_us();
@@ -811,7 +1063,110 @@ static uint64_t first_response(struct client *c, uint64_t end,
 	}
 }
 
-static void cmd_setup(struct client *c, char *args)
+/*
+ * One exchange of the handover call flow over the association: request
+ * @step, then the response with its MID and TID (anything else received
+ * meanwhile, e.g. a late answer to a set-up probe, is skipped).  0 or -1.
+ */
+static int flow_exchange(struct client *c, int step, uint64_t end)
+{
+	uint8_t q[1024], r[4096];
+	uint16_t tid = next_tid(c);
+	size_t qn = build_flow_req(q, sizeof(q), step, tid);
+	int64_t left;
+	int n;
+
+	if (!qn || c_send(c, q, qn))
+		return -1;
+	hexlog("tx", q, qn);
+	for (;;) {
+		left = (int64_t)(end - mono_us());
+		if (left <= 0)
+			return -1;
+		n = c_recv(c, r, sizeof(r), left);
+		if (n <= 0)
+			return -1;
+		if (flow_rsp_ok(r, n, step, tid)) {
+			hexlog("rx", r, n);
+			return 0;
+		}
+	}
+}
+
+/* exchanges from..FLOW_N-1, each sent when the previous answer came:
+ * their end (mono us), or 0 */
+static uint64_t flow_run(struct client *c, int from)
+{
+	uint64_t end = mono_us() + 2000000;
+	int k;
+
+	for (k = from; k < FLOW_N; k++)
+		if (flow_exchange(c, k, end))
+			return 0;
+	return mono_us();
+}
+
+/* the whole flow in clear on the baseline socket: us, or 0 */
+static uint32_t base_flow(struct client *c)
+{
+	struct sockaddr_in to = c->to;
+	bool dtls = c->dtls;
+	int fd = c->fd;
+	uint64_t t, e;
+
+	c->dtls = false;
+	c->fd = c->base;
+	c->to = c->base_to;
+	set_nonblock(c->fd, true);
+	t = mono_us();
+	e = flow_run(c, 0);
+	c->dtls = dtls;
+	c->fd = fd;
+	c->to = to;
+	return e ? (uint32_t)(e - t) : 0;
+}
+
+/*
+ * N handover call flows paired like "pair": one over the association and
+ * one in clear on the baseline socket right after it (even) or right
+ * before it (odd): "flow OK LOST US_PROTECTED US_CLEAR ..." (whole flows)
+ */
+static void cmd_flow(struct client *c, unsigned int count)
+{
+	uint32_t *us = calloc(2 * count + 2, sizeof(*us)), b;
+	unsigned int i, ok = 0, lost = 0;
+	uint64_t t, e;
+
+	for (i = 0; us && c->base >= 0 && i < count; i++) {
+		b = i & 1 ? base_flow(c) : 1;
+		t = mono_us();
+		e = b ? flow_run(c, 0) : 0;
+		if (!e) {
+			lost++;
+			continue;
+		}
+		us[2 * ok] = (uint32_t)(e - t);
+		if (!(i & 1))
+			b = base_flow(c);
+		if (!b) {
+			lost++;
+			continue;
+		}
+		us[2 * ok + 1] = b;
+		ok++;
+	}
+	if (c->base < 0)
+		printf("error no --base-port\n");
+	else {
+		printf("flow %u %u", ok, lost);
+		for (i = 0; i < ok; i++)
+			printf(" %u %u", us[2 * i], us[2 * i + 1]);
+		printf("\n");
+	}
+	free(us);
+}
+
+static void cmd_setup(struct client *c, char *args, bool flow)
 {
 	char *sp = NULL, *tmo = strtok_r(args, " ", &sp),
 	     *excl = strtok_r(NULL, " ", &sp), *cmd = sp;
@@ -836,13 +1191,23 @@ static void cmd_setup(struct client *c, char *args)
 		}
 		hs = c->dtls ? c->hs_ms : 0;
 	}
-	first = first_response(c, end, excl, &sent);
-	if (!first)
+	first = first_response(c, end, excl, &sent, flow);
+	if (!first) {
 		printf("setup timeout %u\n", sent);
-	else
-		printf("setup ok %.3f %llu %llu %u %.3f\n", (first - t0m) / 1000.0,
-		       (unsigned long long)t0r,
-		       (unsigned long long)(t0r + (first - t0m)), sent, hs);
+		return;
+	}
+	printf("setup ok %.3f %llu %llu %u %.3f", (first - t0m) / 1000.0,
+	       (unsigned long long)t0r,
+	       (unsigned long long)(t0r + (first - t0m)), sent, hs);
+	if (flow) {	/* the rest of the call flow right after */
+		uint64_t e = flow_run(c, FLOW_CQ);
+
+		if (e)
+			printf(" %.3f", (e - t0m) / 1000.0);
+		else
+			printf(" -");
+	}
+	printf("\n");
 }
 
 static void cmd_rtt(struct client *c, unsigned int count)
@@ -1043,7 +1408,7 @@ static void cmd_move(struct client *c, unsigned int timeout_ms)
 	unsigned int sent = 0;
 
 	/* the current association first */
-	first = c->fd >= 0 ? first_response(c, probe_end, "", &sent) : 0;
+	first = c->fd >= 0 ? first_response(c, probe_end, "", &sent, false) : 0;
 	detect = mono_us();
 	if (first) {
 		printf("move survived %.3f\n", (first - t0) / 1000.0);
@@ -1056,7 +1421,7 @@ static void cmd_move(struct client *c, unsigned int timeout_ms)
 	/* DTLS: the socket was connected from the old address */
 	if (client_open(c) == 0) {
 		sent = 0;
-		first = first_response(c, end, "", &sent);
+		first = first_response(c, end, "", &sent, false);
 		if (first) {
 			printf("move recovered %.3f %.3f %.3f\n",
 			       (first - t0) / 1000.0, c->hs_ms,
@@ -1079,7 +1444,11 @@ static int client(struct client *c)
 		if (!c->dtls && c->fd < 0)
 			client_open(c);
 		if (!strncmp(line, "setup ", 6))
-			cmd_setup(c, line + 6);
+			cmd_setup(c, line + 6, false);
+		else if (!strncmp(line, "setupflow ", 10))
+			cmd_setup(c, line + 10, true);
+		else if (!strncmp(line, "flow ", 5))
+			cmd_flow(c, strtoul(line + 5, NULL, 10));
 		else if (!strncmp(line, "rtt ", 4))
 			cmd_rtt(c, strtoul(line + 4, NULL, 10));
 		else if (!strncmp(line, "pair ", 5))
@@ -1167,6 +1536,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	if (is_server) {
 		if (!bind_addr)
+			usage();
+		if (inet_pton(AF_INET, bind_addr, &pos_addr) != 1)
 			usage();
 		return server(dtls, bind_addr, port, cert, key, ca);
 	}

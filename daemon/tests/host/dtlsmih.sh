@@ -12,7 +12,11 @@
 # exchange on the wire is DTLS (content type 23, version 1.2 records on
 # UDP 4552), no plain MIH header in clear; a client certificate from
 # another CA is rejected (no response, the server logs the failure); the
-# plain UDP mode answers the same request.  TAP.
+# plain UDP mode answers the same request; the handover call flow
+# (`flow`, `setupflow`: MIH_Get_Information, MIH_MN_HO_Candidate_Query,
+# MIH_MN_HO_Commit, MIH_MN_HO_Complete) in UDP and DTLS modes, paired with
+# the same flow in clear: every response answers its request (MID with the
+# response opcode, same TID), in flow order, byte-identical at both ends.  TAP.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 n=0
@@ -47,10 +51,11 @@ trap 'exit 1' INT TERM
 dump() { local f; for f in "$@"; do echo "#   -- ${f##*/}"; tail -n 12 "$f" 2>/dev/null | sed 's/^/#   /'; done; }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 P=$tmp/dtlsmih
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/daemon" -o "$P" \
-	"$top/bench/compare/dtlsmih.c" "$top/daemon/lib/mih.c" -lssl -lcrypto \
+	"$top/bench/compare/dtlsmih.c" "$top/daemon/lib/mih.c" "$top/daemon/lib/mihmsgdef.c" \
+	"$top/daemon/lib/mihtype.c" "$top/daemon/lib/mihie.c" -lssl -lcrypto \
 	>"$tmp/cc.log" 2>&1
 rc=$?
 [ "$rc" = 0 ] || dump "$tmp/cc.log"
@@ -167,7 +172,7 @@ check "$([ "$got" != 0 ] && [ "$logged" = 0 ]; echo $?)" \
 	"a client whose certificate another CA issued is rejected (no response; server: $(grep -m1 'handshake failed' "$tmp/srv.err"))"
 
 # ---- the same PDUs in plain UDP ----------------------------------------------
-ip netns exec "$A" "$P" server --bind 10.81.0.2 >"$tmp/usrv.out" 2>"$tmp/usrv.err" &
+ip netns exec "$A" "$P" server --bind 10.81.0.2 --verbose >"$tmp/usrv.out" 2>"$tmp/usrv.err" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$tmp/usrv.out" 2>/dev/null && break; sleep 0.1; done
 printf 'setup 3000 -\nrtt 2\nflood 0.2\nquit\n' | ip netns exec "$M" timeout 20 "$P" client \
@@ -179,5 +184,75 @@ check "$(grep -q '^setup ok' "$tmp/ucli.out" && grep -q '^rtt 2 0 ' "$tmp/ucli.o
 	[ "${#u_tx}" = "$(echo "$c_tx" | head -n 1 | wc -c | awk '{ print $1 - 1 }')" ] &&
 	[ "${3:--1}" -gt 0 ]; echo $?)" \
 	"plain UDP mode: same-size request answered, 2 RTTs, a flood counted by the server ($fl)"
+
+# ---- the handover call flow, UDP and DTLS, paired with the flow in clear -----
+ip netns exec "$A" "$P" server --bind 10.81.0.2 --port 4553 --verbose >"$tmp/bsrv.out" 2>"$tmp/bsrv.err" &
+pids+=($!)
+for _ in $(seq 50); do grep -q listening "$tmp/bsrv.out" 2>/dev/null && break; sleep 0.1; done
+# flowcheck CLIENT_ERR SERVER_ERR... : the client's tx/rx lines (--verbose)
+# are request, response, request, ... in call-flow order; each response has
+# the request's MID with the response opcode and its TID, the AIDs cycle
+# IS(4/1) CQ(3/5) Commit(3/7) Complete(3/10); the servers received exactly
+# what the client sent and sent exactly what it took.  Prints "EXCH FLOWS".
+flowcheck() {
+	python3 - "$@" <<-'EOF'
+	import sys
+	def lines(path, tag):
+	    return [l.split()[1] for l in open(path) if l.startswith(tag + " ")]
+	def hdr(h):
+	    b = bytes.fromhex(h)
+	    mid = b[2] << 8 | b[3]
+	    return mid >> 12, (mid >> 10) & 3, mid & 0x3ff, (b[4] << 8 | b[5]) & 0xfff
+	seq = [(4, 1), (3, 5), (3, 7), (3, 10)]
+	ev = [l.split() for l in open(sys.argv[1]) if l.startswith(("tx ", "rx "))]
+	# only the flow PDUs (SID 4 or AIDs 7/10 or a parsed CQ after an IS)
+	k, pend, n, bad = 0, None, 0, []
+	start = next((i for i, e in enumerate(ev) if e[0] == "tx" and hdr(e[1])[:3] == (4, 1, 1)), None)
+	if start is None:
+	    print(0, 0, "no IS request"); sys.exit(1)
+	for tag, h in ev[start:]:
+	    sid, op, aid, tid = hdr(h)
+	    if tag == "tx":
+	        if pend is not None or (sid, aid) != seq[k % 4] or op != 1:
+	            bad.append("request %d: %s" % (k, h[:16]))
+	        pend = (sid, aid, tid)
+	    else:
+	        if pend is None or (sid, aid, tid) != pend or op != 2:
+	            bad.append("response %d: %s" % (k, h[:16]))
+	        pend = None
+	        k += 1
+	srx = set(); stx = set()
+	for f in sys.argv[2:]:
+	    srx |= set(lines(f, "rx")); stx |= set(lines(f, "tx"))
+	ctx = [e[1] for e in ev[start:] if e[0] == "tx"]
+	crx = [e[1] for e in ev[start:] if e[0] == "rx"]
+	if not set(ctx) <= srx or not set(crx) <= stx:
+	    bad.append("not byte-identical at both ends")
+	print(k, k // 4, "; ".join(bad[:3]))
+	sys.exit(1 if bad or k % 4 or not k else 0)
+	EOF
+}
+printf 'flow 3\nquit\n' | ip netns exec "$M" timeout 20 "$P" client --to 10.81.0.2 \
+	--base-port 4553 --verbose >"$tmp/fu.out" 2>"$tmp/fu.err"
+r=$(grep '^flow' "$tmp/fu.out")
+fc=$(flowcheck "$tmp/fu.err" "$tmp/usrv.err" "$tmp/bsrv.err")
+rc=$?
+set -- $r
+[ "$rc" = 0 ] && [ "${2:-}" = 3 ] && [ "${3:-}" = 0 ] && [ "$#" = 9 ] ||
+	{ rc=1; dump "$tmp/fu.out" "$tmp/fu.err" "$tmp/usrv.err"; }
+check "$rc" "UDP: 3 handover call flows + 3 in clear, 4 exchanges each, responses match their requests (MID, TID; exchanges, flows: $fc) ($(echo "$r" | cut -c1-60))"
+
+printf 'setupflow 5000 -\nflow 2\nquit\n' | ip netns exec "$M" timeout 20 "$P" client --dtls \
+	--to 10.81.0.2 --base-port 4553 --cert "$tmp/mmt1.pem" --key "$tmp/mmt1.key" --ca "$tmp/ca.pem" \
+	--verbose >"$tmp/fd.out" 2>"$tmp/fd.err"
+r=$(grep '^flow' "$tmp/fd.out") su=$(grep '^setup' "$tmp/fd.out")
+fc=$(flowcheck "$tmp/fd.err" "$tmp/srv.err" "$tmp/bsrv.err")
+rc=$?
+set -- $r
+[ "$rc" = 0 ] && [ "${2:-}" = 2 ] && [ "${3:-}" = 0 ] && [ "$#" = 7 ] &&
+	[ "$(echo "$fc" | cut -d' ' -f1)" = 20 ] || { rc=1; dump "$tmp/fd.out" "$tmp/fd.err" "$tmp/srv.err"; }
+set -- $su
+[ "${2:-}" = ok ] && [ -n "${8:-}" ] && [ "${8:-}" != - ] || rc=1
+check "$rc" "DTLS: setupflow (handshake + 4 exchanges: $su) and 2 paired flows, responses match their requests (exchanges, flows: $fc)"
 
 exit $fail
