@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench/compare/guest.sh: runs inside the VM (bench/compare/run starts it).
-# The same MIH exchange (MIH_MN_HO_Candidate_Query request/response built
-# by dtlsmih with the project's codec) between an MMT namespace and an AR
-# namespace joined by a veth pair, secured three ways:
+# The same MIH exchanges (MIH_MN_HO_Candidate_Query request/response, and
+# the handover call flow MIH_Get_Information, MN_HO_Candidate_Query,
+# MN_HO_Commit, MN_HO_Complete; built by dtlsmih with the project's codec)
+# between an MMT namespace and an AR namespace joined by a veth pair,
+# secured three ways:
 #   mihsec  mihsec.ko; keys from a real EAP-PEAP authentication (wired
 #           hostapd + wpa_supplicant, RSN pre-authentication over the veth),
 #           mihsecd on both ends derives and installs the SAs
@@ -15,12 +17,13 @@
 #           IKE aes128gcm16-prfsha256-ecp256), traffic selectors UDP 4551
 # plus the same exchange in clear (plain) for the per-message baseline.
 # Writes raw samples and a summary (key=value) to $MIHSEC_CMP_OUT
-# (default build/bench); bench/compare/report.sh makes the table and
-# chart.  Figures only: nothing here passes or fails on a figure.
+# (default build/bench); bench/compare/report.py makes the table and
+# plot.gp the chart.  Figures only: nothing here passes or fails on a figure.
 #
 # env: MIHSEC_CMP_RUNS    set-up runs per method (default 30)
 #      MIHSEC_CMP_MSGS    request/response exchanges for the RTT (default 300)
 #      MIHSEC_CMP_SECS    seconds of flood per method (default 3)
+#      MIHSEC_CMP_FLOWS   handover call flows for (f) (default 50)
 #      MIHSEC_CMP_PHASES  default "plain mihsec dtls ipsec"
 #      MIHSEC_CMP_ESP     ESP proposal (default aes128gcm16)
 #      MIHSEC_KEEP        keep the temporary directory
@@ -28,6 +31,7 @@ set -u
 top=$(dirname "$(dirname "$(dirname "$(realpath "$0")")")")
 cd "$top"
 runs=${MIHSEC_CMP_RUNS:-30} msgs=${MIHSEC_CMP_MSGS:-300} secs=${MIHSEC_CMP_SECS:-3}
+flows=${MIHSEC_CMP_FLOWS:-50}
 phases=${MIHSEC_CMP_PHASES:-plain mihsec dtls ipsec}
 esp=${MIHSEC_CMP_ESP:-aes128gcm16}
 out=${MIHSEC_CMP_OUT:-$top/build/bench}
@@ -98,6 +102,7 @@ put env.hostapd "$(hostapd -v 2>&1 | grep -m1 hostapd)"
 put env.runs "$runs"
 put env.msgs "$msgs"
 put env.secs "$secs"
+put env.flows "$flows"
 put env.esp "$esp"
 
 # ---- namespaces ----------------------------------------------------------------
@@ -262,6 +267,39 @@ measure_rtt() {
 	put "$m.added_us" "$(mp "$diff")"
 	log "$m: RTT us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
 }
+# flow METHOD: FLOWS handover call flows (MIH_Get_Information,
+# MN_HO_Candidate_Query, MN_HO_Commit, MN_HO_Complete, each request sent when
+# the previous response arrived), paired like the RTT: each flow over the
+# protected path and the same flow in clear on UDP 4553 right after it (even)
+# or before it (odd); whole-flow times (us) to the CSV
+measure_flow() {
+	local m=$1 i=0 all='' ball='' diff=''
+	ask "flow 5" 60	# warm-up
+	ask "flow $flows" 1200
+	set -- $reply
+	[ "${1:-}" = flow ] || { log "$m: flow: '$reply'"; return 1; }
+	put "$m.flow_ok" "$2"
+	put "$m.flow_lost" "$3"
+	shift 3
+	while [ $# -ge 2 ]; do
+		i=$((i + 1))
+		sample "$m" flow_us "$i" "$1" us
+		sample "$m" base_flow_us "$i" "$2" us
+		sample "$m" flow_added_us "$i" "$(($1 - $2))" us
+		all="$all $1" ball="$ball $2" diff="$diff $(($1 - $2))"
+		shift 2
+	done
+	put "$m.flow_us" "$(mp "$all")"
+	put "$m.base_flow_us" "$(mp "$ball")"
+	put "$m.flow_added_us" "$(mp "$diff")"
+	log "$m: call flow us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
+}
+# setupflow_put METHOD FILE: t0 -> the call flow's last response (field 9 of
+# the client's "setup ok" lines), from the set-up runs
+setupflow_put() {
+	awk '$3 == "ok" && $9 != "" && $9 != "-" { print "'"$1"',setupflow_ms," $1 "," $9 ",ms" }' "$2" >>"$csv"
+	put "$1.setupflow_ms" "$(mp "$(awk '$3 == "ok" && $9 != "" && $9 != "-" { print $9 }' "$2")")"
+}
 # flood METHOD: rounds of (protected flood, the same in clear on UDP 4553
 # right after): datagrams/s received and per CPU-second (all guest CPUs,
 # /proc/stat); medians over the rounds, and the median of the per-round
@@ -335,7 +373,7 @@ setup_runs() {
 	: >"$tmp/$m.setup"
 	for i in $(seq "$runs"); do
 		excl=$($pre)
-		ask "setup 20000 ${excl:--} $cmd" 60
+		ask "setupflow 20000 ${excl:--} $cmd" 60
 		echo "$i $reply" >>"$tmp/$m.setup"
 		case $reply in "setup ok "*) ;; *) log "$m: run $i: '$reply'" ;; esac
 	done
@@ -350,11 +388,15 @@ phase_plain() {
 	setup_runs plain true ""
 	awk '$3 == "ok" { print $4 }' "$tmp/plain.setup" >"$tmp/plain.first"
 	put plain.first_ms "$(mp "$(cat "$tmp/plain.first")")"
+	setupflow_put plain "$tmp/plain.setup"
 	measure_rtt plain
+	measure_flow plain
 	measure_flood plain
 	capture plain start
 	mark rtt plain
 	ask "rtt 20" 60
+	mark flow plain
+	ask "flow 5" 60
 	mark end plain
 	capture plain stop
 	octets plain
@@ -453,27 +495,36 @@ phase_mihsec() {
 	    t0, first = int(f[4]), int(f[5])
 	    a = [t for t in h if t0 <= t <= first]
 	    b = [t for t in w if t0 <= t <= first]
+	    # the call flow's end: t0 + f[8] (ms from the client's t0)
+	    fl = "-"
+	    if a and len(f) > 8 and f[8] != "-":
+	        fl = "%.3f" % ((t0 - a[-1]) / 1000 + float(f[8]))
 	    print(f[0], "%.3f" % ((first - a[-1]) / 1000) if a else "-",
-	          "%.3f" % ((first - b[-1]) / 1000) if b else "-", f[3])
+	          "%.3f" % ((first - b[-1]) / 1000) if b else "-", f[3], fl)
 	EOF
 	put mihsec.first_ms "$(mp "$(awk '$2 != "-" { print $2 }' "$tmp/mihsec.first")")"
 	put mihsec.first_ms_supplicant "$(mp "$(awk '$3 != "-" { print $3 }' "$tmp/mihsec.first")")"
 	put mihsec.first_ms_from_preauth "$(mp "$(awk '{ print $4 }' "$tmp/mihsec.first")")"
 	awk '$2 != "-" { print "mihsec,setup_ms," $1 "," $2 ",ms" }' "$tmp/mihsec.first" >>"$csv"
 	awk '{ print "mihsec,setup_from_preauth_ms," $1 "," $4 ",ms" }' "$tmp/mihsec.first" >>"$csv"
+	awk '$5 != "-" { print "mihsec,setupflow_ms," $1 "," $5 ",ms" }' "$tmp/mihsec.first" >>"$csv"
+	put mihsec.setupflow_ms "$(mp "$(awk '$5 != "-" { print $5 }' "$tmp/mihsec.first")")"
 	log "mihsec: set-up (hostapd EAP success -> first protected response) ms: $(mp "$(awk '$2 != "-" { print $2 }' "$tmp/mihsec.first")")"
 	measure_rtt mihsec
+	measure_flow mihsec
 	measure_flood mihsec
 	capture mihsec start
 	ask "sniff on" 30
 	mark setup mihsec
 	excl=$(old_keys)
-	ask "setup 20000 ${excl:--} $preauth_cmd" 60
+	ask "setupflow 20000 ${excl:--} $preauth_cmd" 60
 	put mihsec.capture_setup "$reply"
 	sleep 0.5
 	ask "sniff off" 30
 	mark rtt mihsec
 	ask "rtt 20" 60
+	mark flow mihsec
+	ask "flow 5" 60
 	mark end mihsec
 	capture mihsec stop
 	octets mihsec
@@ -498,16 +549,20 @@ phase_dtls() {
 	awk '$3 == "ok" { print $4 }' "$tmp/dtls.setup" >"$tmp/dtls.first"
 	awk '$3 == "ok" { print "dtls,setup_ms," $1 "," $4 ",ms" }' "$tmp/dtls.setup" >>"$csv"
 	put dtls.first_ms "$(mp "$(cat "$tmp/dtls.first")")"
+	setupflow_put dtls "$tmp/dtls.setup"
 	put dtls.handshake_ms "$(mp "$(awk '$3 == "ok" { print $8 }' "$tmp/dtls.setup")")"
 	log "dtls: set-up (handshake incl. cookie + first exchange) ms: $(mp "$(cat "$tmp/dtls.first")")"
 	measure_rtt dtls
+	measure_flow dtls
 	measure_flood dtls
 	capture dtls start
 	mark setup dtls
-	ask "setup 20000 -" 60
+	ask "setupflow 20000 -" 60
 	put dtls.capture_setup "$reply"
 	mark rtt dtls
 	ask "rtt 20" 60
+	mark flow dtls
+	ask "flow 5" 60
 	mark end dtls
 	capture dtls stop
 	octets dtls
@@ -647,6 +702,7 @@ phase_ipsec() {
 	awk '$3 == "ok" { print $4 }' "$tmp/ipsec.setup" >"$tmp/ipsec.first"
 	awk '$3 == "ok" { print "ipsec,setup_ms," $1 "," $4 ",ms" }' "$tmp/ipsec.setup" >>"$csv"
 	put ipsec.first_ms "$(mp "$(cat "$tmp/ipsec.first")")"
+	setupflow_put ipsec "$tmp/ipsec.setup"
 	log "ipsec: set-up on demand (first request -> acquire -> IKE_SA_INIT + IKE_AUTH + CHILD_SA -> first response) ms: $(mp "$(cat "$tmp/ipsec.first")")"
 	# the vici client alone: swanctl start + one vici round trip
 	local t v=''
@@ -657,16 +713,19 @@ phase_ipsec() {
 	done
 	put ipsec.swanctl_stats_ms "$(mp "$v")"
 	measure_rtt ipsec
+	measure_flow ipsec
 	measure_flood ipsec
 	ip -n "$A" -s xfrm state >"$tmp/ipsec.states"
 	capture ipsec start
 	ike_down
 	mark setup ipsec
-	ask "setup 20000 -" 60
+	ask "setupflow 20000 -" 60
 	put ipsec.capture_setup "$reply"
 	sleep 0.5
 	mark rtt ipsec
 	ask "rtt 20" 60
+	mark flow ipsec
+	ask "flow 5" 60
 	mark end ipsec
 	capture ipsec stop
 	octets ipsec

@@ -154,6 +154,43 @@ def main():
         rec[m] = "%d (%d)" % (tot, cnt)
     rows.append(("    recovery octets on IP (datagrams)", rec))
 
+    # (f) the handover call flow: 4 request/response exchanges, paired with
+    # the same flow in clear; and t0 -> the flow's last response
+    hf = {}
+    for m in METHODS:
+        fl, base, add = mp(s, m + ".flow_us"), mp(s, m + ".base_flow_us"), mp(s, m + ".flow_added_us")
+        hf[m] = (fl, base, add) if fl and base and add else None
+    ms = lambda v: v / 1000.0
+    rows.append(("(f) handover call flow (4 exchanges), ms median [p90]",
+                 {m: (fmt(ms(hf[m][0][0])) + " [" + fmt(ms(hf[m][0][1])) + "]" +
+                      ratio(hf[m][0][0], hf["mihsec"] and hf["mihsec"][0][0]) if hf[m] else "n/a") for m in METHODS}))
+    rows.append(("    the same flow in clear (paired), ms median [p90]",
+                 {m: (fmt(ms(hf[m][1][0])) + " [" + fmt(ms(hf[m][1][1])) + "]" if hf[m] else "n/a")
+                  for m in METHODS}))
+    rows.append(("    added per flow, ms median [p90]",
+                 {m: (fmt(ms(hf[m][2][0])) + " [" + fmt(ms(hf[m][2][1])) + "]" +
+                      ratio(hf[m][2][0], hf["mihsec"] and hf["mihsec"][2][0]) if hf[m] else "n/a") for m in METHODS}))
+    rows.append(("    flows (lost)", {m: "%s (%s)" % (s.get(m + ".flow_ok", "0"), s.get(m + ".flow_lost", "-"))
+                                     for m in METHODS}))
+    sf = {m: mp(s, m + ".setupflow_ms") for m in METHODS}
+    rows.append(("    set-up + call flow (t0 as (a)), ms median [p90]",
+                 {m: (fmt(sf[m][0]) + " [" + fmt(sf[m][1]) + "]" + ratio(sf[m][0], sf["mihsec"] and sf["mihsec"][0])
+                      if sf[m] else "n/a") for m in METHODS}))
+
+    def per_flow(m):
+        k = WIRE_KIND[m]
+        qc, qo = wire(s, m, "flow", k, "req")
+        rc, ro = wire(s, m, "flow", k, "rsp")
+        if not qc or qc != rc or qc % 4:
+            return None
+        return (qo + ro) / (qc / 4.0)
+    pf = per_flow("plain")
+    fo = {m: per_flow(m) for m in METHODS}
+    rows.append(("    flow octets in clear / protected (IP), added",
+                 {m: ("%s / %s, +%s%s" % (fmt(pf, nd=0), fmt(fo[m], nd=0), fmt(fo[m] - pf, nd=0),
+                                          ratio(fo[m] - pf, fo["mihsec"] - pf if fo["mihsec"] else None))
+                      if pf and fo[m] else "n/a") for m in METHODS}))
+
     w0 = max(len(r[0]) for r in rows) + 2
     w = [max(len(NAMES[m]), max(len(r[1][m]) for r in rows)) + 2 for m in METHODS]
     lines = []
@@ -176,7 +213,8 @@ def main():
     for name, vals in rows:
         lines.append("%-*s" % (w0, name) + "".join("%-*s" % (w[i], vals[m]) for i, m in enumerate(METHODS)))
     lines.append("")
-    lines.append("(xN): ratio to mihsec.  (a) end: the first protected MIH response the MMT accepted.  t0:")
+    lines.append("(xN): ratio to mihsec.  (a) end: the first protected MIH response the MMT accepted (the answer to the")
+    lines.append("  call flow's first request, MIH_Get_Information, sent every 2 ms until answered; DTLS: once).  t0:")
     lines.append("  mihsec: EAP success at the AR (hostapd CTRL-EVENT-EAP-SUCCESS of the run's re-authentication, hostapd -t);")
     lines.append("  DTLS: L2 ready (EAP done before), the MMT opens a new socket: cookie round + full handshake + exchange;")
     lines.append("  IPsec: L2 ready, the MMT's first MIH request hits the trap policy: acquire -> IKE_SA_INIT + IKE_AUTH")
@@ -200,6 +238,18 @@ def main():
     if d.get("plain"):
         lines.append("  flood in clear (plain phase): %.0f datagrams/s, %.0f per CPU-second" % d["plain"][:2])
     lines.append("(d) 3 rounds of %s s per method, each followed by the same flood in clear (UDP 4553); medians." % env.get("env.secs"))
+    lines.append("(f) the MMT's handover call flow with its PoS (the AR answers all four, IS included): MIH_Get_Information,")
+    lines.append("    MIH_MN_HO_Candidate_Query, MIH_MN_HO_Commit, MIH_MN_HO_Complete (requests and responses built with the")
+    lines.append("    codec's typed builders, the TLVs mihsecd sends), each request sent when the previous response arrived;")
+    lines.append("    %s flows per method, each paired with the same flow in clear (UDP 4553) right after (even) or before (odd);"
+                 % env.get("env.flows", "?"))
+    lines.append("    added = median [p90] of the per-pair differences.  Set-up + call flow: measured in the (a) runs, whose")
+    lines.append("    probe is the flow's MIH_Get_Information request: t0 of (a) -> the MIH_MN_HO_Complete response.")
+    if mp(s, "plain.setupflow_ms"):
+        lines.append("    In clear (plain phase): flow median %.2f ms; first response + flow from t0 median %.2f ms." % (
+            mp(s, "plain.flow_us")[0] / 1000.0 if mp(s, "plain.flow_us") else float("nan"),
+            mp(s, "plain.setupflow_ms")[0]))
+    lines.append("    Octets: 5 flows captured on the AR's veth, both directions, per flow.")
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     open(os.path.join(out, "compare.txt"), "w").write(text)
@@ -207,15 +257,18 @@ def main():
     # chart data: set-up latency (median, p90) and latency added (median, p90)
     with open(os.path.join(out, "compare-plot.dat"), "w") as f:
         f.write("# method setup_med setup_p90 added_med_us added_p90_us "
-                "octets_added rate_per_s rate_per_cpu_s\n")
+                "octets_added rate_per_s rate_per_cpu_s setupflow_med setupflow_p90 flow_med_ms flow_p90_ms flow_added_med_us flow_added_p90_us\n")
         for i, m in enumerate(METHODS):
-            f.write('%d "%s" %s %s %s %s %s %s %s\n' % (
+            f.write('%d "%s" %s %s %s %s %s %s %s %s %s %s %s %s %s\n' % (
                 i, NAMES[m],
                 a[m][0] if a[m] else "NaN", a[m][1] if a[m] else "NaN",
                 b[m][0] if b[m] else "NaN", b[m][1] if b[m] else "NaN",
                 c[m] if c[m] is not None else "NaN",
                 d[m][0] if d[m] else "NaN",
-                d[m][1] if d[m] and d[m][1] else "NaN"))
+                d[m][1] if d[m] and d[m][1] else "NaN",
+                sf[m][0] if sf[m] else "NaN", sf[m][1] if sf[m] else "NaN",
+                hf[m][0][0] / 1000.0 if hf[m] else "NaN", hf[m][0][1] / 1000.0 if hf[m] else "NaN",
+                hf[m][2][0] if hf[m] else "NaN", hf[m][2][1] if hf[m] else "NaN"))
     # (b) pairs for a second chart: per-pair added latency distribution
 
 
