@@ -8,7 +8,11 @@
  *   dtlsmih server [--dtls] --bind ADDR [--port P] [--cert F --key F --ca F]
  *                  [--verbose]
  *     Answers every MIH_MN_HO_Candidate_Query.request with a response
- *     (same TID), counts MIH_Link_Parameters_Report.indication PDUs and
+ *     (same TID); the handover call flow's requests (MIH_Get_Information,
+ *     MIH_MN_HO_Candidate_Query, MIH_MN_HO_Commit, MIH_MN_HO_Complete with
+ *     their schema TLVs: they pass mih_msg_parse()) with their schema
+ *     responses (Status success and the TLVs below); counts
+ *     MIH_Link_Parameters_Report.indication PDUs and
  *     answers MIH_Capability_Discover.request with that count (TLV 151).
  *     UDP: one socket on ADDR:P (default 4551).  DTLS (default port
  *     4552): DTLSv1_listen() with HMAC-SHA256 cookies (a random key per
@@ -31,12 +35,25 @@
  *           16 hex digits, or "-").
  *           -> "setup ok MS T0_REALTIME_US FIRST_REALTIME_US SENT HS_MS"
  *              or "setup timeout SENT"
+ *       setupflow TIMEOUT_MS EXCL [CMD...]
+ *           the same with the call flow's MIH_Get_Information.request as
+ *           the probe, then the flow's other three exchanges right after
+ *           the first response -> "setup ok ... HS_MS FLOW_MS" (FLOW_MS:
+ *           t0 to the MIH_MN_HO_Complete response, "-" if it failed)
  *       rtt N   N request/response exchanges one after the other
  *           -> "rtt OK LOST US..." (one RTT in microseconds per exchange)
  *       pair N  (with --base-port P) N pairs: one exchange over the
  *           association and one in clear on UDP P (from and to port P)
  *           right after it (even pairs) or right before it (odd pairs)
  *           -> "pair OK LOST US_PROTECTED US_CLEAR ..."
+ *       flow N  (with --base-port P) N handover call flows, each four
+ *           request/response exchanges one after the other (each request
+ *           sent when the previous response, strictly parsed, with the
+ *           request's MID and TID and Status success, arrived):
+ *           MIH_Get_Information, MIH_MN_HO_Candidate_Query,
+ *           MIH_MN_HO_Commit, MIH_MN_HO_Complete; paired like "pair": the
+ *           same flow in clear on UDP P right after (even) or before (odd)
+ *           -> "flow OK LOST US_PROTECTED US_CLEAR ..." (whole flows)
  *       flood SECS  indications as fast as one sender goes, then asks
  *           the server how many it received
  *           -> "flood SENT RECEIVED SECONDS"

@@ -40,10 +40,10 @@ set key top left horizontal
 set boxwidth 0.3
 set offsets 0, 0, graph 0.2, 0
 plot dat using ($1 - 0.16):5:xtic(2) with boxes lc rgb "#a86048" title "per exchange", \
-     '' using ($1 - 0.16):5:5:6 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
+     '' using ($1 - 0.16):(mx($5, 0)):(mx($5, 0)):6 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
      '' using ($1 - 0.19):(mx($5, $6) * 1.04 + 1):(sprintf("%.0f", $5)) with labels notitle, \
      '' using ($1 + 0.16):14 with boxes lc rgb "#e0a890" title "per call flow", \
-     '' using ($1 + 0.16):14:14:15 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
+     '' using ($1 + 0.16):(mx($14, 0)):(mx($14, 0)):15 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
      '' using ($1 + 0.19):(mx($14, $15) * 1.04 + 1):(sprintf("%.0f", $14)) with labels notitle
 unset key
 set boxwidth 0.6
