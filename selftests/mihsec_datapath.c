@@ -152,7 +152,7 @@ static void sizes_exchange(struct __test_metadata *_metadata,
 }
 
 /* (a) request A -> B, response B -> A over IPv4, several body sizes */
-TEST_F(dp, ipv4_exchange)
+TEST_F_TIMEOUT(dp, ipv4_exchange, 180)
 {
 	sizes_exchange(_metadata, &self->p, self->b, AF_INET);
 }
@@ -306,7 +306,7 @@ TEST_F(dp, wire_format_integrity_only)
 
 /* (i) exact counters after a scripted exchange, with non-MIH UDP
  * traffic mixed in that must not be touched or counted */
-TEST_F(dp, counters_exact)
+TEST_F_TIMEOUT(dp, counters_exact, 180)
 {
 	const int n = 6;
 	uint64_t octets[2] = { 0, 0 };	/* plain A->B, B->A */

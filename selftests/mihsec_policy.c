@@ -368,7 +368,7 @@ TEST_F_TIMEOUT(pol, unprivileged, 120)
 }
 
 /* the SA table: duplicates refused, delete by key ID and by peer */
-TEST_F(pol, sa_table)
+TEST_F_TIMEOUT(pol, sa_table, 180)
 {
 	struct mh_pair *p = &self->p;
 	char kid[17];
@@ -398,7 +398,7 @@ TEST_F(pol, sa_table)
 /* PROTOCOL.md section 7: "The kernel refuses to add an SA whose key ID it
  * has already held since load."  Re-adding a deleted or flushed SA with
  * its keys would restart its send sequence at 1: AES-GCM nonce reuse. */
-TEST_F(pol, deleted_keyid_never_reinstalled)
+TEST_F_TIMEOUT(pol, deleted_keyid_never_reinstalled, 180)
 {
 	struct mh_pair *p = &self->p;
 	char kid[17];

@@ -313,7 +313,7 @@ TEST_F_TIMEOUT(tp, tamper_ipv6, 240)
 }
 
 /* (e) a valid frame injected twice: delivered once, then replay */
-TEST_F(tp, replay)
+TEST_F_TIMEOUT(tp, replay, 180)
 {
 	struct tbufs *b = self->b;
 	size_t plen;
