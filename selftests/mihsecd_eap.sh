@@ -44,6 +44,7 @@ top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
 . "$top/selftests/lib/pki.bash"
 . "$top/selftests/lib/net.bash"
+. "$top/selftests/lib/eap.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 runs=${MIHSEC_EAP_RUNS:-30}
@@ -109,40 +110,8 @@ check $rc "namespaces $M and $A over a veth pair (MMT $mac_m, AR $mac_a), test c
 
 # ---- hostapd (AR) and wpa_supplicant (MMT) ----------------------------------
 hdir=$tmp/hostapd wdir=$tmp/wpas
-cat >"$tmp/eap_users" <<EOF
-"alice"	PEAP
-"alice"	MSCHAPV2	"alice-secret"	[2]
-EOF
-cat >"$tmp/hostapd.conf" <<EOF
-interface=$if_a
-driver=wired
-ctrl_interface=$hdir
-logger_stdout=-1
-logger_stdout_level=2
-ieee8021x=1
-eap_server=1
-eap_user_file=$tmp/eap_users
-ca_cert=$tmp/ca.pem
-server_cert=$tmp/server.pem
-private_key=$tmp/server.key
-wpa=2
-wpa_key_mgmt=WPA-EAP
-rsn_pairwise=CCMP
-rsn_preauth=1
-rsn_preauth_interfaces=$if_a
-EOF
-cat >"$tmp/wpas.conf" <<EOF
-ctrl_interface=$wdir
-ap_scan=0
-network={
-	key_mgmt=NONE
-	eap=PEAP
-	identity="alice"
-	password="alice-secret"
-	phase2="auth=MSCHAPV2"
-	ca_cert="$tmp/ca.pem"
-}
-EOF
+eap_wired_conf "$tmp" "$if_a" "$tmp/ca.pem" "$tmp/server.pem" "$tmp/server.key" \
+	"$hdir" "$wdir"
 # not through ina/inm: $! must be the daemon itself
 ip netns exec "$A" hostapd "$tmp/hostapd.conf" >"$tmp/hostapd.log" 2>&1 &
 pids+=($!)
