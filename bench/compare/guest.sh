@@ -30,6 +30,9 @@
 set -u
 top=$(dirname "$(dirname "$(dirname "$(realpath "$0")")")")
 cd "$top"
+. selftests/lib/pki.bash
+. selftests/lib/net.bash
+. selftests/lib/eap.bash
 runs=${MIHSEC_CMP_RUNS:-30} msgs=${MIHSEC_CMP_MSGS:-300} secs=${MIHSEC_CMP_SECS:-3}
 flows=${MIHSEC_CMP_FLOWS:-50}
 phases=${MIHSEC_CMP_PHASES:-plain mihsec dtls ipsec}
@@ -123,19 +126,12 @@ ip netns add "$M" && ip netns add "$A" &&
 	ip -n "$M" addr add $ip_m/24 dev $if_m && ip -n "$A" addr add $ip_a/24 dev $if_a &&
 	ip -n "$M" link set lo up && ip -n "$A" link set lo up &&
 	ip -n "$M" link set $if_m up && ip -n "$A" link set $if_a up || die "namespaces"
-mac_of() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 mac_m=$(mac_of "$M" $if_m) mac_a=$(mac_of "$A" $if_a)
 
 # ---- certificates: OpenSSL (EAP server, DTLS), pki (IKEv2); ECDSA P-256 -----
 (
 	cd "$tmp" || exit 1
-	ec() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "$@"; }
-	ec -x509 -keyout ca.key -out ca.pem -days 2 -subj /CN=mihsec-cmp-ca &&
-	for cn in ar1 mmt1; do
-		ec -keyout $cn.key -out $cn.csr -subj "/CN=$cn" &&
-			openssl x509 -req -in $cn.csr -CA ca.pem -CAkey ca.key \
-				-CAcreateserial -out $cn.pem -days 2 || exit 1
-	done
+	pki_ca ca && pki_cert ar1 ca && pki_cert mmt1 ca || exit 1
 	for s in m a; do mkdir -p ike-$s/x509 ike-$s/x509ca ike-$s/ecdsa; done
 	pki --gen --type ecdsa --size 256 --outform pem >ike-ca.key &&
 		pki --self --ca --lifetime 2 --in ike-ca.key --type ecdsa \
@@ -152,37 +148,8 @@ mac_m=$(mac_of "$M" $if_m) mac_a=$(mac_of "$A" $if_a)
 
 # ---- L2: hostapd (AR) and wpa_supplicant (MMT), EAP-PEAP pre-authentication --
 hdir=$tmp/hostapd wdir=$tmp/wpas
-printf '"alice"\tPEAP\n"alice"\tMSCHAPV2\t"alice-secret"\t[2]\n' >"$tmp/eap_users"
-cat >"$tmp/hostapd.conf" <<EOF
-interface=$if_a
-driver=wired
-ctrl_interface=$hdir
-logger_stdout=-1
-logger_stdout_level=2
-ieee8021x=1
-eap_server=1
-eap_user_file=$tmp/eap_users
-ca_cert=$tmp/ca.pem
-server_cert=$tmp/ar1.pem
-private_key=$tmp/ar1.key
-wpa=2
-wpa_key_mgmt=WPA-EAP
-rsn_pairwise=CCMP
-rsn_preauth=1
-rsn_preauth_interfaces=$if_a
-EOF
-cat >"$tmp/wpas.conf" <<EOF
-ctrl_interface=$wdir
-ap_scan=0
-network={
-	key_mgmt=NONE
-	eap=PEAP
-	identity="alice"
-	password="alice-secret"
-	phase2="auth=MSCHAPV2"
-	ca_cert="$tmp/ca.pem"
-}
-EOF
+eap_wired_conf "$tmp" "$if_a" "$tmp/ca.pem" "$tmp/ar1.pem" "$tmp/ar1.key" \
+	"$hdir" "$wdir"
 hlog=$tmp/hostapd.log wlog=$tmp/wpas.log
 ip netns exec "$A" hostapd -t "$tmp/hostapd.conf" >"$hlog" 2>&1 &
 pids+=($!)
