@@ -1227,38 +1227,41 @@ static void cmd_setup(struct client *c, char *args, bool flow)
 	printf("\n");
 }
 
-static void cmd_rtt(struct client *c, unsigned int count)
+/* one request/response over the association: RTT us, or 0 if lost */
+static uint32_t exchange(struct client *c)
 {
 	uint8_t q[512], r[4096];
-	unsigned int i, ok = 0, lost = 0;
-	uint32_t *us = calloc(count + 1, sizeof(*us));
+	uint16_t lo = c->tid;
+	size_t qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
 	uint64_t t;
-	size_t qn;
 	int n;
 
-	for (i = 0; us && i < count; i++) {
-		uint16_t lo = c->tid;
+	hexlog("tx", q, qn);
+	t = mono_us();
+	if (c_send(c, q, qn))
+		return 0;
+	do {
+		n = c_recv(c, r, sizeof(r), 1000000 - (int64_t)(mono_us() - t));
+	} while (n > 0 && is_response(r, n, lo, c->tid) != c->tid);
+	if (n <= 0)
+		return 0;
+	t = mono_us() - t;
+	hexlog("rx", r, n);
+	return t ? (uint32_t)t : 1;
+}
 
-		qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
-		hexlog("tx", q, qn);
-		t = mono_us();
-		if (c_send(c, q, qn)) {
+static void cmd_rtt(struct client *c, unsigned int count)
+{
+	unsigned int i, ok = 0, lost = 0;
+	uint32_t *us = calloc(count + 1, sizeof(*us)), e;
+
+	for (i = 0; us && i < count; i++) {
+		e = exchange(c);
+		if (!e) {
 			lost++;
 			continue;
 		}
-		for (;;) {
-			n = c_recv(c, r, sizeof(r), 1000000 - (int64_t)(mono_us() - t));
-			if (n <= 0)
-				break;
-			if (is_response(r, n, lo, c->tid) == c->tid)
-				break;
-		}
-		if (n <= 0) {
-			lost++;
-			continue;
-		}
-		us[ok++] = (uint32_t)(mono_us() - t);
-		hexlog("rx", r, n);
+		us[ok++] = e;
 	}
 	printf("rtt %u %u", ok, lost);
 	for (i = 0; i < ok; i++)
@@ -1299,44 +1302,21 @@ static uint32_t base_exchange(struct client *c)
  */
 static void cmd_pair(struct client *c, unsigned int count)
 {
-	uint8_t q[512], r[4096];
 	unsigned int i, ok = 0, lost = 0;
-	uint32_t *us = calloc(2 * count + 2, sizeof(*us)), b;
-	uint64_t t;
-	size_t qn;
-	int n;
+	uint32_t *us = calloc(2 * count + 2, sizeof(*us)), b, e;
 
 	for (i = 0; us && c->base >= 0 && i < count; i++) {
-		uint16_t lo;
-
 		/* every other pair the clear exchange goes first: no bias
 		 * from the position in the pair */
 		b = i & 1 ? base_exchange(c) : 1;
-		lo = c->tid;
-		qn = build_req(q, sizeof(q), next_tid(c), ++c->seq);
-		t = mono_us();
-		if (!b || c_send(c, q, qn)) {
-			lost++;
-			continue;
-		}
-		for (;;) {
-			n = c_recv(c, r, sizeof(r), 1000000 - (int64_t)(mono_us() - t));
-			if (n <= 0)
-				break;
-			if (is_response(r, n, lo, c->tid) == c->tid)
-				break;
-		}
-		if (n <= 0) {
-			lost++;
-			continue;
-		}
-		us[2 * ok] = (uint32_t)(mono_us() - t);
-		if (!(i & 1))
+		e = b ? exchange(c) : 0;
+		if (e && !(i & 1))
 			b = base_exchange(c);
-		if (!b) {
+		if (!e || !b) {
 			lost++;
 			continue;
 		}
+		us[2 * ok] = e;
 		us[2 * ok + 1] = b;
 		ok++;
 	}
