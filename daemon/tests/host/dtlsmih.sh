@@ -19,19 +19,10 @@
 # response opcode, same TID), in flow order, byte-identical at both ends.  TAP.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-no() { n=$((n + 1)); echo "not ok $n $1"; fail=1; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else no "$2"; fi; }
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-for c in openssl ip gcc python3; do
-	command -v "$c" >/dev/null || skip_all "$c not installed"
-done
+. "$top/daemon/tests/host/lib/tap.bash"
+. "$top/selftests/lib/pki.bash"
+need_root
+need_cmds openssl ip gcc python3
 pkg-config --exists libssl 2>/dev/null || [ -e /usr/include/openssl/ssl.h ] ||
 	skip_all "OpenSSL headers not installed"
 
@@ -59,21 +50,12 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/daemon" -o "$P" \
 	>"$tmp/cc.log" 2>&1
 rc=$?
 [ "$rc" = 0 ] || dump "$tmp/cc.log"
-check $rc "dtlsmih builds (-Wall -Wextra -Werror)"
+check_rc $rc "dtlsmih builds (-Wall -Wextra -Werror)"
 
 # ---- PKI: ECDSA P-256 ---------------------------------------------------------
-ec() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "$@"; }
 (
-	cd "$tmp" || exit 1
-	for ca in ca rogue; do
-		ec -x509 -keyout $ca.key -out $ca.pem -days 2 -subj "/CN=mihsec-$ca" || exit 1
-	done
-	for e in ar1:ca mmt1:ca mallory:rogue; do
-		cn=${e%%:*} ca=${e#*:}
-		ec -keyout $cn.key -out $cn.csr -subj "/CN=$cn" &&
-			openssl x509 -req -in $cn.csr -CA $ca.pem -CAkey $ca.key \
-				-CAcreateserial -out $cn.pem -days 2 || exit 1
-	done
+	cd "$tmp" && pki_ca ca && pki_ca rogue && pki_cert ar1 ca &&
+		pki_cert mmt1 ca && pki_cert mallory rogue
 ) >"$tmp/pki.log" 2>&1
 rc=$?
 
@@ -83,7 +65,7 @@ ip netns add "$M" && ip netns add "$A" &&
 	ip -n "$M" link set dm up && ip -n "$A" link set da up &&
 	ip -n "$M" link set lo up && ip -n "$A" link set lo up || rc=1
 [ "$rc" = 0 ] || dump "$tmp/pki.log"
-check $rc "namespaces, veth, certificates (CA, ar1, mmt1; rogue CA, mallory)"
+check_rc $rc "namespaces, veth, certificates (CA, ar1, mmt1; rogue CA, mallory)"
 
 # ---- the DTLS server, a capture, the client ----------------------------------
 ip netns exec "$A" "$P" server --dtls --bind 10.81.0.2 --cert "$tmp/ar1.pem" \
@@ -113,7 +95,7 @@ grep -q '^setup ok ' "$tmp/cli.out" &&
 	grep -q 'handshake ok cipher ECDHE-ECDSA-AES128-GCM-SHA256' "$tmp/cli.err"
 rc=$?
 [ "$rc" = 0 ] && [ "$rc_c" = 0 ] || dump "$tmp/cli.out" "$tmp/cli.err" "$tmp/srv.err"
-check "$([ "$rc" = 0 ] && [ "$rc_c" = 0 ]; echo $?)" \
+check_rc "$([ "$rc" = 0 ] && [ "$rc_c" = 0 ]; echo $?)" \
 	"DTLS 1.2 handshake with a verified cookie round and mutual certificates (ECDHE-ECDSA-AES128-GCM-SHA256), first response: $(grep '^setup' "$tmp/cli.out")"
 
 # byte-identical: every PDU the client sent arrived as such, every response too
@@ -121,7 +103,7 @@ c_tx=$(sed -n 's/^tx //p' "$tmp/cli.err") c_rx=$(sed -n 's/^rx //p' "$tmp/cli.er
 s_rx=$(sed -n 's/^rx //p' "$tmp/srv.err") s_tx=$(sed -n 's/^tx //p' "$tmp/srv.err")
 r=$(grep '^rtt' "$tmp/cli.out")
 set -- $r
-check "$([ -n "$c_tx" ] && [ "$c_tx" = "$s_rx" ] && [ "$c_rx" = "$s_tx" ] &&
+check_rc "$([ -n "$c_tx" ] && [ "$c_tx" = "$s_rx" ] && [ "$c_rx" = "$s_tx" ] &&
 	[ "$(echo "$c_rx" | wc -l)" = 4 ] && [ "${2:-}" = 3 ] && [ "${3:-}" = 0 ]; echo $?)" \
 	"4 MIH request/response round trips over DTLS (set-up + 3): requests and responses byte-identical at both ends ($(echo "$c_tx" | head -n 1 | cut -c1-24)..., $r)"
 
@@ -151,7 +133,7 @@ if [ $cap = 1 ]; then
 	EOF
 	)
 	set -- $w
-	check "$([ "${1:-0}" -ge 4 ] && [ "${2:-0}" -ge 8 ] && [ "${3:-1}" = 0 ]; echo $?)" \
+	check_rc "$([ "${1:-0}" -ge 4 ] && [ "${2:-0}" -ge 8 ] && [ "${3:-1}" = 0 ]; echo $?)" \
 		"on the wire: DTLS 1.2 handshake ($1 datagrams) and application-data records ($2), no MIH PDU in clear ($3)"
 else
 	ok "on the wire # SKIP tcpdump not installed"
@@ -168,7 +150,7 @@ grep -q 'handshake failed with 10.81.0.1' "$tmp/srv.err" &&
 	grep -qi 'certificate verify failed\|unknown ca\|certificate' "$tmp/srv.err"
 logged=$?
 [ "$got" != 0 ] && [ "$logged" = 0 ] || dump "$tmp/bad.out" "$tmp/bad.err" "$tmp/srv.err"
-check "$([ "$got" != 0 ] && [ "$logged" = 0 ]; echo $?)" \
+check_rc "$([ "$got" != 0 ] && [ "$logged" = 0 ]; echo $?)" \
 	"a client whose certificate another CA issued is rejected (no response; server: $(grep -m1 'handshake failed' "$tmp/srv.err"))"
 
 # ---- the same PDUs in plain UDP ----------------------------------------------
@@ -180,7 +162,7 @@ printf 'setup 3000 -\nrtt 2\nflood 0.2\nquit\n' | ip netns exec "$M" timeout 20 
 u_tx=$(sed -n 's/^tx //p' "$tmp/ucli.err" | head -n 1)
 fl=$(grep '^flood' "$tmp/ucli.out")
 set -- $fl
-check "$(grep -q '^setup ok' "$tmp/ucli.out" && grep -q '^rtt 2 0 ' "$tmp/ucli.out" &&
+check_rc "$(grep -q '^setup ok' "$tmp/ucli.out" && grep -q '^rtt 2 0 ' "$tmp/ucli.out" &&
 	[ "${#u_tx}" = "$(echo "$c_tx" | head -n 1 | wc -c | awk '{ print $1 - 1 }')" ] &&
 	[ "${3:--1}" -gt 0 ]; echo $?)" \
 	"plain UDP mode: same-size request answered, 2 RTTs, a flood counted by the server ($fl)"
@@ -240,7 +222,7 @@ rc=$?
 set -- $r
 [ "$rc" = 0 ] && [ "${2:-}" = 3 ] && [ "${3:-}" = 0 ] && [ "$#" = 9 ] ||
 	{ rc=1; dump "$tmp/fu.out" "$tmp/fu.err" "$tmp/usrv.err"; }
-check "$rc" "UDP: 3 handover call flows + 3 in clear, 4 exchanges each, responses match their requests (MID, TID; exchanges, flows: $fc) ($(echo "$r" | cut -c1-60))"
+check_rc "$rc" "UDP: 3 handover call flows + 3 in clear, 4 exchanges each, responses match their requests (MID, TID; exchanges, flows: $fc) ($(echo "$r" | cut -c1-60))"
 
 printf 'setupflow 5000 -\nflow 2\nquit\n' | ip netns exec "$M" timeout 20 "$P" client --dtls \
 	--to 10.81.0.2 --base-port 4553 --cert "$tmp/mmt1.pem" --key "$tmp/mmt1.key" --ca "$tmp/ca.pem" \
@@ -253,6 +235,6 @@ set -- $r
 	[ "$(echo "$fc" | cut -d' ' -f1)" = 20 ] || { rc=1; dump "$tmp/fd.out" "$tmp/fd.err" "$tmp/srv.err"; }
 set -- $su
 [ "${2:-}" = ok ] && [ -n "${8:-}" ] && [ "${8:-}" != - ] || rc=1
-check "$rc" "DTLS: setupflow (handshake + 4 exchanges: $su) and 2 paired flows, responses match their requests (exchanges, flows: $fc)"
+check_rc "$rc" "DTLS: setupflow (handshake + 4 exchanges: $su) and 2 paired flows, responses match their requests (exchanges, flows: $fc)"
 
-exit $fail
+[ "$failed" = 0 ]

@@ -5,6 +5,7 @@
 # scripts/check runs daemon/tests/host/*.sh only).
 #   ok DESC / not_ok DESC     one result line, numbered; not_ok counts $failed
 #   check DESC CMD...         ok if CMD succeeds, else not_ok
+#   check_rc CODE DESC        ok if CODE is 0 (check_rc "$(cmd; echo $?)" ...)
 #   skip DESC WHY             "ok N DESC # SKIP WHY"
 #   skip_all WHY              the plan "1..0 # SKIP WHY" and exit 0
 #   need_root                 skip_all unless root
@@ -32,6 +33,10 @@ check() { # DESC CMD...
 	local d=$1
 	shift
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+check_rc() { # CODE DESC
+	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi
 }
 
 skip_all() {
