@@ -45,6 +45,7 @@ top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
 . "$top/selftests/lib/pki.bash"
 . "$top/selftests/lib/net.bash"
+. "$top/selftests/lib/eap.bash"
 C=${MIHSEC_CTL:-$top/build/bin/mihsecctl}
 D=${MIHSEC_D:-$top/build/bin/mihsecd}
 M=mihf-ho-$$-mmt S=mihf-ho-$$-s T=mihf-ho-$$-t I=mihf-ho-$$-is
@@ -187,13 +188,11 @@ common_h() {
 	echo "channel=1"
 	common_h "$hs"
 } >"$tmp/hostapd-s.conf"
-{
-	echo "interface=$if_te"
-	echo "driver=wired"
-	common_h "$ht"
-	echo "rsn_preauth=1"
-	echo "rsn_preauth_interfaces=$if_te"
-} >"$tmp/hostapd-t.conf"
+# the Ethernet link: wired EAP with pre-authentication (eth/hostapd.conf,
+# eth/wpas.conf)
+mkdir -p "$tmp/eth"
+eap_wired_conf "$tmp/eth" "$if_te" "$tmp/ca.pem" "$tmp/server.pem" \
+	"$tmp/server.key" "$ht" "$we"
 cat >"$tmp/wpas-w.conf" <<EOF
 ctrl_interface=$ws
 network={
@@ -210,26 +209,14 @@ network={
 	disabled=1
 }
 EOF
-cat >"$tmp/wpas-e.conf" <<EOF
-ctrl_interface=$we
-ap_scan=0
-network={
-	key_mgmt=NONE
-	eap=PEAP
-	identity="alice"
-	password="alice-secret"
-	phase2="auth=MSCHAPV2"
-	ca_cert="$tmp/ca.pem"
-}
-EOF
 ip netns exec "$S" hostapd "$tmp/hostapd-s.conf" >"$tmp/hostapd-s.log" 2>&1 &
 pids+=($!)
-ip netns exec "$T" hostapd "$tmp/hostapd-t.conf" >"$tmp/hostapd-t.log" 2>&1 &
+ip netns exec "$T" hostapd "$tmp/eth/hostapd.conf" >"$tmp/hostapd-t.log" 2>&1 &
 pids+=($!)
 ip netns exec "$M" wpa_supplicant -D nl80211 -i "$if_m" -c "$tmp/wpas-w.conf" \
 	>"$tmp/wpas-w.log" 2>&1 &
 pids+=($!)
-ip netns exec "$M" wpa_supplicant -D wired -i "$if_me" -c "$tmp/wpas-e.conf" \
+ip netns exec "$M" wpa_supplicant -D wired -i "$if_me" -c "$tmp/eth/wpas.conf" \
 	>"$tmp/wpas-e.log" 2>&1 &
 pids+=($!)
 wait_for 30 test -S "$hs/$if_s" -a -S "$ht/$if_te" -a -S "$ws/$if_m" -a -S "$we/$if_me" || {

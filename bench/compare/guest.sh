@@ -207,60 +207,43 @@ ask() {	# LINE TIMEOUT_S: the client's one-line answer in $reply
 }
 
 # ---- shared measurements -------------------------------------------------------
-# rtt METHOD: MSGS pairs, each one exchange over the protected path and one
-# in clear on UDP 4553 right after it (even pairs) or before it (odd
-# pairs): same namespaces, same moment, the host's load moves both;
-# samples (us) to the CSV; the latency added is taken per pair
-# (protected - clear)
-measure_rtt() {
-	local m=$1 i=0 all='' ball='' diff=''
-	ask "pair 20" 60	# warm-up
-	ask "pair $msgs" 1200
+# paired METHOD CMD COUNT WARMUP NAME PROT BASE ADDED: the client's CMD
+# ("pair" or "flow") COUNT times after WARMUP unmeasured ones; each
+# measurement over the protected path and the same in clear on UDP 4553
+# right after it (even) or before it (odd): same namespaces, same moment,
+# the host's load moves both.  Samples (us) to the CSV as PROT, BASE and
+# ADDED (protected - clear, per pair); NAME_ok/_lost and the three
+# medians/p90 to the summary
+paired() {
+	local m=$1 cmd=$2 count=$3 warm=$4 name=$5 kp=$6 kb=$7 ka=$8
+	local i=0 all='' ball='' diff=''
+
+	ask "$cmd $warm" 60
+	ask "$cmd $count" 1200
 	set -- $reply
-	[ "${1:-}" = pair ] || { log "$m: pair: '$reply'"; return 1; }
-	put "$m.rtt_ok" "$2"
-	put "$m.rtt_lost" "$3"
+	[ "${1:-}" = "$cmd" ] || { log "$m: $cmd: '$reply'"; return 1; }
+	put "$m.${name}_ok" "$2"
+	put "$m.${name}_lost" "$3"
 	shift 3
 	while [ $# -ge 2 ]; do
 		i=$((i + 1))
-		sample "$m" rtt_us "$i" "$1" us
-		sample "$m" base_rtt_us "$i" "$2" us
-		sample "$m" added_us "$i" "$(($1 - $2))" us
+		sample "$m" "$kp" "$i" "$1" us
+		sample "$m" "$kb" "$i" "$2" us
+		sample "$m" "$ka" "$i" "$(($1 - $2))" us
 		all="$all $1" ball="$ball $2" diff="$diff $(($1 - $2))"
 		shift 2
 	done
-	put "$m.rtt_us" "$(mp "$all")"
-	put "$m.base_rtt_us" "$(mp "$ball")"
-	put "$m.added_us" "$(mp "$diff")"
-	log "$m: RTT us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
+	put "$m.$kp" "$(mp "$all")"
+	put "$m.$kb" "$(mp "$ball")"
+	put "$m.$ka" "$(mp "$diff")"
+	log "$m: $name us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
 }
+# rtt METHOD: MSGS request/response exchanges
+measure_rtt() { paired "$1" pair "$msgs" 20 rtt rtt_us base_rtt_us added_us; }
 # flow METHOD: FLOWS handover call flows (MIH_Get_Information,
 # MN_HO_Candidate_Query, MN_HO_Commit, MN_HO_Complete, each request sent when
-# the previous response arrived), paired like the RTT: each flow over the
-# protected path and the same flow in clear on UDP 4553 right after it (even)
-# or before it (odd); whole-flow times (us) to the CSV
-measure_flow() {
-	local m=$1 i=0 all='' ball='' diff=''
-	ask "flow 5" 60	# warm-up
-	ask "flow $flows" 1200
-	set -- $reply
-	[ "${1:-}" = flow ] || { log "$m: flow: '$reply'"; return 1; }
-	put "$m.flow_ok" "$2"
-	put "$m.flow_lost" "$3"
-	shift 3
-	while [ $# -ge 2 ]; do
-		i=$((i + 1))
-		sample "$m" flow_us "$i" "$1" us
-		sample "$m" base_flow_us "$i" "$2" us
-		sample "$m" flow_added_us "$i" "$(($1 - $2))" us
-		all="$all $1" ball="$ball $2" diff="$diff $(($1 - $2))"
-		shift 2
-	done
-	put "$m.flow_us" "$(mp "$all")"
-	put "$m.base_flow_us" "$(mp "$ball")"
-	put "$m.flow_added_us" "$(mp "$diff")"
-	log "$m: call flow us median/p90/n: $(mp "$all"); in clear next to each: $(mp "$ball"); added per pair: $(mp "$diff")"
-}
+# the previous response arrived), whole-flow times
+measure_flow() { paired "$1" flow "$flows" 5 flow flow_us base_flow_us flow_added_us; }
 # setupflow_put METHOD FILE: t0 -> the call flow's last response (field 9 of
 # the client's "setup ok" lines), from the set-up runs
 setupflow_put() {
