@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The mobile-initiated handover call flow (handover.h): the MMT's run and
- * the PoS side (candidate query, commit, complete; resource table).
+ * The handover call flows (handover.h).  Mobile-initiated: the MMT's run
+ * and the PoS side (candidate query, commit, complete; resource table).
+ * Network-initiated: the serving PoS's run (net_run) and the MMT side
+ * (it answers the candidate query and switches on the commit).
  *
  * Message contents follow lib/mihmsgdef.c's (assumed, WIRE.md 9) schemas:
+ *   Net_HO_Candidate_Query  req 31 [33]           rsp 3 34 [32]
+ *   Net_HO_Commit           req 59 56             rsp 3 [40]
  *   MN_HO_Candidate_Query   req 31 [33]           rsp 3 32 [13]
  *   N2N_HO_Query_Resources  req 52 59 33 [63]     rsp 3 52 41 [57]
  *   MN_HO_Commit            req 59 55             rsp 3 [40]
@@ -83,12 +87,16 @@ struct ho_run {
 	int pending;		/* requests in flight */
 	bool switching;		/* the hook has not answered */
 	bool finished;		/* done was called */
+	bool net;		/* network-initiated: the PoS committed us */
 };
+
+struct net_run;
 
 struct mihf_ho_ctx {
 	struct res *res;
 	size_t nres;
 	struct ho_run *run;
+	struct net_run *net;	/* PoS: network-initiated runs */
 	mihf_ho_switch_fn sw;
 	void *sw_arg;
 	mihf_ho_admit_fn admit;
@@ -104,6 +112,7 @@ static const char *const step_names[] = {
 	[MIHF_HO_COMMIT] = "commit",
 	[MIHF_HO_SWITCH] = "switch",
 	[MIHF_HO_COMPLETE] = "complete",
+	[MIHF_HO_QUERY_RESOURCES] = "query-resources",
 };
 
 const char *mihf_ho_step_name(enum mihf_ho_step s)
@@ -257,6 +266,8 @@ static bool admit(struct mihf *m, struct mihf_ho_ctx *c, const void *mmt,
 	return res_held(c) < cap;
 }
 
+static void net_tick(struct mihf *m, uint64_t now);
+
 void mihf_ho_tick(struct mihf *m, uint64_t now)
 {
 	struct mihf_ho_ctx *c = ctx(m, false);
@@ -274,6 +285,7 @@ void mihf_ho_tick(struct mihf *m, uint64_t now)
 		}
 		k++;
 	}
+	net_tick(m, now);
 }
 
 /* ---- finding a PoA's PoS ----------------------------------------------- */
@@ -434,15 +446,21 @@ struct cq_tgt {
 	int state;			/* 0 pending, 1 yes, 2 no, 3 error */
 };
 
+/* one round of N2N_HO_Query_Resources, for an MMT's candidate query (in)
+ * or for a network-initiated run (net) */
 struct cq {
 	struct mihf *m;
 	struct mihx_in *in;
+	struct net_run *net;
 	struct mihf_id mmt;
+	struct mihf_id force_pos;	/* len 0: each PoA's own PoS */
 	struct cq_tgt tgt[TGT_MAX];
 	size_t ntgt;
 	int pending;
 	bool cancelled;
 };
+
+static void net_resources_done(struct net_run *n, struct cq *q);
 
 struct cq_req {
 	struct cq *q;
@@ -498,8 +516,11 @@ static void cq_rsp(void *arg, int status, const struct mih_msg *rsp,
 	q->pending--;
 	if (status == -ECANCELED) {
 		q->cancelled = true;
-		if (!q->pending)
+		if (!q->pending) {
+			if (q->net)
+				net_resources_done(q->net, q);
 			free(q);
+		}
 		return;
 	}
 	if (!status && mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st) == 1 &&
@@ -515,9 +536,90 @@ static void cq_rsp(void *arg, int status, const struct mih_msg *rsp,
 		status == -ETIMEDOUT ? "timed out" : strerror(-status));
 	if (q->pending)
 		return;
-	if (!q->cancelled)
+	if (q->net)
+		net_resources_done(q->net, q);
+	else if (!q->cancelled)
 		cq_answer(q);
 	free(q);
+}
+
+/* group the PoAs of @lp by their PoS into q->tgt (ours and PoAs of no
+ * known PoS are left out) */
+static void cq_add(struct cq *q, const struct mih_link_poa_list *lp)
+{
+	const struct mihf_id *self = mihf_self(q->m);
+	uint32_t j;
+
+	for (j = 0; j < lp->n_poa; j++) {
+		struct mihf_id pos;
+		size_t t;
+
+		if (lp->poa[j].kind != MIH_LA_MAC ||
+		    mac_ours(q->m, lp->poa[j].u.mac))
+			continue;
+		if (q->force_pos.len)
+			pos = q->force_pos;
+		else if (resolve_pos(q->m, lp->poa[j].u.mac, &pos))
+			continue;
+		if (mihf_id_eq(&pos, self->v, self->len))
+			continue;
+		for (t = 0; t < q->ntgt; t++)
+			if (mihf_id_eq(&q->tgt[t].pos, pos.v, pos.len) &&
+			    q->tgt[t].link_type == lp->link.type)
+				break;
+		if (t == q->ntgt) {
+			if (q->ntgt == TGT_MAX)
+				continue;
+			q->ntgt++;
+			q->tgt[t].pos = pos;
+			q->tgt[t].link_type = lp->link.type;
+			q->tgt[t].link = lp->link;
+		}
+		if (q->tgt[t].npoa < MIH_POA_LIST_MAX)
+			memcpy(q->tgt[t].poa[q->tgt[t].npoa++],
+			       lp->poa[j].u.mac, 6);
+	}
+}
+
+/* N2N_HO_Query_Resources to every target of @q: how many went out (no
+ * callback comes for the others, marked state 3) */
+static int cq_send(struct cq *q, const struct mih_qos_list *qos)
+{
+	struct mihf *m = q->m;
+	int sent = 0;
+	size_t k;
+
+	for (k = 0; k < q->ntgt; k++) {
+		struct cq_tgt *t = &q->tgt[k];
+		uint8_t buf[PDU_SIZE];
+		struct mih_builder b;
+		struct cq_req *cr;
+		size_t len;
+
+		begin(m, &b, buf, sizeof(buf), MIH_AID_N2N_HO_QUERY_RESOURCES,
+		      &t->pos);
+		mih_build_mihf_id(&b, MIH_TLV_MN_MIHF_ID, q->mmt.v, q->mmt.len);
+		mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &t->link);
+		mih_build_qos_list(&b, qos);
+		cr = calloc(1, sizeof(*cr));
+		if (!cr || mih_msg_finish(&b, &len)) {
+			free(cr);
+			t->state = 3;
+			continue;
+		}
+		cr->q = q;
+		cr->idx = k;
+		q->pending++;
+		if (mihf_req_pdu(m, &t->pos, NULL, 0, buf, len, 0,
+				 n2n_timeout(m), cq_rsp, cr)) {
+			q->pending--;
+			free(cr);
+			t->state = 3;
+			continue;
+		}
+		sent++;
+	}
+	return sent;
 }
 
 static void serve_candidate_query(struct mihf *m, struct mihx_in *in,
@@ -525,9 +627,8 @@ static void serve_candidate_query(struct mihf *m, struct mihx_in *in,
 {
 	struct mih_qos_list *qos;
 	struct mih_rd r;
-	uint32_t n = 0, k, j;
+	uint32_t n = 0, k;
 	struct cq *q;
-	int sent = 0;
 
 	if (!(mihf_roles(m) & MIHF_ROLE_POS) ||
 	    mih_msg_get_list(msg, MIH_TLV_LINK_POA_LIST_LIST, &r, &n) != 1) {
@@ -559,67 +660,12 @@ static void serve_candidate_query(struct mihf *m, struct mihx_in *in,
 
 		if (mih_get_link_poa_list(&r, &lp))
 			break;
-		for (j = 0; j < lp.n_poa; j++) {
-			struct mihf_id pos;
-			size_t t;
-
-			if (lp.poa[j].kind != MIH_LA_MAC ||
-			    mac_ours(m, lp.poa[j].u.mac) ||
-			    resolve_pos(m, lp.poa[j].u.mac, &pos))
-				continue;
-			if (mihf_id_eq(&pos, mihf_self(m)->v,
-				       mihf_self(m)->len))
-				continue;
-			for (t = 0; t < q->ntgt; t++)
-				if (mihf_id_eq(&q->tgt[t].pos, pos.v, pos.len) &&
-				    q->tgt[t].link_type == lp.link.type)
-					break;
-			if (t == q->ntgt) {
-				if (q->ntgt == TGT_MAX)
-					continue;
-				q->ntgt++;
-				q->tgt[t].pos = pos;
-				q->tgt[t].link_type = lp.link.type;
-				q->tgt[t].link = lp.link;
-			}
-			if (q->tgt[t].npoa < MIH_POA_LIST_MAX)
-				memcpy(q->tgt[t].poa[q->tgt[t].npoa++],
-				       lp.poa[j].u.mac, 6);
-		}
+		cq_add(q, &lp);
 	}
 	mihx_in_hold(in);
-	for (k = 0; k < q->ntgt; k++) {
-		struct cq_tgt *t = &q->tgt[k];
-		uint8_t buf[PDU_SIZE];
-		struct mih_builder b;
-		struct cq_req *cr;
-		size_t len;
-
-		begin(m, &b, buf, sizeof(buf), MIH_AID_N2N_HO_QUERY_RESOURCES,
-		      &t->pos);
-		mih_build_mihf_id(&b, MIH_TLV_MN_MIHF_ID, q->mmt.v, q->mmt.len);
-		mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &t->link);
-		mih_build_qos_list(&b, qos);
-		cr = calloc(1, sizeof(*cr));
-		if (!cr || mih_msg_finish(&b, &len)) {
-			free(cr);
-			t->state = 3;
-			continue;
-		}
-		cr->q = q;
-		cr->idx = k;
-		q->pending++;
-		if (mihf_req_pdu(m, &t->pos, NULL, 0, buf, len, 0,
-				 n2n_timeout(m), cq_rsp, cr)) {
-			q->pending--;
-			free(cr);
-			t->state = 3;
-			continue;
-		}
-		sent++;
-	}
+	k = (uint32_t)cq_send(q, qos);
 	free(qos);
-	if (!sent) {
+	if (!k) {
 		md_info("mihf: candidate query: no reachable target PoS");
 		cq_answer(q);
 		free(q);
@@ -892,6 +938,9 @@ static void serve_mn_complete(struct mihf *m, struct mihx_in *in,
 	}
 }
 
+static void net_completed(struct mihf *m, const struct mihf_id *mmt,
+			  const struct mihf_id *from);
+
 /* old serving PoS: N2N_HO_Complete: release */
 static void serve_n2n_complete(struct mihf *m, struct mihx_in *in,
 			       const struct mih_msg *msg)
@@ -901,7 +950,7 @@ static void serve_n2n_complete(struct mihf *m, struct mihx_in *in,
 	uint8_t buf[PDU_SIZE];
 	struct mih_builder b;
 	char who[ID_TXT];
-	struct mihf_id id;
+	struct mihf_id id, from;
 	struct res *r;
 	bool released = false;
 
@@ -916,6 +965,8 @@ static void serve_n2n_complete(struct mihf *m, struct mihx_in *in,
 		mihf_drop_registration(m, mmt.p, mmt.len);
 		md_info("mihf: %s completed its handover elsewhere: "
 			"resources released", id_txt(&id, who, sizeof(who)));
+		id_from(&from, msg->pdu.src_id, msg->pdu.src_id_len);
+		net_completed(m, &id, &from);
 	}
 	begin_rsp(m, &b, buf, sizeof(buf), in);
 	mih_build_status(&b, released ? MIH_STATUS_SUCCESS :
@@ -924,11 +975,22 @@ static void serve_n2n_complete(struct mihf *m, struct mihx_in *in,
 	finish_send_rsp(m, in, &b);
 }
 
+static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
+				      const struct mih_msg *msg);
+static void serve_net_commit(struct mihf *m, struct mihx_in *in,
+			     const struct mih_msg *msg);
+
 bool mihf_ho_rx(struct mihf *m, struct mihx_in *in, const struct mih_msg *msg)
 {
 	if (msg->pdu.hdr.opcode != MIH_OP_REQUEST)
 		return false;
 	switch (msg->pdu.hdr.aid) {
+	case MIH_AID_NET_HO_CANDIDATE_QUERY:
+		serve_net_candidate_query(m, in, msg);
+		return true;
+	case MIH_AID_NET_HO_COMMIT:
+		serve_net_commit(m, in, msg);
+		return true;
 	case MIH_AID_MN_HO_CANDIDATE_QUERY:
 		serve_candidate_query(m, in, msg);
 		return true;
@@ -969,9 +1031,50 @@ static void run_free_maybe(struct ho_run *h)
 static void run_end(struct ho_run *h, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void run_end(struct ho_run *h, int status, const char *fmt, ...)
+/* the result of a run (either kind) that ends now at @step */
+static void result_end(struct mihf_ho_result *res, enum mihf_ho_step step,
+		       uint64_t t_start, uint64_t t_step, int status,
+		       const char *fmt, va_list ap)
 {
 	uint64_t now = md_now_ns();
+	char who[ID_TXT];
+
+	if (step < MIHF_HO_NSTEPS && !res->step_ns[step])
+		res->step_ns[step] = now - t_step;
+	res->total_ns = now - t_start;
+	res->status = status;
+	res->step = status ? step : MIHF_HO_NSTEPS;
+	if (fmt)
+		vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	if (res->network)
+		id_txt(&res->mmt, who, sizeof(who));
+	if (status)
+		md_warn("mihf: %s%shandover failed at %s: %s",
+			res->network ? who : "", res->network ?
+			"'s network-initiated " : "",
+			mihf_ho_step_name(step), res->reason);
+	else
+		md_notice("mihf: %s%shandover complete in %.1f ms",
+			  res->network ? who : "", res->network ?
+			  "'s network-initiated " : "",
+			  (double)res->total_ns / 1e6);
+}
+
+/* the step a run (either kind) is at ends: its latency; @s starts */
+static void step_to(struct mihf_ho_result *res, enum mihf_ho_step *step,
+		    uint64_t *t_step, enum mihf_ho_step s)
+{
+	uint64_t now = md_now_ns();
+
+	res->step_ns[*step] = now - *t_step;
+	if (!res->step_ns[*step])
+		res->step_ns[*step] = 1;
+	*step = s;
+	*t_step = now;
+}
+
+static void run_end(struct ho_run *h, int status, const char *fmt, ...)
+{
 	struct mihf_ho_ctx *c = ctx(h->m, false);
 	va_list ap;
 
@@ -980,22 +1083,9 @@ static void run_end(struct ho_run *h, int status, const char *fmt, ...)
 	h->finished = true;
 	if (c && c->run == h)
 		c->run = NULL;		/* a new handover may start now */
-	if (h->step < MIHF_HO_NSTEPS && !h->res.step_ns[h->step])
-		h->res.step_ns[h->step] = now - h->t_step;
-	h->res.total_ns = now - h->t_start;
-	h->res.status = status;
-	h->res.step = status ? h->step : MIHF_HO_NSTEPS;
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(h->res.reason, sizeof(h->res.reason), fmt, ap);
-		va_end(ap);
-	}
-	if (status)
-		md_warn("mihf: handover failed at %s: %s",
-			mihf_ho_step_name(h->step), h->res.reason);
-	else
-		md_notice("mihf: handover complete in %.1f ms",
-			  (double)h->res.total_ns / 1e6);
+	va_start(ap, fmt);
+	result_end(&h->res, h->step, h->t_start, h->t_step, status, fmt, ap);
+	va_end(ap);
 	/* no callbacks into the user while the mihf is being freed */
 	if (h->done && !mihf_freeing(h->m))
 		h->done(h->arg, &h->res);
@@ -1004,13 +1094,7 @@ static void run_end(struct ho_run *h, int status, const char *fmt, ...)
 
 static void next_step(struct ho_run *h, enum mihf_ho_step s)
 {
-	uint64_t now = md_now_ns();
-
-	h->res.step_ns[h->step] = now - h->t_step;
-	if (!h->res.step_ns[h->step])
-		h->res.step_ns[h->step] = 1;
-	h->step = s;
-	h->t_step = now;
+	step_to(&h->res, &h->step, &h->t_step, s);
 }
 
 static const char *err_txt(int status)
@@ -1021,6 +1105,7 @@ static const char *err_txt(int status)
 }
 
 static void do_candidate_query(struct ho_run *h);
+static int set_target(struct ho_run *h, const struct cand *c);
 static void do_commit(struct ho_run *h);
 static void do_switch(struct ho_run *h);
 static void do_complete(struct ho_run *h);
@@ -1185,6 +1270,13 @@ static void is_rsp(void *arg, int status, const struct mih_msg *rsp,
 	if (!h->ncand) {
 		run_end(h, -ENOENT, "the IS server reported no candidate PoA "
 			"(%zu PoAs, none wanted)", h->res.ncandidates);
+		return;
+	}
+	if (h->net) {
+		/* the PoS committed us to this PoA: we only needed its PoS */
+		next_step(h, MIHF_HO_SWITCH);
+		if (!set_target(h, &h->cand[0]))
+			do_switch(h);
 		return;
 	}
 	next_step(h, MIHF_HO_CANDIDATE_QUERY);
@@ -1430,20 +1522,27 @@ static int pos_by_addr(struct mihf *m, const struct cand *c,
 	return 0;
 }
 
-static void do_commit(struct ho_run *h)
+/* the PoS address of @t, if known, for the switch hook and the result */
+static void target_addr(struct mihf *m, struct mihf_ho_target *t)
 {
-	struct mih_tgt_net_info tni;
-	struct mih_link_id cur;
-	struct cand *c = &h->cand[0];
-	uint8_t buf[PDU_SIZE];
-	struct mih_builder b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	char mac[18];
-	size_t len;
-	int err;
 
-	/* where the MMT will complete: the target's PoS */
+	if (mihf_peer_addr(m, &t->pos, &ss, &sl))
+		return;
+	t->family = ss.ss_family;
+	if (ss.ss_family == AF_INET)
+		memcpy(t->addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else if (ss.ss_family == AF_INET6)
+		memcpy(t->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+}
+
+/* the target is candidate @c: its PoS (where the MMT will complete), or
+ * the run ends (-ENOENT) */
+static int set_target(struct ho_run *h, const struct cand *c)
+{
+	char mac[18];
+
 	if (h->req.target_pos.len) {
 		h->res.target.pos = h->req.target_pos;
 	} else if (resolve_pos(h->m, c->poa, &h->res.target.pos) &&
@@ -1451,22 +1550,29 @@ static void do_commit(struct ho_run *h)
 		mac_txt(c->poa, mac);
 		run_end(h, -ENOENT, "no PoS known for PoA %s (IS database, "
 			"peer capabilities or a peer at its PoS address)", mac);
-		return;
+		return -ENOENT;
 	}
 	memcpy(h->res.target.poa, c->poa, 6);
 	h->res.target.has_poa = true;
 	h->res.target.link_type = c->link_type;
 	snprintf(h->res.target.network_id, sizeof(h->res.target.network_id),
 		 "%s", c->netid);
-	if (!mihf_peer_addr(h->m, &h->res.target.pos, &ss, &sl)) {
-		h->res.target.family = ss.ss_family;
-		if (ss.ss_family == AF_INET)
-			memcpy(h->res.target.addr,
-			       &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		else if (ss.ss_family == AF_INET6)
-			memcpy(h->res.target.addr,
-			       &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-	}
+	target_addr(h->m, &h->res.target);
+	return 0;
+}
+
+static void do_commit(struct ho_run *h)
+{
+	struct mih_tgt_net_info tni;
+	struct mih_link_id cur;
+	struct cand *c = &h->cand[0];
+	uint8_t buf[PDU_SIZE];
+	struct mih_builder b;
+	size_t len;
+	int err;
+
+	if (set_target(h, c))
+		return;
 	/* TGT_NET_INFO is a CHOICE: the target PoA (not the network id) */
 	memset(&tni, 0, sizeof(tni));
 	tni.has_poa = true;
@@ -1586,41 +1692,26 @@ static void do_complete(struct ho_run *h)
 	}
 }
 
-int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
-			mihf_ho_done_fn done, void *arg)
+/* a new MMT run (not started), with our current link */
+static struct ho_run *run_new(struct mihf *m, const struct mihf_ho_req *req,
+			      const struct mihf_id *serving,
+			      mihf_ho_done_fn done, void *arg)
 {
 	const struct mihf_cfg *cfg = mihf_get_cfg(m);
-	struct mihf_ho_ctx *c = ctx(m, true);
 	struct linkev_link ls[2 * LINKEV_IF_MAX];
-	struct mihf_ho_req none = { 0 };
 	struct ho_run *h;
 	size_t n, k;
-	int err;
 
-	if (!c)
-		return -ENOMEM;
-	if (!req)
-		req = &none;
-	if (c->run)
-		return -EBUSY;
-	if (!(mihf_roles(m) & MIHF_ROLE_MMT) || !cfg->serving_pos.len)
-		return -EINVAL;
-	if (req->skip_is_query && (!req->has_target_poa ||
-				   !req->link_type))
-		return -EINVAL;
-	if (!req->skip_is_query && !req->is_server.len &&
-	    !cfg->is_server.len)
-		return -EINVAL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return -ENOMEM;
+		return NULL;
 	h->m = m;
 	h->req = *req;
 	if (!h->req.is_server.len)
 		h->req.is_server = cfg->is_server;
 	h->done = done;
 	h->arg = arg;
-	h->serving = cfg->serving_pos;
+	h->serving = *serving;
 	h->t_start = h->t_step = md_now_ns();
 	h->res.step = MIHF_HO_NSTEPS;
 	/* the current link: the first one up with a PoA, else the first */
@@ -1640,6 +1731,35 @@ int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
 	} else {
 		h->cur_lt = MIH_LT_802_11;
 	}
+	return h;
+}
+
+int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
+			mihf_ho_done_fn done, void *arg)
+{
+	const struct mihf_cfg *cfg = mihf_get_cfg(m);
+	struct mihf_ho_ctx *c = ctx(m, true);
+	struct mihf_ho_req none = { 0 };
+	struct ho_run *h;
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	if (!req)
+		req = &none;
+	if (c->run)
+		return -EBUSY;
+	if (!(mihf_roles(m) & MIHF_ROLE_MMT) || !cfg->serving_pos.len)
+		return -EINVAL;
+	if (req->skip_is_query && (!req->has_target_poa ||
+				   !req->link_type))
+		return -EINVAL;
+	if (!req->skip_is_query && !req->is_server.len &&
+	    !cfg->is_server.len)
+		return -EINVAL;
+	h = run_new(m, req, &cfg->serving_pos, done, arg);
+	if (!h)
+		return -ENOMEM;
 	c->run = h;
 	if (req->skip_is_query) {
 		h->cand[0].link_type = req->link_type;
@@ -1668,6 +1788,679 @@ int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
 	return 0;
 }
 
+/* ---- network-initiated: the MMT's side --------------------------------- */
+
+/* our link of type @lt with a MAC, if we have one */
+static bool link_of_type(struct mihf *m, uint8_t lt, struct linkev_link *out)
+{
+	struct linkev_link ls[2 * LINKEV_IF_MAX];
+	size_t n = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX), k;
+
+	for (k = 0; k < n; k++) {
+		if (ls[k].link_type == lt && ls[k].has_mac) {
+			*out = ls[k];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* is @mac the PoA one of our links is attached to? */
+static bool poa_current(struct mihf *m, const uint8_t *mac)
+{
+	struct linkev_link ls[2 * LINKEV_IF_MAX];
+	size_t n = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX), k;
+
+	for (k = 0; k < n; k++)
+		if (ls[k].up && ls[k].has_poa && !memcmp(ls[k].poa, mac, 6))
+			return true;
+	return false;
+}
+
+/* why we would refuse a network-initiated handover now, or NULL */
+static const char *net_ho_refusal(struct mihf *m)
+{
+	struct mihf_ho_ctx *c = ctx(m, false);
+
+	if (!(mihf_roles(m) & MIHF_ROLE_MMT))
+		return "not a terminal";
+	if (mihf_get_cfg(m)->refuse_net_ho)
+		return "refused by configuration";
+	if (c && c->run)
+		return "a handover is running";
+	return NULL;
+}
+
+/*
+ * Net_HO_Candidate_Query: the PoSes suggest PoAs per link type; we prefer
+ * those on link types we have (with our link IDs), in their order, minus
+ * the PoAs we are attached to.
+ */
+static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
+				      const struct mih_msg *msg)
+{
+	const char *why = net_ho_refusal(m);
+	struct mih_rq_result *rr;
+	struct mih_builder b;
+	uint8_t buf[PDU_SIZE];
+	char who[ID_TXT];
+	struct mihf_id src;
+	struct mih_rd r;
+	uint32_t n = 0, k, j;
+	size_t np = 0;
+
+	id_from(&src, msg->pdu.src_id, msg->pdu.src_id_len);
+	rr = calloc(TGT_MAX, sizeof(*rr));
+	if (!rr) {
+		mihf_respond_status(m, in, MIH_STATUS_UNSPECIFIED_FAILURE);
+		return;
+	}
+	if (!why && mih_msg_get_list(msg, MIH_TLV_LINK_POA_LIST_LIST, &r,
+				     &n) != 1)
+		why = "no suggested link";
+	for (k = 0; !why && k < n && !r.err && np < TGT_MAX; k++) {
+		struct mih_link_poa_list lp;
+		struct linkev_link l;
+
+		if (mih_get_link_poa_list(&r, &lp))
+			break;
+		if (!link_of_type(m, lp.link.type, &l))
+			continue;
+		mac_link_id(&rr[np].pref.link, l.link_type, l.mac);
+		for (j = 0; j < lp.n_poa; j++) {
+			if (lp.poa[j].kind != MIH_LA_MAC ||
+			    poa_current(m, lp.poa[j].u.mac))
+				continue;
+			rr[np].pref.poa[rr[np].pref.n_poa++] = lp.poa[j];
+		}
+		if (rr[np].pref.n_poa)
+			np++;
+	}
+	if (!why && !np)
+		why = "no suggested PoA on a link we have";
+	md_info("mihf: network-initiated handover proposed by %s: %s%s",
+		id_txt(&src, who, sizeof(who)), why ? "declined, " : "permitted",
+		why ? why : "");
+	begin_rsp(m, &b, buf, sizeof(buf), in);
+	mih_build_status(&b, (mihf_roles(m) & MIHF_ROLE_MMT) ?
+			 MIH_STATUS_SUCCESS : MIH_STATUS_REJECTED);
+	mih_build_u8(&b, MIH_TLV_HO_STATUS, why ? MIH_HO_DECLINED :
+						  MIH_HO_PERMITTED);
+	if (!why)
+		mih_build_pref_link_list(&b, rr, np);
+	finish_send_rsp(m, in, &b);
+	free(rr);
+}
+
+/*
+ * Net_HO_Commit: the serving PoS reserved a PoA for us.  We answer first
+ * (accepted: we will switch), then switch and complete at the target as
+ * in our own runs; the target's PoS is looked up first in what we know,
+ * else asked of the IS server.
+ */
+static void serve_net_commit(struct mihf *m, struct mihx_in *in,
+			     const struct mih_msg *msg)
+{
+	const struct mihf_cfg *cfg = mihf_get_cfg(m);
+	const char *why = net_ho_refusal(m);
+	struct mihf_ho_ctx *c = ctx(m, true);
+	struct mihf_ho_req req = { 0 };
+	struct mih_link_id mn_link;
+	struct mihf_id src, pos;
+	struct mih_builder b;
+	uint8_t buf[PDU_SIZE];
+	char who[ID_TXT], mac[18];
+	struct ho_run *h;
+	struct mih_rd r;
+	uint32_t n = 0, k;
+	bool known = false;
+	int err;
+
+	id_from(&src, msg->pdu.src_id, msg->pdu.src_id_len);
+	if (!c)
+		why = "out of memory";
+	if (!why && (mih_msg_get_value(msg, MIH_TLV_MN_LINK_ID,
+				       (mih_get_fn)mih_get_link_id,
+				       &mn_link) != 1 ||
+		     mih_msg_get_list(msg, MIH_TLV_TGT_NET_INFO_LIST, &r,
+				      &n) != 1))
+		why = "malformed commit";
+	for (k = 0; !why && k < n && !r.err && !req.has_target_poa; k++) {
+		struct mih_tgt_net_info tni;
+
+		if (mih_get_tgt_net_info(&r, &tni))
+			break;
+		if (tni.has_poa && tni.poa.kind == MIH_LA_MAC) {
+			memcpy(req.target_poa, tni.poa.u.mac, 6);
+			req.has_target_poa = true;
+		}
+	}
+	if (!why && !req.has_target_poa)
+		why = "no target PoA named";
+	if (!why) {
+		req.link_type = mn_link.type;
+		known = !resolve_pos(m, req.target_poa, &pos);
+		if (!known && !cfg->is_server.len)
+			why = "no PoS known for the target PoA, no IS server";
+	}
+	begin_rsp(m, &b, buf, sizeof(buf), in);
+	mih_build_status(&b, why ? MIH_STATUS_REJECTED : MIH_STATUS_SUCCESS);
+	mih_build_u8(&b, MIH_TLV_HO_RESULT, why ? MIH_HO_RESULT_REJECTED :
+						   MIH_HO_RESULT_SUCCESS);
+	finish_send_rsp(m, in, &b);
+	if (why) {
+		md_warn("mihf: network-initiated commit from %s refused: %s",
+			id_txt(&src, who, sizeof(who)), why);
+		return;
+	}
+	mac_txt(req.target_poa, mac);
+	md_notice("mihf: %s commits us to PoA %s (network-initiated)",
+		  id_txt(&src, who, sizeof(who)), mac);
+	h = run_new(m, &req, &src, NULL, NULL);
+	if (!h)
+		return;		/* the reservation expires at the target */
+	h->net = true;
+	c->run = h;
+	if (known) {
+		h->cand[0].link_type = req.link_type;
+		memcpy(h->cand[0].poa, req.target_poa, 6);
+		h->ncand = 1;
+		h->req.target_pos = pos;
+		h->step = MIHF_HO_SWITCH;
+		if (!set_target(h, &h->cand[0]))
+			do_switch(h);
+		return;
+	}
+	h->step = MIHF_HO_IS_QUERY;
+	err = start_is_query(h);
+	if (err)
+		run_end(h, err, "cannot ask the IS server: %s", err_txt(err));
+}
+
+/* ---- network-initiated: the serving PoS's run -------------------------- */
+
+struct net_run {
+	struct net_run *next;
+	struct mihf *m;
+	struct mihf_net_ho_req req;
+	mihf_ho_done_fn done;
+	void *arg;
+	enum mihf_ho_step step;
+	uint64_t t_start, t_step;
+	uint64_t deadline_ns;		/* COMPLETE: the target reports */
+	struct mihf_ho_result res;
+	struct mih_link_poa_list *sugg;	/* suggested PoAs, per link type */
+	size_t nsugg;
+	struct cq_tgt tgt;		/* the chosen target */
+	int pending;			/* requests in flight */
+	bool completed;			/* N2N_HO_Complete came (early) */
+	bool finished;			/* done was called */
+};
+
+static void net_free_maybe(struct net_run *n)
+{
+	struct mihf_ho_ctx *c;
+	struct net_run **pp;
+
+	if (!n->finished || n->pending)
+		return;
+	c = ctx(n->m, false);
+	for (pp = c ? &c->net : NULL; pp && *pp; pp = &(*pp)->next) {
+		if (*pp == n) {
+			*pp = n->next;
+			break;
+		}
+	}
+	free(n->sugg);
+	free(n);
+}
+
+static void net_end(struct net_run *n, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void net_end(struct net_run *n, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n->finished)
+		return;
+	n->finished = true;
+	va_start(ap, fmt);
+	result_end(&n->res, n->step, n->t_start, n->t_step, status, fmt, ap);
+	va_end(ap);
+	if (n->done && !mihf_freeing(n->m))
+		n->done(n->arg, &n->res);
+	net_free_maybe(n);
+}
+
+static void net_next(struct net_run *n, enum mihf_ho_step s)
+{
+	step_to(&n->res, &n->step, &n->t_step, s);
+}
+
+/* the run's bookkeeping for a callback; false: the run is over */
+static bool net_alive(struct net_run *n)
+{
+	n->pending--;
+	if (!n->finished)
+		return true;
+	net_free_maybe(n);
+	return false;
+}
+
+static void net_commit_done(void *arg, int status, const struct mih_msg *rsp,
+			    uint64_t rtt)
+{
+	struct net_run *n = arg;
+	struct mihf_ho_ctx *c = ctx(n->m, false);
+	uint8_t st = 0xff, result = MIH_HO_RESULT_SUCCESS;
+	char who[ID_TXT];
+	struct res *r;
+
+	(void)rtt;
+	if (!net_alive(n))
+		return;
+	id_txt(&n->req.mmt, who, sizeof(who));
+	if (status) {
+		net_end(n, status, "terminal %s: %s", who, err_txt(status));
+		return;
+	}
+	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
+	mih_msg_get_u8(rsp, MIH_TLV_HO_RESULT, &result);
+	if (st != MIH_STATUS_SUCCESS ||
+	    mih_ho_result_norm(result) != MIH_HO_RESULT_SUCCESS) {
+		n->res.mih_status = st;
+		net_end(n, -ECONNREFUSED, "terminal %s refused the commit "
+			"(status %s, result %u); the reservation at the "
+			"target expires", who, mih_status_name(st), result);
+		return;
+	}
+	r = res_find(c, n->req.mmt.v, n->req.mmt.len, RES_SERVING);
+	if (r)
+		r->peer = n->res.target.pos;	/* where it is going */
+	net_next(n, MIHF_HO_COMPLETE);
+	if (n->completed) {
+		net_end(n, 0, NULL);
+		return;
+	}
+	{
+		const struct mihf_cfg *cfg = mihf_get_cfg(n->m);
+
+		n->deadline_ns = md_now_ns() +
+			(cfg->ho_resource_s ? cfg->ho_resource_s :
+					      MIHF_HO_RESOURCE_S) *
+			MD_NSEC_PER_SEC;
+	}
+}
+
+static void net_n2n_commit_done(void *arg, int status,
+				const struct mih_msg *rsp, uint64_t rtt)
+{
+	struct net_run *n = arg;
+	struct mih_tgt_net_info tni;
+	uint8_t buf[PDU_SIZE], st = 0xff;
+	struct mih_builder b;
+	char who[ID_TXT];
+	size_t len;
+	int err;
+
+	(void)rtt;
+	if (!net_alive(n))
+		return;
+	id_txt(&n->res.target.pos, who, sizeof(who));
+	if (status) {
+		net_end(n, status, "target PoS %s: %s", who, err_txt(status));
+		return;
+	}
+	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
+	if (st != MIH_STATUS_SUCCESS) {
+		n->res.mih_status = st;
+		net_end(n, -ECONNREFUSED, "target PoS %s refused the "
+			"reservation (status %s)", who, mih_status_name(st));
+		return;
+	}
+	/* reserved: tell the MMT where to go */
+	memset(&tni, 0, sizeof(tni));
+	tni.has_poa = true;
+	tni.poa.kind = MIH_LA_MAC;
+	memcpy(tni.poa.u.mac, n->res.target.poa, 6);
+	begin(n->m, &b, buf, sizeof(buf), MIH_AID_NET_HO_COMMIT, &n->req.mmt);
+	mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &n->tgt.link);
+	mih_build_list(&b, MIH_TLV_TGT_NET_INFO_LIST,
+		       (mih_put_fn)mih_put_tgt_net_info, &tni, sizeof(tni), 1);
+	n->pending++;
+	err = mih_msg_finish(&b, &len) ? -EINVAL :
+	      mihf_req_pdu(n->m, &n->req.mmt, NULL, 0, buf, len, 0, 0,
+			   net_commit_done, n);
+	if (err) {
+		n->pending--;
+		net_end(n, err, "cannot send the commit to the terminal: %s",
+			err_txt(err));
+	}
+}
+
+static void net_resources_done(struct net_run *n, struct cq *q)
+{
+	struct mih_tgt_net_info tni;
+	uint8_t buf[PDU_SIZE];
+	struct mih_builder b;
+	char who[ID_TXT];
+	size_t k, len;
+	int err;
+
+	if (!net_alive(n))
+		return;
+	if (q->cancelled) {
+		net_end(n, -ECANCELED, "cancelled");
+		return;
+	}
+	for (k = 0; k < q->ntgt; k++)
+		if (q->tgt[k].state == 1)
+			break;
+	if (k == q->ntgt) {
+		net_end(n, -ECONNREFUSED, "no target PoS has resources for "
+			"%s (%zu asked)", id_txt(&n->req.mmt, who,
+						 sizeof(who)), q->ntgt);
+		return;
+	}
+	n->tgt = q->tgt[k];
+	n->res.target.pos = n->tgt.pos;
+	memcpy(n->res.target.poa, n->tgt.poa[0], 6);
+	n->res.target.has_poa = true;
+	n->res.target.link_type = n->tgt.link_type;
+	target_addr(n->m, &n->res.target);
+	net_next(n, MIHF_HO_COMMIT);
+	/* reserve at the target, as for an MMT's commit */
+	memset(&tni, 0, sizeof(tni));
+	tni.has_poa = true;
+	tni.poa.kind = MIH_LA_MAC;
+	memcpy(tni.poa.u.mac, n->tgt.poa[0], 6);
+	begin(n->m, &b, buf, sizeof(buf), MIH_AID_N2N_HO_COMMIT, &n->tgt.pos);
+	mih_build_mihf_id(&b, MIH_TLV_MN_MIHF_ID, n->req.mmt.v,
+			  n->req.mmt.len);
+	mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &n->tgt.link);
+	mih_build_tgt_net_info(&b, &tni);
+	n->pending++;
+	err = mih_msg_finish(&b, &len) ? -EINVAL :
+	      mihf_req_pdu(n->m, &n->tgt.pos, NULL, 0, buf, len, 0,
+			   n2n_timeout(n->m), net_n2n_commit_done, n);
+	if (err) {
+		n->pending--;
+		net_end(n, err, "cannot send to the target PoS %s: %s",
+			id_txt(&n->tgt.pos, who, sizeof(who)), err_txt(err));
+	}
+}
+
+static void net_cq_done(void *arg, int status, const struct mih_msg *rsp,
+			uint64_t rtt)
+{
+	struct mih_qos_list qos = { 0 };
+	struct net_run *n = arg;
+	uint8_t st = 0xff, hs = 0xff;
+	char who[ID_TXT];
+	struct mih_rd r;
+	uint32_t cnt = 0, k, npoa = 0;
+	struct cq *q;
+
+	(void)rtt;
+	if (!net_alive(n))
+		return;
+	id_txt(&n->req.mmt, who, sizeof(who));
+	if (status) {
+		net_end(n, status, "terminal %s: %s", who, err_txt(status));
+		return;
+	}
+	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
+	mih_msg_get_u8(rsp, MIH_TLV_HO_STATUS, &hs);
+	if (st != MIH_STATUS_SUCCESS || hs != MIH_HO_PERMITTED) {
+		n->res.mih_status = st;
+		net_end(n, -ECONNREFUSED, "terminal %s declined the handover "
+			"(status %s, HO status %s)", who, mih_status_name(st),
+			hs == MIH_HO_DECLINED ? "declined" : "missing");
+		return;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		net_end(n, -ENOMEM, "out of memory");
+		return;
+	}
+	q->m = n->m;
+	q->net = n;
+	q->mmt = n->req.mmt;
+	q->force_pos = n->req.target_pos;
+	if (mih_msg_get_list(rsp, MIH_TLV_PREF_LINK_LIST, &r, &cnt) == 1) {
+		for (k = 0; k < cnt && !r.err; k++) {
+			struct mih_rq_result rr;
+
+			if (mih_get_rq_result(&r, &rr))
+				break;
+			npoa += rr.pref.n_poa;
+			cq_add(q, &rr.pref);
+		}
+	}
+	if (!q->ntgt) {
+		free(q);
+		net_end(n, -ENOENT, "no PoS known for the %u PoA(s) terminal "
+			"%s preferred", npoa, who);
+		return;
+	}
+	net_next(n, MIHF_HO_QUERY_RESOURCES);
+	n->pending++;		/* the query round (net_resources_done) */
+	if (!cq_send(q, &qos)) {
+		n->pending--;
+		net_end(n, -EHOSTUNREACH, "no target PoS reachable (%zu)",
+			q->ntgt);
+		free(q);
+	}
+}
+
+/* PoS-announced PoA link addresses (TLV 9) -> suggestions */
+struct sugg_walk {
+	struct mihf *m;
+	struct net_run *n;
+	const uint8_t *only;		/* a PoA: just its link type */
+	uint8_t only_lt;
+};
+
+static void sugg_add(struct net_run *n, uint8_t lt, const uint8_t *mac)
+{
+	struct mih_link_poa_list *lp;
+	size_t k;
+	uint32_t j;
+
+	for (k = 0; k < n->nsugg; k++)
+		if (n->sugg[k].link.type == lt)
+			break;
+	if (k == n->nsugg) {
+		if (k == TGT_MAX)
+			return;
+		n->nsugg++;
+		/* the MMT's link of that type: we do not know its address;
+		 * it answers with its own link IDs */
+		mac_link_id(&n->sugg[k].link, lt, NULL);
+	}
+	lp = &n->sugg[k];
+	for (j = 0; j < lp->n_poa; j++)
+		if (!memcmp(lp->poa[j].u.mac, mac, 6))
+			return;
+	if (lp->n_poa == MIH_POA_LIST_MAX)
+		return;
+	lp->poa[lp->n_poa].kind = MIH_LA_MAC;
+	memcpy(lp->poa[lp->n_poa++].u.mac, mac, 6);
+	n->res.ncandidates++;
+}
+
+static int sugg_walk_cb(struct mihf_peer *p, void *arg)
+{
+	struct sugg_walk *w = arg;
+	const struct mihf_id *self = mihf_self(w->m);
+	struct mih_rd r;
+	uint32_t cnt, k;
+
+	if (!p->id_len || !p->caps.has_link_addrs ||
+	    mihf_id_eq(self, p->id, p->id_len) ||
+	    mihf_id_eq(&w->n->req.mmt, p->id, p->id_len))
+		return 0;
+	mih_rd_init(&r, p->caps.link_addrs, p->caps.link_addrs_len);
+	cnt = mih_get_list_count(&r, 1);
+	for (k = 0; k < cnt && !r.err; k++) {
+		struct mih_net_type_addr a;
+
+		if (mih_get_net_type_addr(&r, &a))
+			break;
+		if (a.addr.kind != MIH_LA_MAC || !a.nt.has_link_type)
+			continue;
+		if (w->only) {
+			if (!memcmp(a.addr.u.mac, w->only, 6)) {
+				w->only_lt = a.nt.link_type;
+				return 1;
+			}
+			continue;
+		}
+		if ((w->n->req.link_type &&
+		     a.nt.link_type != w->n->req.link_type) ||
+		    mac_ours(w->m, a.addr.u.mac))
+			continue;
+		sugg_add(w->n, a.nt.link_type, a.addr.u.mac);
+	}
+	return 0;
+}
+
+/* the link type of PoA @mac: the IS database's network, else a PoS's
+ * announcement; 0 unknown */
+static uint8_t poa_link_type(struct mihf *m, struct net_run *n,
+			     const uint8_t *mac)
+{
+	struct mihf_peers *peers = mihf_peer_table(m);
+	struct isdb *db = mihf_isdb(m);
+	struct sugg_walk w = { .m = m, .n = n, .only = mac };
+
+	if (db) {
+		struct isdb_network net;
+		struct isdb_poa poa;
+
+		if (!isdb_find_poa_by_link_addr(db, mac, &poa, &net) &&
+		    net.link_type)
+			return net.link_type;
+	}
+	if (peers)
+		mihf_peers_foreach(peers, sugg_walk_cb, &w);
+	return w.only_lt;
+}
+
+int mihf_net_handover_start(struct mihf *m, const struct mihf_net_ho_req *req,
+			    mihf_ho_done_fn done, void *arg)
+{
+	struct mihf_ho_ctx *c = ctx(m, true);
+	struct mihf_peers *peers = mihf_peer_table(m);
+	uint8_t buf[PDU_SIZE];
+	struct mih_builder b;
+	struct net_run *n;
+	size_t len;
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	if (!(mihf_roles(m) & MIHF_ROLE_POS) || !req || !req->mmt.len)
+		return -EINVAL;
+	if (!res_find(c, req->mmt.v, req->mmt.len, RES_SERVING))
+		return -ESRCH;
+	for (n = c->net; n; n = n->next)
+		if (!n->finished &&
+		    mihf_id_eq(&n->req.mmt, req->mmt.v, req->mmt.len))
+			return -EBUSY;
+	n = calloc(1, sizeof(*n));
+	if (n)
+		n->sugg = calloc(TGT_MAX, sizeof(*n->sugg));
+	if (!n || !n->sugg) {
+		free(n);
+		return -ENOMEM;
+	}
+	n->m = m;
+	n->req = *req;
+	n->done = done;
+	n->arg = arg;
+	n->res.network = true;
+	n->res.mmt = req->mmt;
+	n->res.step = MIHF_HO_NSTEPS;
+	if (req->has_target_poa) {
+		uint8_t lt = req->link_type ? req->link_type :
+			     poa_link_type(m, n, req->target_poa);
+
+		if (lt)
+			sugg_add(n, lt, req->target_poa);
+	} else if (peers) {
+		struct sugg_walk w = { .m = m, .n = n };
+
+		mihf_peers_foreach(peers, sugg_walk_cb, &w);
+	}
+	if (!n->nsugg) {
+		free(n->sugg);
+		free(n);
+		return -ENOENT;
+	}
+	n->step = MIHF_HO_CANDIDATE_QUERY;
+	n->t_start = n->t_step = md_now_ns();
+	begin(m, &b, buf, sizeof(buf), MIH_AID_NET_HO_CANDIDATE_QUERY,
+	      &req->mmt);
+	mih_build_link_poa_list_list(&b, n->sugg, n->nsugg);
+	n->pending = 1;
+	err = mih_msg_finish(&b, &len) ? -EMSGSIZE :
+	      mihf_req_pdu(m, &req->mmt, NULL, 0, buf, len, 0, 0,
+			   net_cq_done, n);
+	if (err) {
+		free(n->sugg);
+		free(n);
+		return err;
+	}
+	n->next = c->net;
+	c->net = n;
+	return 0;
+}
+
+/* N2N_HO_Complete for @mmt came from @from: a run waiting for it ends */
+static void net_completed(struct mihf *m, const struct mihf_id *mmt,
+			  const struct mihf_id *from)
+{
+	struct mihf_ho_ctx *c = ctx(m, false);
+	char a[ID_TXT], t[ID_TXT];
+	struct net_run *n;
+
+	for (n = c ? c->net : NULL; n; n = n->next)
+		if (!n->finished && mihf_id_eq(&n->req.mmt, mmt->v, mmt->len))
+			break;
+	if (!n)
+		return;
+	if (n->res.target.pos.len &&
+	    !mihf_id_eq(&n->res.target.pos, from->v, from->len)) {
+		net_end(n, -EXDEV, "the terminal completed its handover at %s, "
+			"not at %s", id_txt(from, a, sizeof(a)),
+			id_txt(&n->res.target.pos, t, sizeof(t)));
+		return;
+	}
+	if (n->step == MIHF_HO_COMPLETE)
+		net_end(n, 0, NULL);
+	else
+		n->completed = true;	/* before the MMT's commit response */
+}
+
+/* the deadline of the runs waiting for their target's report */
+static void net_tick(struct mihf *m, uint64_t now)
+{
+	struct mihf_ho_ctx *c = ctx(m, false);
+	struct net_run *n, *nx;
+	char who[ID_TXT];
+
+	for (n = c ? c->net : NULL; n; n = nx) {
+		nx = n->next;
+		if (!n->finished && n->step == MIHF_HO_COMPLETE &&
+		    n->deadline_ns && n->deadline_ns <= now)
+			net_end(n, -ETIMEDOUT, "target PoS %s did not report "
+				"the completion in time",
+				id_txt(&n->res.target.pos, who, sizeof(who)));
+	}
+}
+
 int mihf_handover_cancel(struct mihf *m)
 {
 	struct mihf_ho_ctx *c = ctx(m, false);
@@ -1689,6 +2482,13 @@ void mihf_ho_free(struct mihf *m)
 		c->run->done = NULL;
 		c->run->finished = true;
 		free(c->run);
+	}
+	while (c->net) {
+		struct net_run *n = c->net;
+
+		c->net = n->next;
+		free(n->sugg);
+		free(n);
 	}
 	free(c->res);
 	free(c);
@@ -1756,6 +2556,11 @@ json_object *mihf_ho_result_json(const struct mihf_ho_result *r)
 			       json_object_new_double((double)r->total_ns / 1e6));
 	json_object_object_add(o, "candidates",
 			       json_object_new_int((int)r->ncandidates));
+	json_object_object_add(o, "initiated", json_object_new_string(
+		r->network ? "network" : "mobile"));
+	if (r->network)
+		json_object_object_add(o, "mmt", json_object_new_string(
+			id_txt(&r->mmt, who, sizeof(who))));
 	t = json_object_new_object();
 	if (t && r->target.pos.len)
 		json_object_object_add(t, "pos", json_object_new_string(

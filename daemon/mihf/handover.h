@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The mobile-initiated handover call flow of the MIH function (mihf.h).
+ * The handover call flows of the MIH function (mihf.h): mobile-initiated
+ * (the terminal's run, mihf_handover_start) and network-initiated (the
+ * serving PoS's run, mihf_net_handover_start).
+ *
+ * Mobile-initiated:
  *
  * MMT                      serving PoS                  target PoS
  *  1 MIH_Get_Information -> IS server: candidate networks / PoAs, each
@@ -18,6 +22,28 @@
  *                           <- MIH_N2N_HO_Complete.req (releases)
  *                           -> rsp (resource retention status)
  *    <------------------------------------- MIH_MN_HO_Complete.rsp
+ *
+ * Network-initiated (the serving PoS decides; the operator names the MMT
+ * and, optionally, the target PoA and PoS):
+ *
+ * MMT                      serving PoS                  target PoS
+ *    <- MIH_Net_HO_Candidate_Query.req (suggested PoAs per link type)
+ *  1 -> rsp (HO status permitted/declined, preferred links: the
+ *       suggestions on link types the MMT has, its own link IDs)
+ *                         2 MIH_N2N_HO_Query_Resources.req -> (each)
+ *                           <- rsp (resource status)
+ *                         3 MIH_N2N_HO_Commit.req -> (the first preferred
+ *                           <- rsp                     target with room)
+ *    <- MIH_Net_HO_Commit.req (MN link, target network info: the PoA)
+ *    -> rsp (accepted or refused, sent before the switch)
+ *    the L2/L3 switch (switch hook), then as above:
+ *    MIH_MN_HO_Complete.req --------------------------------------->
+ *                         4 <- MIH_N2N_HO_Complete.req (releases; ends
+ *                           the PoS's run)
+ * The MMT finds the target PoS of the PoA as in its own runs (IS database,
+ * peer capabilities), else asks its IS server for the PoA first; it
+ * refuses network-initiated handovers while it runs one of its own, or
+ * when mihf_cfg.refuse_net_ho is set.
  *
  * Every request step is bounded by the transport's transaction timeout
  * (a timeout fails the handover at that step).  The PoS keeps a resource
@@ -42,10 +68,12 @@ enum mihf_ho_step {
 	MIHF_HO_COMMIT,
 	MIHF_HO_SWITCH,
 	MIHF_HO_COMPLETE,
+	MIHF_HO_QUERY_RESOURCES,	/* network-initiated: the PoS asks */
 	MIHF_HO_NSTEPS,
 };
 
-/* "is-query", "candidate-query", "commit", "switch", "complete" */
+/* "is-query", "candidate-query", "commit", "switch", "complete",
+ * "query-resources" */
 const char *mihf_ho_step_name(enum mihf_ho_step s);
 
 struct mihf_ho_req {
@@ -77,7 +105,10 @@ struct mihf_ho_result {
 	uint64_t step_ns[MIHF_HO_NSTEPS];	/* per-step latency (0: not run) */
 	uint64_t total_ns;
 	struct mihf_ho_target target;
-	size_t ncandidates;		/* from the IS query */
+	size_t ncandidates;		/* from the IS query; network-
+					 * initiated: the PoAs suggested */
+	bool network;			/* network-initiated (the PoS's run) */
+	struct mihf_id mmt;		/* ... the terminal handed over */
 };
 typedef void (*mihf_ho_done_fn)(void *arg, const struct mihf_ho_result *r);
 
@@ -111,6 +142,27 @@ void mihf_set_admission(struct mihf *m, mihf_ho_admit_fn fn, void *arg);
  */
 int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
 			mihf_ho_done_fn done, void *arg);
+/*
+ * Serving PoS: start a network-initiated handover of @req->mmt, which
+ * must be attached through us (registered).  Candidates: the target PoA
+ * if given, else every PoA the other PoSes announced (Capability_Discover
+ * link address lists), filtered by link type.  @done is called exactly
+ * once (never from inside this call), when the target reports the
+ * completion or at the first failing step.  -EINVAL (not a PoS, no MMT),
+ * -ESRCH (the MMT is not attached through us), -EBUSY (a run for that MMT
+ * is going on), -ENOENT (no candidate PoA; link type unknown for the
+ * given PoA), -ENOMEM.
+ */
+struct mihf_net_ho_req {
+	struct mihf_id mmt;		/* the terminal to hand over */
+	struct mihf_id target_pos;	/* len 0: the PoS of each PoA */
+	uint8_t target_poa[6];		/* only this PoA, if set */
+	bool has_target_poa;
+	uint8_t link_type;		/* 0 any; else only this LINK_TYPE */
+};
+int mihf_net_handover_start(struct mihf *m, const struct mihf_net_ho_req *req,
+			    mihf_ho_done_fn done, void *arg);
+
 /* Abort the running handover (@done gets -ECANCELED); 0 or -ENOENT */
 int mihf_handover_cancel(struct mihf *m);
 

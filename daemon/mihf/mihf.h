@@ -98,6 +98,8 @@ struct mihf_cfg {
 					 * 0: MIHX_DGRAM_DEFAULT; keep it at
 					 * the transport's max_dgram */
 	unsigned int txn_timeout_ms;	/* per request; 0: the transport's */
+	bool refuse_net_ho;		/* MMT: decline network-initiated
+					 * handovers (handover.h) */
 };
 
 /*

@@ -1570,7 +1570,9 @@ static int open_engine(struct md_mihfd *m)
 	}
 	mc.discover = m->conf.discover != MD_DISCOVER_NONE;
 	mc.discover_multicast = m->conf.discover == MD_DISCOVER_MULTICAST;
-	mc.max_rsp = m->conf.max_dgram;
+	/* an IS answer may exceed a datagram only when TCP can carry it
+	 * (the requester's Max response size still bounds it) */
+	mc.max_rsp = m->conf.tcp ? UINT16_MAX : m->conf.max_dgram;
 	rc = mihf_open(m->loop, &mc, &xc, m->peers, m->db, &m->mihf);
 	if (rc < 0) {
 		md_err("MIH function: cannot listen on %s port %u: %s",

@@ -43,7 +43,14 @@ struct node {
 	struct mihf_peers *peers;
 	uint16_t port;
 	const char *id;
+	uint8_t host;		/* bound to 127.0.0.host */
 };
+
+/* pos2 alone on 127.0.0.2: a PoS address (IE_PoS_IP_ADDR) names it */
+static uint8_t node_host(const char *id)
+{
+	return strcmp(id, "pos2") ? 1 : 2;
+}
 
 static int node_open(struct md_loop *loop, struct node *n, const char *id,
 		     unsigned int roles, const uint8_t *mac,
@@ -76,7 +83,8 @@ static int node_open(struct md_loop *loop, struct node *n, const char *id,
 	}
 	mihx_cfg_defaults(&x);
 	x.port = 0;
-	snprintf(x.bind_addr, sizeof(x.bind_addr), "127.0.0.1");
+	n->host = node_host(id);
+	snprintf(x.bind_addr, sizeof(x.bind_addr), "127.0.0.%u", n->host);
 	for (k = 1; k <= 4; k++)
 		x.rtx_ms[k] = 50;
 	x.keepalive_ms = 0;
@@ -105,7 +113,7 @@ static int know(struct node *a, struct node *b, enum mihf_peer_kind kind)
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(b->port) };
 
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_addr.s_addr = htonl(0x7f000000u | b->host);
 	return mihf_peers_add(a->peers, b->id, strlen(b->id), kind,
 			      (struct sockaddr *)&sin, sizeof(sin),
 			      MIHF_TRANSPORT_UDP, MIHF_PEER_SRC_STATIC, 0, 0,
@@ -161,6 +169,7 @@ struct hook {
 	int status;		/* what the switch reports */
 	bool reserved_at_target;	/* seen when the hook ran */
 	int completes_sent;	/* MN_HO_Complete requests sent by then */
+	int net_commit_rsps;	/* Net_HO_Commit responses sent by then */
 	bool close_target;	/* the target goes away during the switch */
 	struct mihf_ho *ho;
 	struct mihf_ho_target t;
@@ -173,6 +182,7 @@ struct world {
 	char dbpath[64];
 	struct hook hook;
 	int completes_sent;	/* MMT: MN_HO_Complete.request sent */
+	int net_commit_rsps;	/* MMT: Net_HO_Commit.response sent */
 	int done;
 	struct mihf_ho_result res;
 	int refuse;		/* pos2 admission: 1 always, 2 at commit */
@@ -221,6 +231,10 @@ static void mmt_trace(void *arg, const struct mihf_trace *t)
 	    t->mid == MIH_MID(MIH_SID_COMMAND, MIH_OP_REQUEST,
 			      MIH_AID_MN_HO_COMPLETE))
 		w->completes_sent++;
+	if (t->dir == MIHF_TX &&
+	    t->mid == MIH_MID(MIH_SID_COMMAND, MIH_OP_RESPONSE,
+			      MIH_AID_NET_HO_COMMIT))
+		w->net_commit_rsps++;
 }
 
 /* the resource entry of @mmt at @n: "serving", "reserved" or "none" */
@@ -263,6 +277,7 @@ static void switch_hook(void *arg, struct mihf_ho *ho,
 	h->t = *t;
 	h->reserved_at_target = !strcmp(s, "reserved");
 	h->completes_sent = h->w->completes_sent;
+	h->net_commit_rsps = h->w->net_commit_rsps;
 	if (h->close_target)
 		node_close(&h->w->pos2);
 	if (h->async)
@@ -306,7 +321,7 @@ static int add_poa(struct isdb *db, int64_t net, const char *name,
 		snprintf(poa.pos_mihf_id, sizeof(poa.pos_mihf_id), "%s", pos);
 		poa.pos_addr.family = AF_INET;
 		poa.pos_addr.addr[0] = 127;
-		poa.pos_addr.addr[3] = 1;
+		poa.pos_addr.addr[3] = node_host(pos);
 		poa.pos_port = port;
 	}
 	return isdb_add_poa(db, &poa);
@@ -331,6 +346,8 @@ static int fill_db(struct world *w, bool with_ap2)
 	return err;
 }
 
+static bool mmt_refuse_net;	/* the next world's MMT refuses net HOs */
+
 /*
  * Open the four nodes.  @pos1_db: the serving PoS reads the IS database
  * (and does not discover its neighbour); else it learns the target PoS's
@@ -339,7 +356,7 @@ static int fill_db(struct world *w, bool with_ap2)
 static int world_open(struct world *w, bool pos1_db, bool with_ap2)
 {
 	struct mihf_cfg mc = { .discover = true, .subscribe_serving = true };
-	struct mihf_cfg pc = { .discover = true };
+	struct mihf_cfg pc = { .discover = true, .ho_resource_s = 2 };
 	char err[256];
 	int e;
 
@@ -367,6 +384,7 @@ static int world_open(struct world *w, bool pos1_db, bool with_ap2)
 	if (!e)
 		e = node_open(w->loop, &w->is, "is1", MIHF_ROLE_IS, NULL, NULL,
 			      w->db, NULL);
+	mc.refuse_net_ho = mmt_refuse_net;
 	mihf_id_set(&mc.serving_pos, "pos1");
 	mihf_id_set(&mc.is_server, "is1");
 	if (!e)
@@ -469,9 +487,11 @@ static void expect_success(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, w->res.status) TH_LOG("%s at %s", w->res.reason,
 					   mihf_ho_step_name(w->res.step));
 	EXPECT_EQ((int)MIHF_HO_NSTEPS, (int)w->res.step);
-	for (k = 0; k < MIHF_HO_NSTEPS; k++)
+	for (k = 0; k <= MIHF_HO_COMPLETE; k++)
 		EXPECT_GT(w->res.step_ns[k], 0u) TH_LOG("step %s",
 						       mihf_ho_step_name(k));
+	EXPECT_EQ(0u, w->res.step_ns[MIHF_HO_QUERY_RESOURCES]);
+	EXPECT_FALSE(w->res.network);
 	EXPECT_GE(w->res.total_ns, w->res.step_ns[MIHF_HO_COMPLETE]);
 	EXPECT_TRUE(mihf_id_eq(&w->res.target.pos, "pos2", 4));
 	EXPECT_EQ(0, memcmp(w->res.target.poa, mac_ap2, 6));
@@ -735,6 +755,274 @@ TEST_F(ho, request_filters)
 	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
 	EXPECT_EQ(0, w->res.status) TH_LOG("%s", w->res.reason);
 	EXPECT_EQ(0, memcmp(w->res.target.poa, mac_ap2, 6));
+}
+
+/* ---- network-initiated: the serving PoS's run ---- */
+
+static struct mihf_net_ho_req net_req(const uint8_t *poa)
+{
+	struct mihf_net_ho_req r = { 0 };
+
+	mihf_id_set(&r.mmt, "mmt1");
+	if (poa) {
+		memcpy(r.target_poa, poa, 6);
+		r.has_target_poa = true;
+	}
+	return r;
+}
+
+TEST_F(ho, net_whole_call_flow)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+	json_object *j, *v;
+	int k;
+
+	w->hook.async = true;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	EXPECT_EQ(-EBUSY, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	EXPECT_EQ(0, w->done);		/* never from inside the call */
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	ASSERT_EQ(0, w->res.status) TH_LOG("%s at %s", w->res.reason,
+					   mihf_ho_step_name(w->res.step));
+	EXPECT_TRUE(w->res.network);
+	EXPECT_TRUE(mihf_id_eq(&w->res.mmt, "mmt1", 4));
+	for (k = MIHF_HO_CANDIDATE_QUERY; k < MIHF_HO_NSTEPS; k++)
+		if (k != MIHF_HO_SWITCH)
+			EXPECT_GT(w->res.step_ns[k], 0u) TH_LOG("step %s",
+							mihf_ho_step_name(k));
+	EXPECT_EQ(0u, w->res.step_ns[MIHF_HO_IS_QUERY]);
+	EXPECT_TRUE(mihf_id_eq(&w->res.target.pos, "pos2", 4));
+	EXPECT_EQ(0, memcmp(w->res.target.poa, mac_ap2, 6));
+	EXPECT_EQ(19, w->res.target.link_type);
+	EXPECT_EQ(1u, w->res.ncandidates);	/* ap2, announced by pos2 */
+	EXPECT_EQ(2, w->admit_calls);	/* query, commit */
+	/* the MMT answered the commit, then switched, then completed */
+	EXPECT_EQ(1, w->hook.calls);
+	EXPECT_EQ(1, w->hook.net_commit_rsps);
+	EXPECT_TRUE(w->hook.reserved_at_target);
+	EXPECT_EQ(0, w->hook.completes_sent);
+	EXPECT_EQ(1, w->completes_sent);
+	EXPECT_EQ(0, memcmp(w->hook.t.poa, mac_ap2, 6));
+	EXPECT_TRUE(mihf_id_eq(&w->hook.t.pos, "pos2", 4));
+	EXPECT_STREQ("none", res_state(&w->pos1, "mmt1"));
+	EXPECT_STREQ("serving", res_state(&w->pos2, "mmt1"));
+	run_until(w->loop, NULL, 0, 300);
+	EXPECT_TRUE(registered_with(&w->mmt, "pos2"));
+	j = mihf_ho_result_json(&w->res);
+	ASSERT_TRUE(json_object_object_get_ex(j, "initiated", &v));
+	EXPECT_STREQ("network", json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(j, "mmt", &v));
+	EXPECT_STREQ("mmt1", json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(j, "steps_ms", &v));
+	EXPECT_TRUE(json_object_object_get_ex(v, "query-resources", NULL));
+	json_object_put(j);
+	/* pos1 serves it no more: a second run there is refused */
+	EXPECT_EQ(-ESRCH, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+}
+
+TEST_F(ho, net_arguments)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+
+	EXPECT_EQ(-EINVAL, mihf_net_handover_start(w->mmt.m, &r, ho_done, w));
+	EXPECT_EQ(-EINVAL, mihf_net_handover_start(w->pos1.m, NULL, ho_done,
+						   w));
+	mihf_id_set(&r.mmt, "nobody");
+	EXPECT_EQ(-ESRCH, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	/* pos2 serves nobody */
+	r = net_req(NULL);
+	EXPECT_EQ(-ESRCH, mihf_net_handover_start(w->pos2.m, &r, ho_done, w));
+	/* a PoA nobody announced, link type not given: unknown */
+	r = net_req(mac_ap3);
+	EXPECT_EQ(-ENOENT, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	/* only Ethernet wanted: nobody announced one */
+	r = net_req(NULL);
+	r.link_type = 15;
+	EXPECT_EQ(-ENOENT, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	EXPECT_EQ(0, w->done);
+}
+
+/* the MMT has no link of the suggested type: it declines */
+TEST_F(ho, net_declined_no_link)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(mac_ap3);
+
+	r.link_type = 15;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ECONNREFUSED, w->res.status);
+	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w->res.step);
+	EXPECT_NE(NULL, strstr(w->res.reason, "declined"))
+		TH_LOG("%s", w->res.reason);
+	EXPECT_EQ(0, w->admit_calls);
+	EXPECT_EQ(0, w->hook.calls);
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
+}
+
+/* the MMT is running its own handover: it declines */
+TEST_F(ho, net_declined_busy)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+	struct world w2 = { 0 };
+
+	w->hook.async = true;
+	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, NULL, ho_done, &w2));
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ECONNREFUSED, w->res.status) TH_LOG("%s", w->res.reason);
+	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w->res.step);
+	/* its own run goes on to the end */
+	ASSERT_EQ(0, run_until(w->loop, &w2.done, 1, 5000));
+	EXPECT_EQ(0, w2.res.status) TH_LOG("%s", w2.res.reason);
+}
+
+TEST_F(ho, net_no_resources)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+
+	w->refuse = 1;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ECONNREFUSED, w->res.status);
+	EXPECT_EQ((int)MIHF_HO_QUERY_RESOURCES, (int)w->res.step);
+	EXPECT_NE(NULL, strstr(w->res.reason, "no target PoS has resources"))
+		TH_LOG("%s", w->res.reason);
+	EXPECT_EQ(0, w->hook.calls);
+	EXPECT_STREQ("none", res_state(&w->pos2, "mmt1"));
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
+}
+
+TEST_F(ho, net_refused_at_reservation)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(mac_ap2);
+
+	w->refuse = 2;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ECONNREFUSED, w->res.status);
+	EXPECT_EQ((int)MIHF_HO_COMMIT, (int)w->res.step);
+	EXPECT_NE(NULL, strstr(w->res.reason, "refused the reservation"))
+		TH_LOG("%s", w->res.reason);
+	EXPECT_EQ(0, w->hook.calls);
+	EXPECT_EQ(0, w->net_commit_rsps);
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
+}
+
+/* the MMT accepts the commit, its switch fails: the target never reports
+ * the completion, the PoS's run ends at its deadline (pos1: 2 s) */
+TEST_F(ho, net_switch_fails)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+
+	w->hook.status = -ENETUNREACH;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(-ETIMEDOUT, w->res.status) TH_LOG("%s", w->res.reason);
+	EXPECT_EQ((int)MIHF_HO_COMPLETE, (int)w->res.step);
+	EXPECT_NE(NULL, strstr(w->res.reason, "pos2"));
+	EXPECT_EQ(1, w->hook.calls);
+	EXPECT_EQ(1, w->net_commit_rsps);
+	EXPECT_EQ(0, w->completes_sent);
+	EXPECT_GE(w->res.step_ns[MIHF_HO_COMPLETE], 1500u * 1000 * 1000);
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
+}
+
+/* hostile Net_HO_* requests at the MMT: each mutated and replayed */
+TEST_F(ho, net_mutated_messages)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(NULL);
+	unsigned int seed = 2108, sent = 0, answered = 0;
+	int k, n0, round, nnet = 0;
+
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	ASSERT_EQ(0, w->res.status) TH_LOG("%s", w->res.reason);
+	n0 = ncaps;		/* the replays are captured too */
+	for (k = 0; k < n0; k++) {
+		struct cap *c = &caps[k];
+		struct mih_pdu p;
+		struct mihf_id peer;
+		uint16_t aid;
+
+		ASSERT_EQ(0, mih_pdu_parse(c->pdu, c->len, &p));
+		aid = p.hdr.aid;
+		if (p.hdr.sid != MIH_SID_COMMAND ||
+		    (aid != MIH_AID_NET_HO_CANDIDATE_QUERY &&
+		     aid != MIH_AID_NET_HO_COMMIT))
+			continue;
+		nnet++;
+		mihf_id_set(&peer, c->peer);
+		for (round = 0; round < 40 && p.body_len; round++) {
+			uint8_t m[512];
+			struct mih_pdu q;
+			struct rawdone d = { 0 };
+			size_t off;
+
+			memcpy(m, c->pdu, c->len);
+			off = p.ids_len + rand_r(&seed) % p.body_len;
+			m[off] ^= (uint8_t)(1 + rand_r(&seed) % 255);
+			if (mih_pdu_parse(m, c->len, &q))
+				continue;
+			ASSERT_EQ(0, mihf_send_raw(c->from->m, &peer, m,
+						   c->len, raw_cb, &d));
+			sent++;
+			ASSERT_EQ(0, run_until(w->loop, &d.n, 1, 4000));
+			answered += !d.status;
+		}
+	}
+	EXPECT_EQ(2, nnet);
+	EXPECT_GT(sent, 20u);
+	EXPECT_EQ(sent, answered);
+}
+
+/* the MMT knows no PoS for the committed PoA (pos2 never announced its
+ * links to it): it asks its IS server, finds the PoS by the PoS address,
+ * and completes there */
+TEST_F(ho, net_target_via_is_server)
+{
+	struct world *w = &self->w;
+	struct mihf_net_ho_req r = net_req(mac_ap2);
+	struct mihf_peer *p = mihf_peers_find_id(w->mmt.peers, "pos2", 4);
+	int before = ncaps, k, is_queries = 0;
+
+	ASSERT_NE(NULL, p);
+	p->caps.has_link_addrs = false;
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	ASSERT_EQ(0, w->res.status) TH_LOG("%s at %s", w->res.reason,
+					   mihf_ho_step_name(w->res.step));
+	EXPECT_EQ(1, w->hook.calls);
+	EXPECT_TRUE(mihf_id_eq(&w->hook.t.pos, "pos2", 4));
+	for (k = before; k < ncaps; k++)
+		is_queries += caps[k].from == &w->mmt &&
+			      !strcmp(caps[k].peer, "is1");
+	EXPECT_EQ(1, is_queries);
+	EXPECT_STREQ("serving", res_state(&w->pos2, "mmt1"));
+}
+
+/* an MMT configured to refuse network-initiated handovers */
+TEST(net_refused_by_config)
+{
+	struct mihf_net_ho_req r = net_req(NULL);
+	struct world w;
+
+	mmt_refuse_net = true;
+	ASSERT_EQ(0, world_open(&w, false, true));
+	mmt_refuse_net = false;
+	ASSERT_EQ(0, mihf_net_handover_start(w.pos1.m, &r, ho_done, &w));
+	ASSERT_EQ(0, run_until(w.loop, &w.done, 1, 5000));
+	EXPECT_EQ(-ECONNREFUSED, w.res.status);
+	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w.res.step);
+	EXPECT_EQ(0, w.hook.calls);
+	world_close(&w);
 }
 
 /* the serving PoS finds the target's PoS in the IS database */
