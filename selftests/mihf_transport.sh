@@ -35,18 +35,24 @@ cleanup() {
 	[ -n "${MIHSEC_KEEP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else no "$d"; fi; }
+. "$top/selftests/lib/tap.bash"
+# check_cmd DESC CMD...: ok if CMD succeeds (the library's check takes a code)
+check_cmd() { local d=$1; shift; if "$@"; then ok "$d"; else no "$d"; fi; }
 a() { ip netns exec "$A" "$@"; }
 b() { ip netns exec "$B" "$@"; }
 
+TOTAL=16
 echo "TAP version 13"
-if [ ! -x "$X" ]; then
-	echo "1..0 # SKIP $X missing (make)"
-	exit 0
-fi
+echo "1..$TOTAL"
+# bail_skip WHY: every check not run yet as "ok N ... # SKIP WHY" (counted
+# as skipped, not lost), then exit
+bail_skip() {
+	while [ "$n" -lt "$TOTAL" ]; do
+		skip "MIH transport over a lossy link (check $((n + 1)) of $TOTAL)" "$1"
+	done
+	exit "$fail"
+}
+[ -x "$X" ] || bail_skip "$X missing (make)"
 modprobe -q sch_netem 2>/dev/null
 ip netns add "$A" && ip netns add "$B" &&
 ip link add mtr0 netns "$A" type veth peer name mtr1 netns "$B" &&
@@ -54,16 +60,12 @@ a ip link set lo up && b ip link set lo up &&
 a ip addr add 10.77.0.1/24 dev mtr0 && b ip addr add 10.77.0.2/24 dev mtr1 &&
 a ip addr add fd77::1/64 dev mtr0 nodad &&
 b ip addr add fd77::2/64 dev mtr1 nodad &&
-a ip link set mtr0 up && b ip link set mtr1 up || {
-	echo "1..0 # SKIP cannot set up namespaces and veth"
-	exit 0
-}
+a ip link set mtr0 up && b ip link set mtr1 up ||
+	bail_skip "cannot set up namespaces and veth"
 if ! a tc qdisc add dev mtr0 root netem loss 20% delay 10ms ||
    ! b tc qdisc add dev mtr1 root netem loss 20% delay 10ms; then
-	echo "1..0 # SKIP tc netem not available"
-	exit 0
+	bail_skip "tc netem not available"
 fi
-echo "1..16"
 
 # serve_start NAME PORT [ARGS]: mihxping serve --id srv in b, log in
 # $tmp/NAME.log; SNS/SID (default $B/srv) pick another namespace/ID
@@ -118,7 +120,7 @@ field() {	# field FILE KEY: the number after KEY on the summary/stats line
 }
 
 serve_start srv "$PORT"
-check "server up in $B" grep -q '^serving srv on port' "$tmp/srv.log"
+check_cmd "server up in $B" grep -q '^serving srv on port' "$tmp/srv.log"
 
 # ---- 200 requests over IPv4, 20% loss each way ----
 t0=$(date +%s)
@@ -127,14 +129,14 @@ a "$X" send --id cli4 --to 10.77.0.2 --port "$PORT" --peer-id srv \
 	>"$tmp/send4.out" 2>"$tmp/send4.err"
 rc=$?
 echo "# IPv4: $(cat "$tmp/send4.out") ($(($(date +%s) - t0)) s)"
-check "IPv4: the sender saw all 200 responses (exit 0, no timeout)" \
+check_cmd "IPv4: the sender saw all 200 responses (exit 0, no timeout)" \
 	[ "$rc" = 0 -a "$(field "$tmp/send4.out" delivered)" = 200 \
 	  -a "$(field "$tmp/send4.out" timeouts)" = 0 \
 	  -a "$(field "$tmp/send4.out" wrong_seq)" = 0 ]
-check "IPv4: every request delivered to the server application exactly once" \
+check_cmd "IPv4: every request delivered to the server application exactly once" \
 	exactly_once "$tmp/srv.log" cli4 200
 r4=$(field "$tmp/send4.out" retransmissions)
-check "IPv4: the loss forced retransmissions ($r4)" [ "${r4:-0}" -gt 0 ]
+check_cmd "IPv4: the loss forced retransmissions ($r4)" [ "${r4:-0}" -gt 0 ]
 
 # ---- 60 requests over IPv6 ----
 a "$X" send --id cli6 --to fd77::2 --port "$PORT" --peer-id srv \
@@ -146,13 +148,13 @@ v6_ok() {
 	[ "$rc" = 0 -a "$(field "$tmp/send6.out" delivered)" = 60 ] &&
 		exactly_once "$tmp/srv.log" cli6 60
 }
-check "IPv6: all 60 responses, each request delivered exactly once" v6_ok
+check_cmd "IPv6: all 60 responses, each request delivered exactly once" v6_ok
 
 serve_stop srv
 echo "# server: $(grep '^stats' "$tmp/srv.log")"
 dc=$(field "$tmp/srv.log" dup_cached)
-check "duplicates answered from the server's cache ($dc)" [ "${dc:-0}" -gt 0 ]
-check "the server delivered no duplicate (rx lines = 260)" \
+check_cmd "duplicates answered from the server's cache ($dc)" [ "${dc:-0}" -gt 0 ]
+check_cmd "the server delivered no duplicate (rx lines = 260)" \
 	[ "$(grep -c '^rx ' "$tmp/srv.log")" = 260 ]
 
 # ---- a server that answers late: pure ACK, then its own retransmitted
@@ -165,12 +167,12 @@ rc=$?
 serve_stop late
 echo "# late: $(cat "$tmp/sendl.out")"
 echo "# late server: $(grep '^stats' "$tmp/late.log")"
-check "late answers: all 100 responses" \
+check_cmd "late answers: all 100 responses" \
 	[ "$rc" = 0 -a "$(field "$tmp/sendl.out" delivered)" = 100 ]
-check "late answers: each request delivered exactly once" \
+check_cmd "late answers: each request delivered exactly once" \
 	exactly_once "$tmp/late.log" clil 100
 lr=$(field "$tmp/late.log" rtx)
-check "late answers: the server retransmitted lost responses ($lr)" \
+check_cmd "late answers: the server retransmitted lost responses ($lr)" \
 	[ "${lr:-0}" -gt 0 ]
 
 # ---- discovery: one request to the subnet broadcast / to ff02::1, every
@@ -196,14 +198,14 @@ m4_ok() {
 		grep -qx 'resp srv-a 10.77.0.1' "$tmp/multi4.out" &&
 		grep -qx 'multi responders 2' "$tmp/multi4.out"
 }
-check "broadcast discovery to 10.77.0.255: both MIHFs answered, once each" \
+check_cmd "broadcast discovery to 10.77.0.255: both MIHFs answered, once each" \
 	m4_ok
 m6_ok() {
 	[ "$rc6" = 0 ] && grep -q '^resp srv fe80:' "$tmp/multi6.out" &&
 		grep -q '^resp srv-a fe80:' "$tmp/multi6.out" &&
 		grep -qx 'multi responders 2' "$tmp/multi6.out"
 }
-check "multicast discovery to ff02::1: both MIHFs answered, once each" m6_ok
+check_cmd "multicast discovery to ff02::1: both MIHFs answered, once each" m6_ok
 
 # ---- timers: loss 100%, interval 200 ms, 2 retries ----
 a tc qdisc change dev mtr0 root netem loss 100%
@@ -216,11 +218,11 @@ serve_stop srv2
 sed 's/^/# /' "$tmp/timer.out"
 tx=$(awk '$1 == "trace" && $3 == "tx" { print $2 }' "$tmp/timer.out")
 ntx=$(echo "$tx" | grep -c .)
-check "loss 100%: exactly 3 transmissions (1 + 2 retries), then timeout" \
+check_cmd "loss 100%: exactly 3 transmissions (1 + 2 retries), then timeout" \
 	[ "$rc" = 1 -a "$ntx" = 3 -a "$(field "$tmp/timer.out" timeouts)" = 1 \
 	  -a "$(field "$tmp/timer.out" retransmissions)" = 2 ]
 # times: >= the schedule, < schedule + 150 ms (a slow VM)
-check "transmissions at ~0, ~200, ~600 ms (exponential back-off)" \
+check_cmd "transmissions at ~0, ~200, ~600 ms (exponential back-off)" \
 	awk -v t="$(echo $tx)" 'BEGIN {
 		n = split(t, v, " "); want[1] = 0; want[2] = 200; want[3] = 600
 		if (n != 3) exit 1
@@ -231,9 +233,10 @@ check "transmissions at ~0, ~200, ~600 ms (exponential back-off)" \
 			}
 	}'
 to=$(awk '$1 == "timeout" { print $4 }' "$tmp/timer.out")
-check "the timeout reported at ~1400 ms ($to)" \
+check_cmd "the timeout reported at ~1400 ms ($to)" \
 	awk -v t="${to:-0}" 'BEGIN { exit !(t >= 1399 && t < 1400 + 250) }'
-check "nothing reached the server" \
+check_cmd "nothing reached the server" \
 	[ "$(grep -c '^rx ' "$tmp/srv2.log")" = 0 ]
 
+[ "$n" = "$TOTAL" ] || { echo "# planned $TOTAL, ran $n"; fail=1; }
 exit $fail
