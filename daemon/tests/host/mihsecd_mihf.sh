@@ -12,6 +12,13 @@
 #                 its [proxy] interface
 #   mihf-ar2-PID  mihsecd ar2 (role poa): the handover target
 #   mihf-is-PID   mihsecd is1 (role is): SQLite IS database
+#   mihf-mc-PID   mihsecd mc1: discover = multicast, no [peer] at all (with a
+#                 default route: its broadcast to 255.255.255.255 needs one)
+#   mihf-st-PID   mihsecd st1: discover = static, [peer ar1] only
+#   mihf-is2-PID  mihsecd is2 (role is): tcp = yes, max-datagram = 512
+#   mihf-is3-PID  mihsecd is3 (role is): tcp = no, max-datagram = 512
+#   mihf-tc-PID   mihsecd tc1: tcp = yes, max-datagram = 512, is2 and is3
+#                 as its IS servers
 #
 # No kernel module on the host: every daemon runs with kernel = optional
 # (plain MIH on UDP 4551).  Checked with mihsecctl over each daemon's
@@ -19,8 +26,13 @@
 # both sides), is import into the IS server, is query from the terminal,
 # mih send terminal -> ar2, a real link event (ap1 down/up through
 # rtnetlink), the handover mn1 -> ar1 -> ar2 with the script's arguments
-# and the terminal registered with ar2 afterwards, and every daemon exiting
-# 0 on SIGTERM.  Then, if PostgreSQL is installed (MIHSEC_PG_BIN, run as
+# and the terminal registered with ar2 afterwards, capability discovery
+# by IPv6 multicast and IPv4 broadcast (mc1 learns ar2 with no [peer] for
+# it; st1, with discover = static, does not), an IS answer larger than a
+# datagram over TCP 4551 (is2 -> tc1: all networks; a TCP connection
+# opened in both namespaces' /proc/net/snmp and tc1:4551's in ss) and the
+# same query to is3 without TCP cut to one datagram, and every daemon
+# exiting 0 on SIGTERM.  Then, if PostgreSQL is installed (MIHSEC_PG_BIN, run as
 # MIHSEC_PG_USER, default nobody), two IS servers on loopback sharing one
 # PostgreSQL database ([isdb] backend postgresql): what one imports the
 # other exports and answers queries from.  TAP on stdout.  Needs root and
@@ -42,7 +54,7 @@ if [ -z "${MIHSECD:-}" ] || [ -z "${MIHSECCTL:-}" ]; then
 	}
 fi
 
-names="mn ar1 ar2 is"
+names="mn ar1 ar2 is mc st is2 is3 tc"
 declare -A ns addr pid ippid
 i=1
 for d in $names; do
@@ -79,7 +91,7 @@ ctl() { # NAME ARGS...: mihsecctl against that daemon
 	in_ns "$d" "$mihsecctl" -S "$tmp/$d.sock" "$@"
 }
 
-echo "1..19"
+echo "1..26"
 
 # ---- the segment -------------------------------------------------------
 ip netns add "$ns_sw" || exit 1
@@ -98,6 +110,9 @@ for d in $names; do
 	ip -n "$ns_sw" link set "sw$i" up
 	i=$((i + 1))
 done
+# mc1's IPv4 broadcast (255.255.255.255) leaves by a route: without one
+# the send fails (ENETUNREACH)
+ip -n "${ns[mc]}" route add default dev eth0
 # ar1's access link (a veth of its own: real rtnetlink events)
 ip -n "${ns[ar1]}" link add ap1 type veth peer name ap1p
 ip -n "${ns[ar1]}" link set ap1p up
@@ -165,10 +180,48 @@ chmod 755 "$tmp/switch.sh"
 		"$tmp" "$tmp" "$tmp"
 	printf '[mihf]\n[isdb]\npath = %s/is.sqlite\n' "$tmp"
 } > "$tmp/is.conf"
+# capability discovery to the link's broadcast/multicast address: mc1 has
+# no [peer]; st1 (discover = static) only ar1
+{
+	common mc poa mc1
+	printf '[mihf]\ninterfaces = eth0\ndiscover = multicast\n'
+} > "$tmp/mc.conf"
+{
+	common st poa st1
+	printf '[mihf]\ninterfaces = eth0\ndiscover = static\n'
+	peer ar1 poa
+} > "$tmp/st.conf"
+# MIH over TCP: IS servers with 512-octet datagrams, with and without TCP
+for d in is2 is3; do
+	{
+		common $d is $d
+		printf '[is-link]\ncert = %s/none\nkey = %s/none\nca = %s/none\nport = 4600\n' \
+			"$tmp" "$tmp" "$tmp"
+		printf '[mihf]\ntcp = %s\nmax-datagram = 512\n' \
+			"$([ $d = is2 ] && echo yes || echo no)"
+		printf '[isdb]\npath = %s/%s.sqlite\n' "$tmp" $d
+	} > "$tmp/$d.conf"
+done
+{
+	common tc mmt tc1
+	printf '[mihf]\ntcp = yes\nmax-datagram = 512\nis-server = is2\n'
+	printf '[peer is2]\nkind = is\nmihf-id = is2\naddress = %s\n' "${addr[is2]}"
+	printf '[peer is3]\nkind = is\nmihf-id = is3\naddress = %s\n' "${addr[is3]}"
+} > "$tmp/tc.conf"
 
 # ---- start: the servers first, the terminal last -----------------------
 started=true
-for d in is ar2 ar1 mn; do
+for d in is ar2 ar1 mn is2 is3 tc st mc; do
+	# mc1 discovers at start: on IPv6 (ff02::1) from its link-local
+	# address, so after every link-local address passed DAD
+	[ $d != mc ] || for _ in $(seq 50); do
+		dad=
+		for e in $names; do
+			dad=$dad$(ip -n "${ns[$e]}" -6 addr show dev eth0 tentative)
+		done
+		[ -z "$dad" ] && break
+		sleep 0.1
+	done
 	# ip netns exec forks: the daemon's own pid from the shell it replaces
 	in_ns "$d" sh -c 'echo $$ > "$1"; exec "$2" -f -c "$3"' _ \
 		"$tmp/$d.pid" "$mihsecd" "$tmp/$d.conf" > "$tmp/$d.log" 2>&1 &
@@ -187,7 +240,7 @@ for d in is ar2 ar1 mn; do
 		sed "s/^/# $d: /" "$tmp/$d.log"
 	}
 done
-check "four mihsecd with the MIH function started (mn1, ar1, ar2, is1)" $started
+check "nine mihsecd with the MIH function started (mn1, ar1, ar2, is1, mc1, st1, is2, is3, tc1)" $started
 
 wait_grep() { # SECS PATTERN CMD...: CMD's output contains PATTERN in time
 	local secs=$1 pat=$2 i
@@ -273,6 +326,71 @@ check "handover: the switch step ran the script with target PoS, PoA, interface"
 check "handover: mn1 is registered with ar2 now" \
 	wait_grep 5 '"registered_with":{"pos":"ar2","registered":true' ctl mn -j mihf status
 
+# ---- capability discovery by broadcast/multicast ---------------------------
+# a daemon's peer table from mihsecctl -j, one line per address:
+# MIHF-ID ADDRESS:PORT SOURCES (of that address)
+peers_of() { # NAME
+	ctl "$1" -j peers | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    for a in p["mih"]["addresses"]:
+        print(p["mih"]["id"], "%s:%d" % (a["address"], a["port"]),
+              ",".join(a["sources"]))'
+}
+ll=$(ip -n "${ns[ar2]}" -6 -o addr show dev eth0 scope link |
+	sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\)\/64 .*/\1/p')
+check "discover = multicast (ff02::1 on eth0): mc1, with no [peer], learns ar2 at its link-local address $ll:4551" \
+	wait_grep 5 "^ar2 $ll:4551 .*capdisc" peers_of mc
+check "discover = multicast (IPv4 broadcast): mc1 learns ar2 at ${addr[ar2]}:4551" \
+	wait_grep 5 "^ar2 ${addr[ar2]}:4551 .*capdisc" peers_of mc
+out=$(peers_of st 2>&1)
+echo "$out" | sed 's/^/# st1 peers: /'
+check "discover = static: st1 learns its [peer] ar1 (capability discovery) but not ar2, which it has no [peer] for" \
+	sh -c 'echo "$1" | grep -q "^ar1 $2:4551 static,capdisc" &&
+	       ! echo "$1" | grep -q "^ar2 "' _ "$out" "${addr[ar1]}"
+
+# ---- an IS answer larger than a datagram: MIH over TCP ---------------------
+for k in $(seq -w 1 24); do
+	printf '[network n%s]\ntype = 802.11\noperator = Operator %s\n' "$k" "$k"
+	printf 'network-id = net-%s\ncost = hour 1.000 EUR\n' "$k"
+	printf '[poa n%s-ap]\nnetwork = n%s\nlink-addr = 02:00:5e:40:00:%s\n' "$k" "$k" "$k"
+	printf 'channel-range = 2412-2472\npos-mihf-id = ar%s\npos-address = 192.0.2.%d\n' \
+		"$k" $((10#$k))
+done > "$tmp/many.txt"
+tcp_opens() { # NAME: "ActiveOpens PassiveOpens" of its namespace
+	in_ns "$1" awk '/^Tcp:/ { if (h) { print $6, $7; exit } h = 1 }' /proc/net/snmp
+}
+nets() { echo "$1" | grep -c 'IE_NETWORK_ID: \\"net-'; }
+octets() { echo "$1" | sed -n 's/^status Success, \([0-9]*\) octets.*/\1/p'; }
+imp2=$(ctl is2 is import "$tmp/many.txt" 2>&1)
+imp3=$(ctl is3 is import "$tmp/many.txt" 2>&1)
+check "is import of 24 networks into is2 and is3: $imp2" \
+	[ "$imp2" = "imported 24 networks, 24 PoAs" -a "$imp3" = "$imp2" ]
+read -r a2 p2 <<< "$(tcp_opens is2)"
+read -r a1 p1 <<< "$(tcp_opens tc)"
+out=$(ctl tc is query max 60000 server is2 2>&1)
+echo "$out" | head -1 | sed 's/^/# is2: /'
+read -r A2 P2 <<< "$(tcp_opens is2)"
+read -r A1 P1 <<< "$(tcp_opens tc)"
+conn=$(in_ns tc ss -Htn state established "( sport = :4551 )")
+echo "# TCP opens (active passive): is2 $a2 $p2 -> $A2 $P2, tc1 $a1 $p1 -> $A1 $P1; tc1: $conn"
+check "tcp = yes on both: is2's answer (max 60000) holds all 24 networks in $(octets "$out") (> 512) octets" \
+	sh -c '[ "$2" = 24 ] && [ "${3:-0}" -gt 512 ]' _ "$out" "$(nets "$out")" "$(octets "$out")"
+check "tcp = yes on both: the answer came over TCP (is2 connected to tc1's TCP port 4551)" \
+	sh -c '[ $(($2 - $1)) -ge 1 ] && [ $(($4 - $3)) -ge 1 ] &&
+	       echo "$5" | grep -q "$6\]*:4551 .*$7\]*:"' _ \
+	"${a2:-0}" "${A2:-0}" "${p1:-0}" "${P1:-0}" "$conn" "${addr[tc]}" "${addr[is2]}"
+read -r a3 p3 <<< "$(tcp_opens is3)"
+out=$(ctl tc is query max 60000 server is3 2>&1)
+echo "$out" | head -1 | sed 's/^/# is3: /'
+n3=$(nets "$out")
+read -r A3 P3 <<< "$(tcp_opens is3)"
+echo "# is3: $n3 networks; TCP opens is3 $a3 $p3 -> $A3 $P3"
+check "tcp = no on is3: the answer is cut to one 512-octet datagram (Success, $n3 of 24 networks in $(octets "$out") octets, no TCP)" \
+	sh -c '[ "$1" -ge 1 ] && [ "$1" -lt 24 ] && [ "${2:-0}" -gt 0 ] &&
+	       [ "${2:-513}" -le 512 ] && [ -n "$3" ] && [ "$3" = "$4" ]' _ \
+	"$n3" "$(octets "$out")" "$a3" "$A3"
+
 # ---- stop ------------------------------------------------------------------
 all0=true
 for d in $names; do
@@ -335,7 +453,7 @@ if [ -n "$pg_skip" ]; then
 		n=$((n + 1))
 		echo "ok $n $d # SKIP $pg_skip"
 	done
-	exit 0
+	exit $((failed > 0))
 fi
 conninfo="host=127.0.0.1 port=$pgport user=mihsec dbname=isdb connect_timeout=10"
 base=$((20000 + RANDOM % 40000))
@@ -388,3 +506,4 @@ for k in a b; do
 	pid[is1$k]=
 done
 pg_stop
+exit $((failed > 0))
