@@ -114,7 +114,8 @@ static const char help_is[] =
 
 static const char help_handover[] =
 "  mihsecctl [-j] [-S PATH] handover [target NETWORK] [poa MAC] [pos PEER]\n"
-"                [server PEER] [wait SECS]\n";
+"                [server PEER] [wait SECS]\n"
+"  mihsecctl [-j] [-S PATH] handover mmt PEER [poa MAC] [pos PEER] [wait SECS]\n";
 
 static const char help_mihf[] =
 "  mihsecctl [-j] [-S PATH] mihf [status]\n";
@@ -156,7 +157,13 @@ static const char help_handover_details[] =
 "([mihf] handover-script), complete; and prints each step's latency.\n"
 "target: only the network of this ID; poa: the PoA (link address) to\n"
 "move to; pos: the target PoS (a peer); server: the IS server.  wait:\n"
-"seconds to wait for the end (default 60).  Exit status 1 if it failed.\n";
+"seconds to wait for the end (default 60).  Exit status 1 if it failed.\n"
+"handover mmt PEER runs the network-initiated call flow on the terminal's\n"
+"serving PoS (role poa): candidate query to the terminal, resource query\n"
+"and reservation at the target PoS, commit to the terminal, until the\n"
+"target reports the completion.  PEER: the terminal's MIHF ID (or a\n"
+"[peer] name or address); poa: only that PoA, else every PoA the other\n"
+"PoSes announced; pos: the target PoS.\n";
 
 static const char help_mihf_details[] =
 "mihf status prints the MIH function's state: registrations,\n"
@@ -1553,15 +1560,19 @@ static int parse_handover(struct parser *p, struct ctl_args *a)
 			rc = keyword_str(p, kw, &a->ho_pos);
 		} else if (!strcmp(kw, "server")) {
 			rc = keyword_str(p, kw, &a->is_server);
+		} else if (!strcmp(kw, "mmt")) {
+			rc = keyword_str(p, kw, &a->ho_mmt);
 		} else if (!strcmp(kw, "wait")) {
 			rc = parse_wait(p, a, &seen_wait);
 		} else {
-			return usage(p, "unknown keyword '%s' (target, poa, pos, server, wait)",
+			return usage(p, "unknown keyword '%s' (target, poa, pos, server, mmt, wait)",
 				     kw);
 		}
 		if (rc)
 			return rc;
 	}
+	if (a->ho_mmt && (a->ho_network || a->is_server))
+		return usage(p, "mmt (network-initiated) takes only poa, pos and wait: the PoS asks no IS server");
 	return 0;
 }
 

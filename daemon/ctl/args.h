@@ -142,6 +142,7 @@ struct ctl_args {
 	/* handover [target NETWORK | poa MAC] [pos PEER] [wait SECS] */
 	const char *ho_network;
 	const char *ho_pos;
+	const char *ho_mmt;		/* network-initiated: the terminal */
 	bool ho_has_poa;
 	uint8_t ho_poa[6];
 

@@ -144,6 +144,8 @@ static char *build_mih_request(const struct ctl_args *a, char *err,
 			add_s(o, "network", a->ho_network);
 		if (a->ho_pos)
 			add_s(o, "target", a->ho_pos);
+		if (a->ho_mmt)
+			add_s(o, "mmt", a->ho_mmt);
 		if (a->is_server)
 			add_s(o, "is", a->is_server);
 		if (a->ho_has_poa) {

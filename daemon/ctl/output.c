@@ -667,6 +667,9 @@ int ctl_print_mih_reply(FILE *f, int op, struct json_object *r)
 	case CTL_OP_HANDOVER:
 		if (!json_object_object_get_ex(r, "result", &v) || !v)
 			break;
+		if (json_object_object_get_ex(v, "mmt", &w) && w)
+			fprintf(f, "network-initiated handover of %s\n",
+				json_object_get_string(w));
 		if (json_object_object_get_ex(v, "steps_ms", &w) && w) {
 			json_object_object_foreach(w, k, s)
 				fprintf(f, "%-16s %10.3f ms\n", k,

@@ -1840,6 +1840,10 @@ static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
 				      const struct mih_msg *msg)
 {
 	const char *why = net_ho_refusal(m);
+	struct linkev_link ls[2 * LINKEV_IF_MAX];
+	/* an MMT that watches no link (switched by someone else) accepts
+	 * every suggested link type */
+	bool watching = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX) > 0;
 	struct mih_rq_result *rr;
 	struct mih_builder b;
 	uint8_t buf[PDU_SIZE];
@@ -1864,9 +1868,12 @@ static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
 
 		if (mih_get_link_poa_list(&r, &lp))
 			break;
-		if (!link_of_type(m, lp.link.type, &l))
+		if (link_of_type(m, lp.link.type, &l))
+			mac_link_id(&rr[np].pref.link, l.link_type, l.mac);
+		else if (!watching)
+			rr[np].pref.link = lp.link;	/* cannot judge */
+		else
 			continue;
-		mac_link_id(&rr[np].pref.link, l.link_type, l.mac);
 		for (j = 0; j < lp.n_poa; j++) {
 			if (lp.poa[j].kind != MIH_LA_MAC ||
 			    poa_current(m, lp.poa[j].u.mac))

@@ -43,7 +43,10 @@
  * The MMT finds the target PoS of the PoA as in its own runs (IS database,
  * peer capabilities), else asks its IS server for the PoA first; it
  * refuses network-initiated handovers while it runs one of its own, or
- * when mihf_cfg.refuse_net_ho is set.
+ * when mihf_cfg.refuse_net_ho is set; it prefers only the suggested links
+ * of types it has (an MMT that watches no link accepts them as given).
+ * When a run fails after the target reserved, the reservation expires
+ * there (mihf_cfg.ho_resource_s); the serving PoS keeps the MMT.
  *
  * Every request step is bounded by the transport's transaction timeout
  * (a timeout fails the handover at that step).  The PoS keeps a resource

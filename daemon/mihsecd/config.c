@@ -79,7 +79,7 @@ static const char *const islink_keys[I_MAX] = {
 enum { M_ENABLE, M_LISTEN, M_PORT, M_RTX_SM, M_RTX_EVENT, M_RTX_COMMAND,
        M_RTX_INFO, M_RETRIES, M_DUP, M_KEEPALIVE, M_TCP, M_MAX_DGRAM,
        M_INTERFACES, M_SIGNAL, M_SCRIPT, M_DISCOVER, M_SERVING, M_IS_SERVER,
-       M_MAX };
+       M_NET_HO, M_MAX };
 static const char *const mihf_keys[M_MAX] = {
 	[M_ENABLE] = "enable", [M_LISTEN] = "listen", [M_PORT] = "port",
 	[M_RTX_SM] = "rtx-service-mgmt", [M_RTX_EVENT] = "rtx-event",
@@ -90,6 +90,7 @@ static const char *const mihf_keys[M_MAX] = {
 	[M_SIGNAL] = "wifi-signal-threshold",
 	[M_SCRIPT] = "handover-script", [M_DISCOVER] = "discover",
 	[M_SERVING] = "serving-pos", [M_IS_SERVER] = "is-server",
+	[M_NET_HO] = "network-handover",
 };
 
 /* Keys of [isdb], [discovery], [proxy] */
@@ -776,6 +777,7 @@ static void mihf_key(struct parse *p, int k, const char *v)
 	static const char *const yesno[] = { "no", "yes", NULL };
 	static const char *const disc[] = { "none", "static", "multicast",
 					    NULL };
+	static const char *const net_ho[] = { "accept", "refuse", NULL };
 	struct md_mihf_conf *m = &p->cfg->mihf;
 	struct in6_addr a6;
 	struct in_addr a4;
@@ -855,6 +857,12 @@ static void mihf_key(struct parse *p, int k, const char *v)
 			       "none, static, multicast");
 		if (w)
 			m->discover = (enum md_discover)w;
+		break;
+	case M_NET_HO:
+		w = parse_word(p, "network-handover", v, net_ho,
+			       "accept, refuse");
+		if (w)
+			m->refuse_net_ho = w == 2;
 		break;
 	case M_SERVING:
 	case M_IS_SERVER:
@@ -1371,6 +1379,9 @@ static void mihf_finish(struct parse *p)
 	if (m->handover_script[0] && !(c->roles & MD_ROLE_MMT))
 		err_at(p, p->mihf_seen[M_SCRIPT],
 		       "handover-script runs on a terminal's link switch: it needs role mmt");
+	if (p->mihf_seen[M_NET_HO] && !(c->roles & MD_ROLE_MMT))
+		err_at(p, p->mihf_seen[M_NET_HO],
+		       "network-handover: a terminal's setting: it needs role mmt");
 	if (m->tcp && (c->roles & MD_ROLE_IS) && c->islink.line &&
 	    c->islink.port == m->port)
 		err_at(p, p->mihf_seen[M_TCP],

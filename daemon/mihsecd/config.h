@@ -138,6 +138,7 @@ struct md_mihf_conf {
 	int signal_dbm;			/* Wi-Fi Link_Going_Down threshold */
 	char handover_script[108];	/* "": none */
 	enum md_discover discover;	/* default static */
+	bool refuse_net_ho;		/* network-handover = refuse */
 	/* [peer] names (index into md_config.peers, -1: none): the PoS an
 	 * MMT registers with (default: its first poa peer) and the IS
 	 * server asked (default: the first is peer) */

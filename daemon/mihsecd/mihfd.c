@@ -885,14 +885,50 @@ static void ho_done(void *arg, const struct mihf_ho_result *res)
 	op_done(op, reply, -1);
 }
 
+/* handover mmt PEER: the network-initiated run of a serving PoS (the
+ * terminal, and the target PoA and PoS if given in @hr) */
+static int net_handover(struct md_mihfd *m, struct md_control_req *r,
+			const char *mmt, const struct mihf_ho_req *hr,
+			struct json_object **reply)
+{
+	struct mihf_net_ho_req nr = { 0 };
+	struct op *op;
+	int rc;
+
+	if ((*reply = resolve_peer(m, mmt, &nr.mmt)))
+		return 0;
+	nr.target_pos = hr->target_pos;
+	nr.has_target_poa = hr->has_target_poa;
+	memcpy(nr.target_poa, hr->target_poa, 6);
+	nr.link_type = hr->link_type;
+	op = op_new(m, r, "handover");
+	if (!op)
+		return -ENOMEM;
+	op->ho = true;
+	rc = mihf_net_handover_start(m->mihf, &nr, ho_done, op);
+	if (rc < 0) {
+		op->r = NULL;
+		op_done(op, NULL, -1);
+		*reply = jerr("handover mmt %.64s: %s", mmt,
+			      rc == -EINVAL ? "not possible here (needs role poa)" :
+			      rc == -ESRCH ? "that terminal is not attached through us (not registered here)" :
+			      rc == -EBUSY ? "a handover of that terminal is already running" :
+			      rc == -ENOENT ? "no candidate PoA (none announced by another PoS, or the link type of the PoA is unknown)" :
+			      strerror(-rc));
+		return 0;
+	}
+	md_notice("control: network-initiated handover of %.64s started", mmt);
+	return MD_CONTROL_PENDING;
+}
+
 static int cmd_handover(struct md_mihfd *m, struct json_object *req,
 			struct md_control_req *r, struct json_object **reply)
 {
 	static const char *const fields[] = { "cmd", "target", "poa",
 					      "network", "is", "link_type",
-					      NULL };
+					      "mmt", NULL };
 	struct mihf_ho_req hr = { 0 };
-	const char *tgt, *poa, *net, *iss;
+	const char *tgt, *poa, *net, *iss, *mmt;
 	struct op *op;
 	int64_t lt;
 	bool has;
@@ -903,8 +939,13 @@ static int cmd_handover(struct md_mihfd *m, struct json_object *req,
 	    (*reply = opt_str(req, "poa", &poa)) ||
 	    (*reply = opt_str(req, "network", &net)) ||
 	    (*reply = opt_str(req, "is", &iss)) ||
+	    (*reply = opt_str(req, "mmt", &mmt)) ||
 	    (*reply = opt_int(req, "link_type", 0, 255, &lt, &has)))
 		return 0;
+	if (mmt && (net || iss)) {
+		*reply = jerr("handover mmt (network-initiated): no network or IS server");
+		return 0;
+	}
 	if (has)
 		hr.link_type = (uint8_t)lt;
 	if (tgt && (*reply = resolve_peer(m, tgt, &hr.target_pos)))
@@ -939,6 +980,8 @@ static int cmd_handover(struct md_mihfd *m, struct json_object *req,
 		*reply = jerr("the MIH engine is not running");
 		return 0;
 	}
+	if (mmt)
+		return net_handover(m, r, mmt, &hr, reply);
 	op = op_new(m, r, "handover");
 	if (!op)
 		return -ENOMEM;
@@ -1570,6 +1613,7 @@ static int open_engine(struct md_mihfd *m)
 	}
 	mc.discover = m->conf.discover != MD_DISCOVER_NONE;
 	mc.discover_multicast = m->conf.discover == MD_DISCOVER_MULTICAST;
+	mc.refuse_net_ho = m->conf.refuse_net_ho;
 	/* an IS answer may exceed a datagram only when TCP can carry it
 	 * (the requester's Max response size still bounds it) */
 	mc.max_rsp = m->conf.tcp ? UINT16_MAX : m->conf.max_dgram;

@@ -240,6 +240,18 @@ TEST_F(mih, handover_and_mihf_parse)
 	EXPECT_USAGE("handover: 'target' given twice",
 		     P("handover", "target", "a", "target", "b"));
 	EXPECT_USAGE("handover: unknown keyword 'now'", P("handover", "now"));
+	/* network-initiated, on the serving PoS */
+	ASSERT_EQ(CTL_EXIT_OK, P("handover", "mmt", "mn1", "poa",
+				 "02:00:5e:20:00:01", "pos", "ar2"));
+	EXPECT_STREQ("mn1", self->a.ho_mmt);
+	EXPECT_STREQ("ar2", self->a.ho_pos);
+	EXPECT_TRUE(self->a.ho_has_poa);
+	EXPECT_USAGE("handover: mmt (network-initiated) takes only poa, pos and wait: the PoS asks no IS server",
+		     P("handover", "mmt", "mn1", "target", "lab"));
+	EXPECT_USAGE("handover: mmt (network-initiated) takes only poa, pos and wait: the PoS asks no IS server",
+		     P("handover", "mmt", "mn1", "server", "is1"));
+	EXPECT_USAGE("handover: 'mmt' given twice",
+		     P("handover", "mmt", "a", "mmt", "b"));
 	EXPECT_USAGE("handover: target: a network ID of at most 63 octets",
 		     P("handover", "target",
 		       "0123456789012345678901234567890123456789012345678901234567890123"));

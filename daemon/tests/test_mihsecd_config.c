@@ -666,7 +666,8 @@ TEST_F(conf, mihf_every_key)
 	     "interfaces = wlan0, eth1 veth-mmt\n"
 	     "wifi-signal-threshold = -75\n"
 	     "handover-script = /usr/lib/mihsec/ho.sh\n"
-	     "discover = multicast\n");
+	     "discover = multicast\n"
+	     "network-handover = refuse\n");
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_FALSE(self->cfg->mihf.enable);
 	EXPECT_FALSE(md_mihf_enabled(self->cfg));
@@ -688,6 +689,7 @@ TEST_F(conf, mihf_every_key)
 	EXPECT_EQ(-75, self->cfg->mihf.signal_dbm);
 	EXPECT_STREQ("/usr/lib/mihsec/ho.sh", self->cfg->mihf.handover_script);
 	EXPECT_EQ(MD_DISCOVER_MULTICAST, (int)self->cfg->mihf.discover);
+	EXPECT_TRUE(self->cfg->mihf.refuse_net_ho);
 
 	LOAD(BASE "[mihf]\nlisten = ::1\ndiscover = none\nkeepalive = 120\n"
 	     "retries = 0\nrtx-event = 1\nrtx-information = 60000\n"
@@ -695,6 +697,7 @@ TEST_F(conf, mihf_every_key)
 	ASSERT_NE(NULL, self->cfg) { dump_errs(_metadata, &self->errs); }
 	EXPECT_STREQ("::1", self->cfg->mihf.listen);
 	EXPECT_EQ(MD_DISCOVER_NONE, (int)self->cfg->mihf.discover);
+	EXPECT_FALSE(self->cfg->mihf.refuse_net_ho);	/* default accept */
 	EXPECT_EQ(120U, self->cfg->mihf.keepalive_secs);
 	EXPECT_EQ(0U, self->cfg->mihf.retries);
 	EXPECT_EQ(1U, self->cfg->mihf.rtx_ms[2]);
@@ -747,6 +750,8 @@ TEST_F(conf, mihf_value_errors)
 	    "t.conf:5: handover-script: 'ho.sh' is not an absolute path of at most 107 characters");
 	BAD(M "discover = dns\n",
 	    "t.conf:5: discover: 'dns' is not one of none, static, multicast");
+	BAD(M "network-handover = maybe\n",
+	    "t.conf:5: network-handover: 'maybe' is not one of accept, refuse");
 	BAD(M "colour = red\n", "t.conf:5: unknown key 'colour' in [mihf]");
 	BAD(M "retries = 1\nretries = 2\n",
 	    "t.conf:6: duplicate key 'retries' (first on line 5)");
@@ -796,6 +801,8 @@ TEST_F(conf, mihf_cross_checks)
 {
 	BAD("[mihsecd]\nroles = poa\nmihf-id = ar\n[mihf]\nhandover-script = /h\n",
 	    "t.conf:5: handover-script runs on a terminal's link switch: it needs role mmt");
+	BAD("[mihsecd]\nroles = poa\nmihf-id = ar\n[mihf]\nnetwork-handover = accept\n",
+	    "t.conf:5: network-handover: a terminal's setting: it needs role mmt");
 	/* MIH over TCP on the IS link's port of an IS server */
 	BAD("[mihsecd]\nroles = is\nmihf-id = is\n"
 	    "[is-link]\ncert = /c\nkey = /k\nca = /a\n"

@@ -81,9 +81,9 @@ static void conf_text(struct _test_data_m *self, int i, const char *extra,
 	n = (size_t)snprintf(buf, size,
 		"[mihsecd]\nroles = %s\nmihf-id = %s\nkernel = optional\n"
 		"log-level = debug\ncontrol-socket = %s\n"
-		"[mihf]\nport = %u\nrtx-service-mgmt = 100\n%s",
+		"[mihf]\nport = %u\nrtx-service-mgmt = 100\n%s%s",
 		roles[i], names[i], self->sock[i], self->port[i],
-		extra ? extra : "");
+		i == AR2 ? "listen = 127.0.0.2\n" : "", extra ? extra : "");
 	if (i == MN)
 		n += (size_t)snprintf(buf + n, size - n,
 			"serving-pos = ar1\nhandover-script = %s\n",
@@ -108,9 +108,9 @@ static void conf_text(struct _test_data_m *self, int i, const char *extra,
 		else
 			n += (size_t)snprintf(buf + n, size - n,
 				"[peer %s]\nkind = %s\nmihf-id = %s\n"
-				"address = 127.0.0.1\nport = %u\n", names[j],
+				"address = 127.0.0.%d\nport = %u\n", names[j],
 				j == IS ? "is" : "poa", names[j],
-				self->port[j]);
+				j == AR2 ? 2 : 1, self->port[j]);
 	}
 	if (i == MN)
 		snprintf(buf + n, size - n,
@@ -436,6 +436,64 @@ TEST_F(m, handover_through_two_routers)
 	/* not a terminal */
 	EXPECT_EQ(1, CTL(AR1, "handover"));
 	EXPECT_NE(NULL, strstr(self->err, "not possible here"));
+}
+
+/*
+ * Network-initiated: ar1 hands mn1 over to ar2's PoA sw1.  mn1 watches no
+ * interface (it accepts the suggested link as is) and knows no PoS for
+ * sw1: it asks is1, whose answer names the PoS address 127.0.0.2, ar2's.
+ */
+TEST_F(m, network_initiated_handover)
+{
+	char path[300], buf[300] = "";
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/h.txt", self->dir);
+	snprintf(buf, sizeof(buf),
+		 "[network lab]\ntype = ethernet\nnetwork-id = lab\n\n"
+		 "[poa sw1]\nnetwork = lab\nlink-addr = 02:00:5e:20:00:01\n"
+		 "pos-mihf-id = ar2\npos-address = 127.0.0.2\npos-port = %u\n",
+		 self->port[AR2]);
+	ASSERT_EQ(0, write_file_atomic(path, buf));
+	ASSERT_EQ(0, CTL(IS, "is", "import", path));
+	ASSERT_EQ(0, CTL(AR1, "is", "import", path));
+	ASSERT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
+	/* argument errors first */
+	EXPECT_EQ(1, CTL(AR1, "handover", "mmt", "nobody", "wait", "5"));
+	EXPECT_NE(NULL, strstr(self->err, "not attached through us")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_EQ(1, CTL(MN, "handover", "mmt", "mn1", "wait", "5"));
+	EXPECT_NE(NULL, strstr(self->err, "needs role poa")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_NE(0, CTL(AR1, "handover", "mmt", "mn1", "target", "lab"));
+
+	ASSERT_EQ(0, CTL(AR1, "handover", "mmt", "mn1", "poa",
+			 "02:00:5e:20:00:01", "wait", "20")) {
+		TH_LOG("%s%s", self->out, self->err);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "network-initiated handover of mn1"));
+	EXPECT_NE(NULL, strstr(self->out, "candidate-query "));
+	EXPECT_NE(NULL, strstr(self->out, "query-resources "));
+	EXPECT_NE(NULL, strstr(self->out, "commit "));
+	EXPECT_NE(NULL, strstr(self->out, "complete "));
+	EXPECT_NE(NULL, strstr(self->out, "target pos ar2 poa 02:00:5e:20:00:01"));
+	EXPECT_NE(NULL, strstr(self->out, "handover done")) {
+		TH_LOG("%s", self->out);
+	}
+	/* the terminal ran its switch script toward ar2, now registers there */
+	fd = open(self->script_out, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_STREQ("ar2 02:00:5e:20:00:01 -\n", buf);
+	EXPECT_TRUE(status_has(self, MN, "\"pos\":\"ar2\"", 5000));
+	/* ar1 serves it no more */
+	EXPECT_EQ(1, CTL(AR1, "handover", "mmt", "mn1", "wait", "5"));
 }
 
 static int raw_connect(const char *path)
