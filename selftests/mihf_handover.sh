@@ -39,7 +39,6 @@
 # the transcript (message, protection, latency) is printed.
 #
 # env: MIHSEC_KEEP  keep the temporary directory
-#      MIHSEC_DEMO  1: print the readable timeline (make demo)
 set -u
 top=$(dirname "$(dirname "$(realpath "$0")")")
 . "$top/selftests/lib/tap.bash"
