@@ -2438,8 +2438,13 @@ static void net_completed(struct mihf *m, const struct mihf_id *mmt,
 			break;
 	if (!n)
 		return;
-	if (n->res.target.pos.len &&
-	    !mihf_id_eq(&n->res.target.pos, from->v, from->len)) {
+	if (!n->res.target.pos.len) {
+		/* it moved on its own before we chose a target */
+		net_end(n, -EXDEV, "the terminal completed a handover at %s "
+			"meanwhile", id_txt(from, a, sizeof(a)));
+		return;
+	}
+	if (!mihf_id_eq(&n->res.target.pos, from->v, from->len)) {
 		net_end(n, -EXDEV, "the terminal completed its handover at %s, "
 			"not at %s", id_txt(from, a, sizeof(a)),
 			id_txt(&n->res.target.pos, t, sizeof(t)));
