@@ -19,12 +19,14 @@
 #include "lib/mihie.h"
 #include "mihf/isdb.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- statements (the same SQL for both backends) ---- */
 
 #define NET_COLS "id, name, link_type, subtype, operator_name, operator_ns," \
 	" service_provider, country, network_id, aux_id, data_rate, ip_cfg," \
-	" caps, mob_mgmt, qos"
-#define NET_NCOLS 15
+	" caps, mob_mgmt, qos, dhcp_server, foreign_agent, access_router"
+#define NET_NCOLS 18
 #define POA_COLS "id, network, name, link_addr, loc_kind, loc_country," \
 	" loc_data, cell_id, chan_low, chan_high, subnet, ip, pos_mihf_id," \
 	" pos_address, pos_port"
@@ -32,6 +34,10 @@
 
 enum stmt {
 	S_VERSION,
+	S_SET_VERSION,
+	S_MIG2_DHCP,
+	S_MIG2_FA,
+	S_MIG2_AR,
 	S_NET_INSERT,
 	S_COST_INSERT,
 	S_POA_INSERT,
@@ -51,11 +57,17 @@ enum stmt {
 
 static const char *const sql[S_N_STMTS] = {
 	[S_VERSION] = "SELECT version FROM schema_version",
+	[S_SET_VERSION] = "UPDATE schema_version SET version = $1",
+	/* version 1 -> 2: the addresses of IE_NET_IP_CFG_METHODS */
+	[S_MIG2_DHCP] = "ALTER TABLE networks ADD COLUMN dhcp_server TEXT",
+	[S_MIG2_FA] = "ALTER TABLE networks ADD COLUMN foreign_agent TEXT",
+	[S_MIG2_AR] = "ALTER TABLE networks ADD COLUMN access_router TEXT",
 	[S_NET_INSERT] = "INSERT INTO networks (name, link_type, subtype,"
 		" operator_name, operator_ns, service_provider, country,"
-		" network_id, aux_id, data_rate, ip_cfg, caps, mob_mgmt, qos)"
+		" network_id, aux_id, data_rate, ip_cfg, caps, mob_mgmt, qos,"
+		" dhcp_server, foreign_agent, access_router)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-		" $13, $14) RETURNING id",
+		" $13, $14, $15, $16, $17) RETURNING id",
 	[S_COST_INSERT] = "INSERT INTO costs (network, seq, unit, value_int,"
 		" value_frac, currency) VALUES ($1, $2, $3, $4, $5, $6)",
 	[S_POA_INSERT] = "INSERT INTO poas (network, name, link_addr,"
@@ -225,6 +237,21 @@ static void fmt_ip(const struct isdb_ip *ip, char out[INET6_ADDRSTRLEN])
 {
 	if (!inet_ntop(ip->family, ip->addr, out, INET6_ADDRSTRLEN))
 		out[0] = '\0';
+}
+
+/*
+ * An address a host can be sent to: not unspecified (0.0.0.0, ::) and not
+ * multicast (224/4, ff00::/8): the IP configuration addresses
+ */
+static bool ip_unicast(const struct isdb_ip *ip)
+{
+	static const uint8_t zero[16];
+
+	if (ip->family == AF_INET)
+		return memcmp(ip->addr, zero, 4) && (ip->addr[0] & 0xf0) != 0xe0;
+	if (ip->family == AF_INET6)
+		return memcmp(ip->addr, zero, 16) && ip->addr[0] != 0xff;
+	return false;
 }
 
 /* "ADDR/LEN" */
@@ -402,6 +429,26 @@ static int check_network(struct isdb *db, const struct isdb_network *n)
 	if (n->country[0] && !valid_country(n->country)) {
 		isdb_set_err(db, "network '%s': bad country code", n->name);
 		return -EINVAL;
+	}
+	{
+		const struct isdb_ip *a[3] = {
+			&n->dhcp_server, &n->foreign_agent, &n->access_router,
+		};
+
+		for (i = 0; i < 3; i++) {
+			if (a[i]->family == AF_UNSPEC)
+				continue;
+			if (!ip_unicast(a[i])) {
+				isdb_set_err(db, "network '%s': bad IP configuration address",
+					     n->name);
+				return -EINVAL;
+			}
+			if (!(n->has & ISDB_NET_IP_CFG)) {
+				isdb_set_err(db, "network '%s': IP configuration address without the methods (ip-config)",
+					     n->name);
+				return -EINVAL;
+			}
+		}
 	}
 	if (n->ncosts > ISDB_COSTS_MAX || n->nqos > ISDB_QOS_MAX ||
 	    (!(n->has & ISDB_NET_QOS) && n->nqos)) {
@@ -584,6 +631,15 @@ static int row_network(struct isdb *db, const char *const *c, int nc,
 			goto bad;
 		n->has |= ISDB_NET_QOS;
 	}
+	col = 15;
+	if (c[15] && parse_ip(c[15], &n->dhcp_server))
+		goto bad;
+	col = 16;
+	if (c[16] && parse_ip(c[16], &n->foreign_agent))
+		goto bad;
+	col = 17;
+	if (c[17] && parse_ip(c[17], &n->access_router))
+		goto bad;
 	return 0;
 bad:
 	isdb_set_err(db, "database: networks row %" PRId64 ": bad column %d",
@@ -835,6 +891,61 @@ int isdb_schema_version(struct isdb *db)
 	return r ? r : v;
 }
 
+/*
+ * Bring a database of an older schema version up to ISDB_SCHEMA_VERSION:
+ * in one writing transaction (PostgreSQL: under the writers' advisory
+ * lock, so that of several IS servers opening it at once one migrates and
+ * the others find it done), the version read again inside it.
+ */
+static const struct {
+	int to;			/* the version after these statements */
+	enum stmt stmts[4];	/* 0-terminated (S_VERSION is never one) */
+} migrations[] = {
+	{ 2, { S_MIG2_DHCP, S_MIG2_FA, S_MIG2_AR } },
+};
+
+static int migrate(struct isdb *db)
+{
+	char ver[12];
+	const char *p = ver;
+	size_t i, k;
+	int r, v;
+
+	r = db->ops->begin(db);
+	if (r)
+		return r;
+	v = isdb_schema_version(db);
+	r = v < 0 ? v : 0;
+	for (i = 0; !r && i < ARRAY_LEN(migrations); i++) {
+		if (migrations[i].to <= v)
+			continue;
+		for (k = 0; !r && k < 4 && migrations[i].stmts[k]; k++)
+			r = run(db, migrations[i].stmts[k], NULL, 0, NULL, NULL);
+		if (!r)
+			v = migrations[i].to;
+	}
+	if (!r && v != ISDB_SCHEMA_VERSION) {
+		/* another (newer) server got there first */
+		isdb_set_err(db, "database schema version %d, this program knows %d",
+			     v, ISDB_SCHEMA_VERSION);
+		r = -EPROTO;
+	}
+	if (!r) {
+		snprintf(ver, sizeof(ver), "%d", v);
+		r = run(db, S_SET_VERSION, &p, 1, NULL, NULL);
+	}
+	if (r) {
+		char keep[ISDB_ERR_MAX];
+
+		snprintf(keep, sizeof(keep), "migrating the schema to version %d: %.200s",
+			 ISDB_SCHEMA_VERSION, db->errmsg);
+		db->ops->rollback(db);
+		memcpy(db->errmsg, keep, sizeof(keep));
+		return r;
+	}
+	return db->ops->commit(db);
+}
+
 int isdb_open(struct isdb **dbp, enum isdb_backend backend,
 	      const char *target, char *err, size_t errlen)
 {
@@ -860,7 +971,9 @@ int isdb_open(struct isdb **dbp, enum isdb_backend backend,
 		r = db->ops->schema(db);
 	if (!r) {
 		r = isdb_schema_version(db);
-		if (r >= 0 && r != ISDB_SCHEMA_VERSION) {
+		if (r >= 1 && r < ISDB_SCHEMA_VERSION) {
+			r = migrate(db);
+		} else if (r >= 0 && r != ISDB_SCHEMA_VERSION) {
 			isdb_set_err(db, "database schema version %d, this program knows %d",
 				     r, ISDB_SCHEMA_VERSION);
 			r = -EPROTO;
@@ -934,7 +1047,8 @@ static int insert_network(struct isdb *db, struct isdb_network *n)
 {
 	char type[4], sub[17], ns[4], rate[12], ipc[12], caps[12], mob[8];
 	char qos[ISDB_QOS_MAX * 16], id[24], seq[24], unit[4], vi[12], vf[8];
-	const char *p[14];
+	char dhcp[INET6_ADDRSTRLEN], fa[INET6_ADDRSTRLEN], ar[INET6_ADDRSTRLEN];
+	const char *p[17];
 	size_t i;
 	int r;
 
@@ -949,6 +1063,9 @@ static int insert_network(struct isdb *db, struct isdb_network *n)
 	snprintf(caps, sizeof(caps), "%" PRIu32, n->caps);
 	snprintf(mob, sizeof(mob), "%u", n->mob_mgmt);
 	fmt_qos(n->qos, n->nqos, n->qos_num_cos, qos, sizeof(qos));
+	fmt_ip(&n->dhcp_server, dhcp);
+	fmt_ip(&n->foreign_agent, fa);
+	fmt_ip(&n->access_router, ar);
 	p[0] = n->name;
 	p[1] = type;
 	p[2] = n->has & ISDB_NET_SUBTYPE ? sub : NULL;
@@ -963,8 +1080,11 @@ static int insert_network(struct isdb *db, struct isdb_network *n)
 	p[11] = n->has & ISDB_NET_CAPS ? caps : NULL;
 	p[12] = n->has & ISDB_NET_MOB_MGMT ? mob : NULL;
 	p[13] = n->has & ISDB_NET_QOS ? qos : NULL;
+	p[14] = n->dhcp_server.family ? dhcp : NULL;
+	p[15] = n->foreign_agent.family ? fa : NULL;
+	p[16] = n->access_router.family ? ar : NULL;
 	n->id = 0;
-	r = run(db, S_NET_INSERT, p, 14, id_cb, &n->id);
+	r = run(db, S_NET_INSERT, p, 17, id_cb, &n->id);
 	if (r == -EEXIST)
 		isdb_set_err(db, "network '%s' already exists", n->name);
 	if (!r && n->id <= 0)
@@ -1205,7 +1325,6 @@ static const uint32_t poa_ies[] = {
 	MIH_IE_POA_SUBNET_INFO, MIH_IE_POA_IP_ADDR, MIH_IE_POS_IP_ADDR,
 };
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct qsel {
 	const struct mih_iq_bin_data *q;
@@ -1427,6 +1546,12 @@ static void put_network_ies(struct mih_ie_wr *iw, const struct qsel *s,
 			if (!(n->has & ISDB_NET_IP_CFG))
 				continue;
 			v.u.ip_config.methods = n->ip_cfg;
+			v.u.ip_config.has_dhcp = !!n->dhcp_server.family;
+			ip_to_mih(&n->dhcp_server, &v.u.ip_config.dhcp);
+			v.u.ip_config.has_fa = !!n->foreign_agent.family;
+			ip_to_mih(&n->foreign_agent, &v.u.ip_config.fa);
+			v.u.ip_config.has_ar = !!n->access_router.family;
+			ip_to_mih(&n->access_router, &v.u.ip_config.ar);
 			break;
 		case MIH_IE_NET_CAPABILITIES:
 			if (!(n->has & ISDB_NET_CAPS))
@@ -1895,14 +2020,15 @@ static void put_string(FILE *f, const char *key, const char *s)
 
 enum net_key {
 	NK_TYPE, NK_SUBTYPE, NK_OPERATOR, NK_OPNS, NK_SP, NK_COUNTRY,
-	NK_NETID, NK_AUXID, NK_COST, NK_RATE, NK_IPCFG, NK_CAPS, NK_MOB,
-	NK_QOS, NK_N
+	NK_NETID, NK_AUXID, NK_COST, NK_RATE, NK_IPCFG, NK_DHCP, NK_FA, NK_AR,
+	NK_CAPS, NK_MOB, NK_QOS, NK_N
 };
 
 static const char *const net_keys[NK_N] = {
 	"type", "subtype", "operator", "operator-namespace",
 	"service-provider", "country", "network-id", "aux-id", "cost",
-	"data-rate", "ip-config", "capabilities", "mobility", "qos",
+	"data-rate", "ip-config", "dhcp-server", "foreign-agent",
+	"access-router", "capabilities", "mobility", "qos",
 };
 
 enum poa_key {
@@ -1977,6 +2103,8 @@ static char *trim(char *s)
 /* Checks when a section ends */
 static void end_section(struct imp *im)
 {
+	int k;
+
 	if (im->sec == SEC_NETWORK) {
 		struct imp_net *in = &im->nets[im->nnets - 1];
 
@@ -1986,6 +2114,11 @@ static void end_section(struct imp *im)
 		else if (in->key_line[NK_OPNS] && !in->key_line[NK_OPERATOR])
 			imp_err(im, in->key_line[NK_OPNS],
 				"operator-namespace without operator");
+		for (k = NK_DHCP; k <= NK_AR && !im->failed; k++)
+			if (in->key_line[k] && !in->key_line[NK_IPCFG])
+				imp_err(im, in->key_line[k],
+					"%s without ip-config (the methods it serves)",
+					net_keys[k]);
 	} else if (im->sec == SEC_POA) {
 		struct imp_poa *ip = &im->poas[im->npoas - 1];
 
@@ -2320,6 +2453,23 @@ bad_cost:
 	case NK_MOB:
 		net_bits(im, n, k, v);
 		return;
+	case NK_DHCP:
+	case NK_FA:
+	case NK_AR: {
+		struct isdb_ip *a = k == NK_DHCP ? &n->dhcp_server :
+				    k == NK_FA ? &n->foreign_agent :
+				    &n->access_router;
+
+		if (parse_ip(v, a))
+			imp_err(im, im->line,
+				"%s: '%s' is not an IP address", net_keys[k],
+				v);
+		else if (!ip_unicast(a))
+			imp_err(im, im->line,
+				"%s: '%s' is an unspecified or multicast address",
+				net_keys[k], v);
+		return;
+	}
 	case NK_QOS:
 		if (parse_qos(v, n->qos, &n->nqos, &n->qos_num_cos)) {
 			imp_err(im, im->line,
@@ -2690,6 +2840,16 @@ int isdb_import_file(struct isdb *db, const char *path, bool replace,
 	return r;
 }
 
+static void put_ip(FILE *f, const char *key, const struct isdb_ip *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!ip->family)
+		return;
+	fmt_ip(ip, buf);
+	fprintf(f, "%s = %s\n", key, buf);
+}
+
 static void export_network(FILE *f, const struct isdb_network *n)
 {
 	const char *lt = link_type_name(n->link_type);
@@ -2719,6 +2879,9 @@ static void export_network(FILE *f, const struct isdb_network *n)
 		fprintf(f, "data-rate = %" PRIu32 "\n", n->data_rate);
 	if (n->has & ISDB_NET_IP_CFG)
 		put_bits(f, "ip-config", n->ip_cfg, ip_cfg_names, 32);
+	put_ip(f, "dhcp-server", &n->dhcp_server);
+	put_ip(f, "foreign-agent", &n->foreign_agent);
+	put_ip(f, "access-router", &n->access_router);
 	if (n->has & ISDB_NET_CAPS)
 		put_bits(f, "capabilities", n->caps, caps_names, 32);
 	if (n->has & ISDB_NET_MOB_MGMT)

@@ -9,7 +9,9 @@
  * one database).  Both hold the same logical schema (docs/isdb-format.md
  * section "Schema"); every statement is parameterised, no SQL is ever
  * built from input.  The schema is created on open, idempotently, and
- * carries a schema_version row (ISDB_SCHEMA_VERSION).
+ * carries a schema_version row (ISDB_SCHEMA_VERSION); a database of an
+ * older version is migrated on open (ALTER TABLE ... ADD COLUMN, in one
+ * writing transaction), one of a newer version is refused.
  *
  * Users:
  *   - the MIH engine answers MIH_Get_Information with isdb_query() (binary
@@ -36,7 +38,13 @@
 
 struct mih_iq_bin_data;		/* lib/mihie.h: one decoded IQ_BIN_DATA */
 
-#define ISDB_SCHEMA_VERSION	1
+/*
+ * 1: the first schema; 2: networks gained dhcp_server, foreign_agent,
+ * access_router (the addresses of IE_NET_IP_CFG_METHODS)
+ */
+#define ISDB_SCHEMA_VERSION	2
+#define ISDB_XSTR_(x)		#x
+#define ISDB_XSTR(x)		ISDB_XSTR_(x)
 
 #define ISDB_NAME_MAX		63	/* network / PoA names (text format) */
 #define ISDB_STR_MAX		253	/* OCTET_STRING IEs: operator, ... */
@@ -123,6 +131,14 @@ struct isdb_network {
 	char aux_id[ISDB_STR_MAX + 1];	/* e.g. HESSID */
 	uint32_t data_rate;		/* kb/s */
 	uint32_t ip_cfg;		/* IP_CFG_MTHDS bitmap */
+	/*
+	 * The addresses IE_NET_IP_CFG_METHODS carries after the bitmap
+	 * (AF_UNSPEC: absent; only with ISDB_NET_IP_CFG): the DHCP server,
+	 * the Mobile IPv4 foreign agent, the access router
+	 */
+	struct isdb_ip dhcp_server;
+	struct isdb_ip foreign_agent;
+	struct isdb_ip access_router;
 	uint32_t caps;			/* NET_CAPS bitmap */
 	uint16_t mob_mgmt;		/* IP_MOB_MGMT bitmap */
 	size_t nqos;			/* IE_NETWORK_QOS = QOS_LIST */
@@ -277,7 +293,9 @@ struct isdb_query_result {
  * whole (a network without all its PoAs is never sent: ISDB_QF_TRUNCATED).
  * -ENOSPC only if not even the empty list (6 octets) fits.  PoA
  * containers also carry IE_PoS_IP_ADDR (802.21a) when the PoS address is
- * known.  Details: docs/isdb-format.md section 3.
+ * known; IE_NET_IP_CFG_METHODS carries the network's DHCP server, foreign
+ * agent and access router addresses that are set.  Details:
+ * docs/isdb-format.md section 3.
  */
 int isdb_query(struct isdb *db, const struct mih_iq_bin_data *q,
 	       size_t max_rsp, uint8_t *out, size_t out_size,
@@ -313,12 +331,17 @@ int isdb_export(struct isdb *db, FILE *f);
 
 /*
  * The schema, the same for every backend (CREATE ... IF NOT EXISTS, so
- * idempotent); ID is the backend's auto-numbered primary key column type
+ * idempotent); ID is the backend's auto-numbered primary key column type.
+ * A new database gets ISDB_SCHEMA_VERSION; tables of an older database
+ * are left as they are here and migrated by isdb_open() (the columns a
+ * migration adds are at the end of their table here too, so that a new
+ * and a migrated database are alike).
  */
 #define ISDB_SCHEMA_SQL(ID) \
 	"CREATE TABLE IF NOT EXISTS schema_version (" \
 	" version INTEGER NOT NULL);" \
-	"INSERT INTO schema_version (version) SELECT 1" \
+	"INSERT INTO schema_version (version)" \
+	" SELECT " ISDB_XSTR(ISDB_SCHEMA_VERSION) \
 	" WHERE NOT EXISTS (SELECT 1 FROM schema_version);" \
 	"CREATE TABLE IF NOT EXISTS networks (" \
 	" id " ID "," \
@@ -335,7 +358,10 @@ int isdb_export(struct isdb *db, FILE *f);
 	" ip_cfg BIGINT," \
 	" caps BIGINT," \
 	" mob_mgmt INTEGER," \
-	" qos TEXT);" \
+	" qos TEXT," \
+	" dhcp_server TEXT," \
+	" foreign_agent TEXT," \
+	" access_router TEXT);" \
 	"CREATE TABLE IF NOT EXISTS costs (" \
 	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE," \
 	" seq INTEGER NOT NULL," \
@@ -369,7 +395,8 @@ struct isdb_ops {
 	int (*open)(struct isdb *db, const char *target);
 	void (*close)(struct isdb *db);
 	/* create tables if absent (idempotent, safe against concurrent
-	 * servers) and record ISDB_SCHEMA_VERSION */
+	 * servers) and record ISDB_SCHEMA_VERSION in a new database (an
+	 * older one is migrated by isdb.c, in a writing transaction) */
 	int (*schema)(struct isdb *db);
 	int (*begin)(struct isdb *db);
 	int (*commit)(struct isdb *db);

@@ -8,6 +8,7 @@
  * holds a libpq conninfo (tests/host/isdb_pg.sh sets it up with a real
  * server), on PostgreSQL too; otherwise the PostgreSQL variants SKIP.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 /* the 6.1 harness trips -Wextra: its wrappers ignore some parameters */
@@ -247,7 +249,13 @@ TEST_F(db, import_example_values)
 	EXPECT_EQ(ISDB_OPNS_REALM, net.operator_ns);
 	EXPECT_STREQ("DE", net.country);
 	EXPECT_EQ(300000, net.data_rate);
-	EXPECT_EQ((1u << 1) | (1u << 11), net.ip_cfg);
+	EXPECT_EQ((1u << 1) | (1u << 2) | (1u << 11), net.ip_cfg);
+	EXPECT_EQ(AF_INET, net.dhcp_server.family);
+	EXPECT_EQ(0, memcmp(net.dhcp_server.addr, "\xc0\x00\x02\x02", 4));
+	EXPECT_EQ(AF_INET, net.foreign_agent.family);
+	EXPECT_EQ(0, memcmp(net.foreign_agent.addr, "\xc0\x00\x02\x01", 4));
+	EXPECT_EQ(AF_INET, net.access_router.family);
+	EXPECT_EQ(0, memcmp(net.access_router.addr, "\xc0\x00\x02\x01", 4));
 	EXPECT_EQ((1u << 0) | (1u << 7) | (1u << 9), net.caps);
 	EXPECT_EQ((1u << 2) | (1u << 5), net.mob_mgmt);
 	ASSERT_EQ(2, net.ncosts);
@@ -277,6 +285,11 @@ TEST_F(db, import_example_values)
 
 	ASSERT_EQ(0, isdb_find_poa_by_link_addr(self->db, sw1, &poa, &net));
 	EXPECT_EQ(15, net.link_type);
+	EXPECT_EQ(AF_INET6, net.dhcp_server.family);
+	EXPECT_EQ(0, memcmp(net.dhcp_server.addr,
+			    "\x20\x01\x0d\xb8\x00\x20\0\0\0\0\0\0\0\0\0\x02", 16));
+	EXPECT_EQ(AF_UNSPEC, net.foreign_agent.family);
+	EXPECT_EQ(AF_INET6, net.access_router.family);
 	EXPECT_EQ(AF_INET6, poa.pos_addr.family);
 	EXPECT_STREQ("ar2.campus.example.net", poa.pos_mihf_id);
 	EXPECT_EQ(0, poa.has & ISDB_POA_CHANNEL);
@@ -297,6 +310,17 @@ TEST_F(db, export_round_trip)
 	EXPECT_NE(NULL, strstr(a, "cost = hour 1.500 EUR\n"));
 	EXPECT_NE(NULL, strstr(a, "location = geo 8869066278881aa75a321780002a0001\n"));
 	EXPECT_NE(NULL, strstr(a, "subnet = 2001:db8:20::/64\n"));
+	/* the IP configuration addresses, after the methods */
+	EXPECT_NE(NULL, strstr(a, "\nip-config = dhcpv4 mipv4-fa ipv6-stateless\n"
+			       "dhcp-server = 192.0.2.2\n"
+			       "foreign-agent = 192.0.2.1\n"
+			       "access-router = 192.0.2.1\n"
+			       "capabilities = "));
+	EXPECT_NE(NULL, strstr(a, "\nip-config = dhcpv4 dhcpv6\n"
+			       "dhcp-server = 2001:db8:20::2\n"
+			       "access-router = 2001:db8:20::1\n"
+			       "capabilities = "));
+	EXPECT_NE(NULL, strstr(a, "\nip-config = dhcpv4\ncapabilities = internet\n"));
 	/* import(export) into an emptied database exports the same octets */
 	ASSERT_EQ(0, isdb_clear(self->db));
 	r = import_str(self->db, a, false, err, sizeof(err));
@@ -324,6 +348,8 @@ TEST_F(db, export_round_trip_quoting)
 		"cost = free 0 XXX\n"
 		"cost = second 4294967295.999 EUR\n"
 		"ip-config = none\n"
+		"access-router = 2001:DB8:0:0::0:0001\n"
+		"foreign-agent = ::FFFF:192.0.2.9\n"
 		"capabilities = bit31 security\n"
 		"mobility = bit15\n"
 		"qos = cos 3 loss 0:1 , min-delay 2:65535 loss 1:0 jitter\n"
@@ -362,6 +388,10 @@ TEST_F(db, export_round_trip_quoting)
 	EXPECT_EQ(0x8000, net.mob_mgmt);
 	EXPECT_EQ(ISDB_NET_IP_CFG, net.has & ISDB_NET_IP_CFG);
 	EXPECT_EQ(0, net.ip_cfg);
+	EXPECT_EQ(AF_UNSPEC, net.dhcp_server.family);
+	EXPECT_EQ(AF_INET6, net.foreign_agent.family);
+	EXPECT_EQ(AF_INET6, net.access_router.family);
+	EXPECT_EQ(1, net.access_router.addr[15]);
 	EXPECT_EQ(4294967295u, poa.loc.cell_id);
 	EXPECT_EQ(65535, poa.pos_port);
 	EXPECT_EQ(AF_UNSPEC, poa.ip.family);
@@ -376,6 +406,10 @@ TEST_F(db, export_round_trip_quoting)
 	a = export_str(self->db, &la);
 	ASSERT_NE(NULL, a);
 	EXPECT_NE(NULL, strstr(a, "\nqos = cos 3 min-delay 2:65535 loss 0:1 1:0\n"));
+	/* addresses in their canonical spelling, in the keys' order */
+	EXPECT_NE(NULL, strstr(a, "\nip-config = none\n"
+			       "foreign-agent = ::ffff:192.0.2.9\n"
+			       "access-router = 2001:db8::1\n"));
 	ASSERT_EQ(0, isdb_clear(self->db));
 	r = import_str(self->db, a, false, err, sizeof(err));
 	if (r)
@@ -437,6 +471,19 @@ static const struct bad_case bad_cases[] = {
 	{ NET "ip-config = dhcpv5\n", 3, "ip-config: bad method 'dhcpv5'" },
 	{ NET "ip-config = bit32\n", 3, "ip-config: bad method 'bit32'" },
 	{ NET "ip-config = dhcpv4 dhcpv4\n", 3, "twice" },
+	{ NET "dhcp-server = 192.0.2.2\n", 3, "dhcp-server without ip-config" },
+	{ NET "capabilities = none\n\naccess-router = 192.0.2.1\n" POA, 5, "access-router without ip-config" },
+	{ NET "ip-config = dhcpv4\ndhcp-server = 192.0.2.256\n", 4, "dhcp-server: '192.0.2.256' is not an IP address" },
+	{ NET "ip-config = dhcpv4\ndhcp-server = dhcp.example\n", 4, "dhcp-server: 'dhcp.example' is not an IP address" },
+	{ NET "ip-config = dhcpv4\ndhcp-server = 224.0.0.1\n", 4, "dhcp-server: '224.0.0.1' is an unspecified or multicast address" },
+	{ NET "ip-config = dhcpv6\ndhcp-server = ff02::1:2\n", 4, "dhcp-server: 'ff02::1:2' is an unspecified" },
+	{ NET "ip-config = dhcpv4\ndhcp-server = 192.0.2.2\ndhcp-server = 192.0.2.3\n", 5, "dhcp-server: given twice (first at line 4)" },
+	{ NET "ip-config = mipv4-fa\nforeign-agent = 192.0.2.1/32\n", 4, "foreign-agent: '192.0.2.1/32' is not an IP address" },
+	{ NET "ip-config = mipv4-fa\nforeign-agent = 0.0.0.0\n", 4, "foreign-agent: '0.0.0.0' is an unspecified" },
+	{ NET "ip-config = ipv6-stateless\naccess-router = 2001:db8::g\n", 4, "access-router: '2001:db8::g' is not an IP address" },
+	{ NET "ip-config = ipv6-stateless\naccess-router = ::\n", 4, "access-router: '::' is an unspecified" },
+	{ NET "ip-config = ipv6-stateless\naccess-router = 192.0.2.1 2001:db8::1\n", 4, "access-router: " },
+	{ NET "ip-config = ipv6-stateless\naccess-router =\n", 4, "access-router: empty value" },
 	{ NET "capabilities = teleport\n", 3, "capabilities: bad capability 'teleport'" },
 	{ NET "mobility = bit16\n", 3, "mobility: bad protocol 'bit16'" },
 	{ NET "qos = 1\n", 3, "qos: '1'" },
@@ -665,12 +712,35 @@ TEST(sqlite_foreign_rows)
 	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
 		"UPDATE costs SET currency = 'EUR'", NULL, NULL, NULL));
 	EXPECT_EQ(0, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	/* IP configuration addresses: not an address; multicast */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE networks SET foreign_agent = '2001:db8::1::1'"
+		" WHERE name = 'lab-ethernet'", NULL, NULL, NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "networks row"));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "column 17"));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE networks SET foreign_agent = 'ff05::2'", NULL, NULL,
+		NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "bad IP configuration address"));
+	/* an address without the methods */
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE networks SET foreign_agent = NULL;"
+		"UPDATE networks SET ip_cfg = NULL WHERE name = 'lab-ethernet'",
+		NULL, NULL, NULL));
+	EXPECT_EQ(-EIO, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(e.db), "without the methods"));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
+		"UPDATE networks SET ip_cfg = 6144 WHERE name = 'lab-ethernet'",
+		NULL, NULL, NULL));
+	EXPECT_EQ(0, isdb_find_poa_by_link_addr(e.db, sw1, &poa, &net));
 	/* a schema from the future is refused */
 	ASSERT_EQ(SQLITE_OK, sqlite3_exec(raw,
-		"UPDATE schema_version SET version = 2", NULL, NULL, NULL));
+		"UPDATE schema_version SET version = 3", NULL, NULL, NULL));
 	EXPECT_EQ(-EPROTO, isdb_open(&db, ISDB_BACKEND_SQLITE, e.path, err,
 				     sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "schema version 2"));
+	EXPECT_NE(NULL, strstr(err, "schema version 3, this program knows 2"));
 	sqlite3_close(raw);
 	dbenv_close(&e);
 }
@@ -797,6 +867,22 @@ TEST_F(db, add_validation)
 	strcpy(n.costs[0].currency, "EUR");
 	n.costs[0].value_frac = 1000;
 	EXPECT_EQ(-EINVAL, isdb_add_network(self->db, &n));
+	n.ncosts = 0;
+	/* IP configuration addresses: only with the methods, unicast */
+	n.access_router.family = AF_INET;
+	memcpy(n.access_router.addr, "\xc0\x00\x02\x01", 4);
+	EXPECT_EQ(-EINVAL, isdb_add_network(self->db, &n));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(self->db), "without the methods"));
+	n.has |= ISDB_NET_IP_CFG;
+	n.dhcp_server.family = AF_INET6;
+	n.dhcp_server.addr[0] = 0xff;
+	EXPECT_EQ(-EINVAL, isdb_add_network(self->db, &n));
+	EXPECT_NE(NULL, strstr(isdb_errmsg(self->db), "bad IP configuration address"));
+	n.dhcp_server.family = 7;
+	EXPECT_EQ(-EINVAL, isdb_add_network(self->db, &n));
+	n.dhcp_server.family = AF_INET6;
+	n.dhcp_server.addr[0] = 0x20;
+	ASSERT_EQ(0, isdb_add_network(self->db, &n));
 
 	memset(&p, 0, sizeof(p));
 	strcpy(p.name, "p");
@@ -830,6 +916,7 @@ struct dnet {
 	char curr[4][4];
 	uint32_t rate;
 	struct mih_qos_list qos;
+	struct mih_ip_config ipc;
 	unsigned int npoas;
 	struct dpoa poas[8];
 };
@@ -960,6 +1047,9 @@ static int decode(const uint8_t *buf, size_t len, struct dres *d)
 			case MIH_IE_NETWORK_QOS:
 				n->qos = v.u.qos;
 				break;
+			case MIH_IE_NET_IP_CFG_METHODS:
+				n->ipc = v.u.ip_config;
+				break;
 			}
 		}
 		if (ret < 0)
@@ -1054,6 +1144,18 @@ TEST_F(q, everything)
 	EXPECT_EQ(40, n->qos.p[3].value);
 	EXPECT_EQ(MIH_QOS_PK_LOSS_RATE, n->qos.p[5].type);
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_IP_CFG_METHODS));
+	/* IP configuration: the methods and all three addresses */
+	EXPECT_EQ(MIH_BIT(MIH_IPCFG_DHCPV4) | MIH_BIT(MIH_IPCFG_MIPV4_FA) |
+		  MIH_BIT(MIH_IPCFG_IPV6_STATELESS), n->ipc.methods);
+	EXPECT_TRUE(n->ipc.has_dhcp);
+	EXPECT_EQ(MIH_AF_IPV4, n->ipc.dhcp.family);
+	EXPECT_EQ(0, memcmp(n->ipc.dhcp.a, "\xc0\x00\x02\x02", 4));
+	EXPECT_TRUE(n->ipc.has_fa);
+	EXPECT_EQ(MIH_AF_IPV4, n->ipc.fa.family);
+	EXPECT_EQ(0, memcmp(n->ipc.fa.a, "\xc0\x00\x02\x01", 4));
+	EXPECT_TRUE(n->ipc.has_ar);
+	EXPECT_EQ(MIH_AF_IPV4, n->ipc.ar.family);
+	EXPECT_EQ(0, memcmp(n->ipc.ar.a, "\xc0\x00\x02\x01", 4));
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_CAPABILITIES));
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_NET_MOB_MGMT_PROT));
 	EXPECT_TRUE(has_type(n->types, n->nies, MIH_IE_COUNTRY_CODE));
@@ -1077,12 +1179,24 @@ TEST_F(q, everything)
 	/* Ethernet: no channel range; IPv6 addresses */
 	n = &self->d.nets[1];
 	EXPECT_EQ(15, n->link_type);
+	EXPECT_EQ(MIH_BIT(MIH_IPCFG_DHCPV4) | MIH_BIT(MIH_IPCFG_DHCPV6),
+		  n->ipc.methods);
+	EXPECT_TRUE(n->ipc.has_dhcp);
+	EXPECT_EQ(MIH_AF_IPV6, n->ipc.dhcp.family);
+	EXPECT_EQ(0, memcmp(n->ipc.dhcp.a,
+			    "\x20\x01\x0d\xb8\x00\x20\0\0\0\0\0\0\0\0\0\x02", 16));
+	EXPECT_FALSE(n->ipc.has_fa);
+	EXPECT_TRUE(n->ipc.has_ar);
+	EXPECT_EQ(MIH_AF_IPV6, n->ipc.ar.family);
+	EXPECT_EQ(1, n->ipc.ar.a[15]);
 	ASSERT_EQ(1, n->npoas);
 	EXPECT_FALSE(has_type(n->poas[0].types, n->poas[0].nies,
 			      MIH_IE_POA_CHANNEL_RANGE));
 	EXPECT_EQ(MIH_AF_IPV6, n->poas[0].pos.family);
-	/* geo location */
+	/* geo location; the methods without addresses */
 	n = &self->d.nets[2];
+	EXPECT_EQ(MIH_BIT(MIH_IPCFG_DHCPV4), n->ipc.methods);
+	EXPECT_FALSE(n->ipc.has_dhcp || n->ipc.has_fa || n->ipc.has_ar);
 	ASSERT_EQ(1, n->npoas);
 	EXPECT_EQ(MIH_LOC_GEO_BIN, n->poas[0].loc.kind);
 	EXPECT_EQ(0x88, n->poas[0].loc.geo[0]);
@@ -1471,6 +1585,342 @@ TEST_F(q, from_the_wire)
 	EXPECT_EQ(MIH_IE_NETWORK_TYPE, self->d.nets[0].types[0]);
 	EXPECT_EQ(MIH_IE_OPERATOR_ID, self->d.nets[0].types[1]);
 	EXPECT_EQ(0, self->d.nets[0].npoas);
+}
+
+/* ---- schema migration ---- */
+
+/*
+ * A database as version 1 of the schema left it (before the IP
+ * configuration addresses): the tables of that version, word for word,
+ * with a network, a cost and a PoA in them
+ */
+#define V1_SCHEMA(ID) \
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);" \
+	"INSERT INTO schema_version (version) VALUES (1);" \
+	"CREATE TABLE networks (id " ID ", name TEXT NOT NULL UNIQUE," \
+	" link_type INTEGER NOT NULL, subtype TEXT, operator_name TEXT," \
+	" operator_ns INTEGER, service_provider TEXT, country TEXT," \
+	" network_id TEXT, aux_id TEXT, data_rate BIGINT, ip_cfg BIGINT," \
+	" caps BIGINT, mob_mgmt INTEGER, qos TEXT);" \
+	"CREATE TABLE costs (" \
+	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE," \
+	" seq INTEGER NOT NULL, unit INTEGER NOT NULL," \
+	" value_int BIGINT NOT NULL, value_frac INTEGER NOT NULL," \
+	" currency TEXT NOT NULL, PRIMARY KEY (network, seq));" \
+	"CREATE TABLE poas (id " ID ", name TEXT NOT NULL UNIQUE," \
+	" network BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE," \
+	" link_addr TEXT NOT NULL UNIQUE, loc_kind INTEGER NOT NULL," \
+	" loc_country TEXT, loc_data TEXT, cell_id BIGINT, chan_low BIGINT," \
+	" chan_high BIGINT, subnet TEXT, ip TEXT, pos_mihf_id TEXT," \
+	" pos_address TEXT, pos_port INTEGER NOT NULL);" \
+	"CREATE INDEX poas_network ON poas (network);" \
+	"INSERT INTO networks (name, link_type, network_id, ip_cfg)" \
+	" VALUES ('old-net', 19, 'old', 2);" \
+	"INSERT INTO costs (network, seq, unit, value_int, value_frac," \
+	" currency) SELECT id, 0, 2, 3, 250, 'EUR' FROM networks;" \
+	"INSERT INTO poas (network, name, link_addr, loc_kind, pos_mihf_id," \
+	" pos_port) SELECT id, 'old-ap', '02:00:5e:40:00:01', 0, 'ar-old'," \
+	" 4551 FROM networks;"
+
+static const char v1_sqlite[] = V1_SCHEMA("INTEGER PRIMARY KEY");
+static const char v1_pg[] =
+	"DROP TABLE IF EXISTS poas, costs, networks, schema_version;"
+	V1_SCHEMA("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+
+/* The columns of networks, in order: new and migrated databases alike */
+static const char net_columns[] = "id,name,link_type,subtype,operator_name,"
+	"operator_ns,service_provider,country,network_id,aux_id,data_rate,"
+	"ip_cfg,caps,mob_mgmt,qos,dhcp_server,foreign_agent,access_router";
+
+/* SQL run behind the library's back: statements, or one value into out */
+static int raw_sql(enum isdb_backend backend, const char *target,
+		   const char *sql, char *out, size_t outlen)
+{
+	int r = 0;
+
+	if (out && outlen)
+		out[0] = '\0';
+	if (backend == ISDB_BACKEND_SQLITE) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		if (sqlite3_open(target, &db) != SQLITE_OK)
+			return -EIO;
+		sqlite3_busy_timeout(db, 5000);
+		if (!out) {
+			r = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ?
+			    0 : -EIO;
+		} else if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) !=
+			   SQLITE_OK) {
+			r = -EIO;
+		} else {
+			if (sqlite3_step(st) == SQLITE_ROW &&
+			    sqlite3_column_text(st, 0))
+				snprintf(out, outlen, "%s",
+					 sqlite3_column_text(st, 0));
+			else
+				r = -ENOENT;
+			sqlite3_finalize(st);
+		}
+		if (r)
+			fprintf(stderr, "# sqlite: %s\n", sqlite3_errmsg(db));
+		sqlite3_close(db);
+	} else {
+		PGconn *c = PQconnectdb(target);
+		PGresult *res;
+
+		if (PQstatus(c) != CONNECTION_OK) {
+			PQfinish(c);
+			return -ECONNREFUSED;
+		}
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
+		res = PQexec(c, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "# postgresql: %s",
+				PQresultErrorMessage(res));
+			r = -EIO;
+		} else if (out) {
+			if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+				snprintf(out, outlen, "%s",
+					 PQgetvalue(res, 0, 0));
+			else
+				r = -ENOENT;
+		}
+		PQclear(res);
+		PQfinish(c);
+	}
+	return r;
+}
+
+/* networks' columns as "a,b,c" */
+static int raw_columns(enum isdb_backend backend, const char *target,
+		       char *out, size_t outlen)
+{
+	return raw_sql(backend, target, backend == ISDB_BACKEND_SQLITE ?
+		"SELECT group_concat(name, ',') FROM"
+		" (SELECT name FROM pragma_table_info('networks') ORDER BY cid)" :
+		"SELECT string_agg(column_name::text, ',' ORDER BY"
+		" ordinal_position) FROM information_schema.columns"
+		" WHERE table_schema = current_schema()"
+		" AND table_name = 'networks'", out, outlen);
+}
+
+/* A version-1 database (extra: more SQL after it, or NULL) */
+static int make_v1(enum isdb_backend backend, const char *target,
+		   const char *extra)
+{
+	char p[80];
+	int r;
+
+	if (backend == ISDB_BACKEND_SQLITE) {
+		unlink(target);
+		snprintf(p, sizeof(p), "%s-wal", target);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", target);
+		unlink(p);
+	}
+	r = raw_sql(backend, target, backend == ISDB_BACKEND_SQLITE ?
+		    v1_sqlite : v1_pg, NULL, 0);
+	if (!r && extra)
+		r = raw_sql(backend, target, extra, NULL, 0);
+	return r;
+}
+
+/*
+ * A database of schema version 1 is migrated on open: the IP
+ * configuration columns added, its rows kept, the version 2; a migration
+ * that fails changes nothing; several servers opening it at once
+ */
+TEST_F(db, migrate_v1)
+{
+	static const uint8_t old_ap[6] = { 0x02, 0x00, 0x5e, 0x40, 0x00, 0x01 };
+	static const char more[] =
+		"[network new-net]\n"
+		"type = ethernet\n"
+		"network-id = new\n"
+		"ip-config = ipv4-static ipv6-manual\n"
+		"access-router = 2001:db8:40::1\n"
+		"foreign-agent = 198.51.100.1\n"
+		"[poa new-ap]\n"
+		"network = old-net\n"
+		"link-addr = 02:00:5e:40:00:02\n";
+	char path[64] = "", val[512], err[ISDB_ERR_MAX] = "", *a, *b;
+	const char *target;
+	struct isdb_network net;
+	struct isdb_poa poa;
+	struct isdb *db = NULL;
+	struct mih_iq_bin_data iq;
+	struct isdb_query_result res;
+	struct dres d;
+	uint8_t out[QBUF];
+	size_t nn, np, la, lb;
+	pid_t pids[3];
+	int i, st, fd, r;
+
+	NEED_DB();
+	if (variant->backend == ISDB_BACKEND_SQLITE) {
+		/* the fixture's new database: its columns */
+		ASSERT_EQ(0, raw_columns(variant->backend, self->e.target, val,
+					 sizeof(val)));
+		EXPECT_STREQ(net_columns, val);
+		strcpy(path, "/tmp/test_isdb_v1.XXXXXX");
+		fd = mkstemp(path);
+		ASSERT_LE(0, fd);
+		close(fd);
+		target = path;
+	} else {
+		target = self->e.target;	/* its tables are replaced */
+	}
+
+	/* a migration that fails half way (a column is already there):
+	 * refused, and nothing of it stays */
+	ASSERT_EQ(0, make_v1(variant->backend, target,
+			     "ALTER TABLE networks ADD COLUMN access_router TEXT"));
+	EXPECT_GT(0, isdb_open(&db, variant->backend, target, err,
+			       sizeof(err)));
+	EXPECT_EQ(NULL, db);
+	EXPECT_NE(NULL, strstr(err, "migrating the schema to version 2")) {
+		TH_LOG("%s", err);
+	}
+	ASSERT_EQ(0, raw_sql(variant->backend, target,
+			     "SELECT version FROM schema_version", val,
+			     sizeof(val)));
+	EXPECT_STREQ("1", val);
+	ASSERT_EQ(0, raw_columns(variant->backend, target, val, sizeof(val)));
+	EXPECT_EQ(NULL, strstr(val, "dhcp_server")) {
+		TH_LOG("%s", val);
+	}
+
+	/* three servers open the old database at once: each succeeds */
+	ASSERT_EQ(0, make_v1(variant->backend, target, NULL));
+	for (i = 0; i < 3; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			struct isdb *c;
+
+			r = isdb_open(&c, variant->backend, target, err,
+				      sizeof(err));
+			if (r)
+				fprintf(stderr, "# child %d: %s\n", i, err);
+			else if (isdb_schema_version(c) != 2)
+				r = 1;
+			isdb_close(c);
+			_exit(r ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	/* one version row, 2; the columns of a new database */
+	ASSERT_EQ(0, raw_sql(variant->backend, target,
+			     "SELECT count(*) || ':' || min(version) || ':' ||"
+			     " max(version) FROM schema_version", val,
+			     sizeof(val)));
+	EXPECT_STREQ("1:2:2", val);
+	ASSERT_EQ(0, raw_columns(variant->backend, target, val, sizeof(val)));
+	EXPECT_STREQ(net_columns, val);
+
+	/* the old rows, read back */
+	r = isdb_open(&db, variant->backend, target, err, sizeof(err));
+	if (r)
+		TH_LOG("open: %s", err);
+	ASSERT_EQ(0, r);
+	EXPECT_EQ(ISDB_SCHEMA_VERSION, isdb_schema_version(db));
+	ASSERT_EQ(0, isdb_find_poa_by_link_addr(db, old_ap, &poa, &net));
+	EXPECT_STREQ("old-ap", poa.name);
+	EXPECT_STREQ("ar-old", poa.pos_mihf_id);
+	EXPECT_STREQ("old-net", net.name);
+	EXPECT_EQ(2u, net.ip_cfg);
+	EXPECT_EQ(ISDB_NET_IP_CFG, net.has & ISDB_NET_IP_CFG);
+	EXPECT_EQ(AF_UNSPEC, net.dhcp_server.family);
+	EXPECT_EQ(AF_UNSPEC, net.foreign_agent.family);
+	EXPECT_EQ(AF_UNSPEC, net.access_router.family);
+	ASSERT_EQ(1, net.ncosts);
+	EXPECT_EQ(250, net.costs[0].value_frac);
+
+	/* the migrated database takes the new keys and serves them */
+	r = import_str(db, more, false, err, sizeof(err));
+	if (r)
+		TH_LOG("import: %s", err);
+	ASSERT_EQ(0, r);
+	ASSERT_EQ(0, isdb_count(db, &nn, &np));
+	EXPECT_EQ(2, nn);
+	EXPECT_EQ(2, np);
+	memset(&iq, 0, sizeof(iq));
+	iq.has_rpt_templ = true;
+	iq.n_templ = 1;
+	iq.templ[0] = MIH_IE_NET_IP_CFG_METHODS;
+	ASSERT_EQ(0, query(db, &iq, 0, &res, &d, out));
+	ASSERT_EQ(2, d.nnets);
+	EXPECT_EQ(MIH_BIT(MIH_IPCFG_DHCPV4), d.nets[0].ipc.methods);
+	EXPECT_FALSE(d.nets[0].ipc.has_dhcp || d.nets[0].ipc.has_fa ||
+		     d.nets[0].ipc.has_ar);
+	EXPECT_EQ(MIH_BIT(MIH_IPCFG_IPV4_STATIC) |
+		  MIH_BIT(MIH_IPCFG_IPV6_MANUAL), d.nets[1].ipc.methods);
+	EXPECT_FALSE(d.nets[1].ipc.has_dhcp);
+	EXPECT_TRUE(d.nets[1].ipc.has_fa);
+	EXPECT_EQ(MIH_AF_IPV4, d.nets[1].ipc.fa.family);
+	EXPECT_EQ(0, memcmp(d.nets[1].ipc.fa.a, "\xc6\x33\x64\x01", 4));
+	EXPECT_TRUE(d.nets[1].ipc.has_ar);
+	EXPECT_EQ(MIH_AF_IPV6, d.nets[1].ipc.ar.family);
+	/* and exports what it holds, canonically */
+	a = export_str(db, &la);
+	ASSERT_NE(NULL, a);
+	EXPECT_NE(NULL, strstr(a, "ip-config = ipv4-static ipv6-manual\n"
+			       "foreign-agent = 198.51.100.1\n"
+			       "access-router = 2001:db8:40::1\n"));
+	ASSERT_EQ(0, isdb_clear(db));
+	ASSERT_EQ(0, import_str(db, a, false, err, sizeof(err)));
+	b = export_str(db, &lb);
+	ASSERT_NE(NULL, b);
+	EXPECT_STREQ(a, b);
+	free(a);
+	free(b);
+	isdb_close(db);
+	if (path[0]) {
+		char p[80];
+
+		unlink(path);
+		snprintf(p, sizeof(p), "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", path);
+		unlink(p);
+	}
+}
+
+/*
+ * One IE_NET_IP_CFG_METHODS octet by octet (docs/isdb-format.md): the lab
+ * network's methods, its DHCP server and access router, no foreign agent
+ */
+TEST_F(q, ip_config_octets)
+{
+	static const uint8_t want[] = {
+		0x01,					/* LIST(IE): 1 */
+		0x10, 0x00, 0x03, 0x00, 0x37,		/* LIST_OF_NETWORKS */
+		0x10, 0x00, 0x03, 0x01, 0x32,		/* NETWORK */
+		0x10, 0x00, 0x01, 0x09, 0x2d,		/* NET_IP_CFG_METHODS */
+		0x00, 0x00, 0x10, 0x02,			/* bits 1, 12 */
+		0x01, 0x00, 0x02, 0x10,			/* DHCP: IPv6 */
+		0x20, 0x01, 0x0d, 0xb8, 0x00, 0x20, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+		0x00,					/* FA: none */
+		0x01, 0x00, 0x02, 0x10,			/* AR: IPv6 */
+		0x20, 0x01, 0x0d, 0xb8, 0x00, 0x20, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	};
+
+	NEED_DB();
+	self->iq.has_net_type_inc = true;
+	self->iq.net_type_inc = 1u << MIH_NTI_ETHERNET;
+	self->iq.has_rpt_templ = true;
+	self->iq.n_templ = 1;
+	self->iq.templ[0] = MIH_IE_NET_IP_CFG_METHODS;
+	ASSERT_EQ(0, Q(0));
+	ASSERT_EQ(sizeof(want), self->res.len);
+	EXPECT_EQ(0, memcmp(want, self->out, sizeof(want)));
 }
 
 /*

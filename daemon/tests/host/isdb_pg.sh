@@ -9,8 +9,11 @@
 # MIHSEC_ISDB_PG set, which enables its PostgreSQL fixture variants: the
 # same schema/import/export/query/handover tests as for SQLite, including
 # two "IS servers" (two connections) sharing the database, one importing
-# and the other querying.  Independently of the C code, psql then checks
-# the schema and the rows the last test left.  TAP on stdout.
+# and the other querying, and the migration of a database of schema
+# version 1 (db.pg.migrate_v1 replaces the tables with version-1 ones,
+# three servers then open it at once).  Independently of the C code, psql
+# then checks the schema (version 2, the networks columns of a migrated
+# database) and the rows the last test left.  TAP on stdout.
 #
 # env: MIHSEC_TEST_ISDB   use this test_isdb binary instead of building one
 #      MIHSEC_PG_BIN      PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
@@ -52,7 +55,7 @@ chown "$pguser" "$tmp"
 chmod 700 "$tmp"
 as_pg() { (cd "$tmp" && runuser -u "$pguser" -- "$@"); }
 
-echo "1..7"
+echo "1..8"
 
 # 1: a fresh cluster, trust authentication (loopback and our socket only)
 initdb() {
@@ -128,9 +131,23 @@ tables=$("$psql" -X -A -t -h 127.0.0.1 -p "$port" -U mihsec -d isdb -c \
 version=$("$psql" -X -A -t -h 127.0.0.1 -p "$port" -U mihsec -d isdb -c \
 	"SELECT string_agg(version::text, ',') FROM schema_version" 2>&1)
 check "schema: tables $tables, version $version" \
-	[ "$tables" = "costs,networks,poas,schema_version" -a "$version" = 1 ]
+	[ "$tables" = "costs,networks,poas,schema_version" -a "$version" = 2 ]
 
-# 7: what the last test cases left (db.pg.two_servers and every q.pg case
+# 7: the networks table was migrated from version 1 by db.pg.migrate_v1
+# (ALTER TABLE ADD COLUMN): the IP configuration columns at its end, as in
+# a new database
+cols=$("$psql" -X -A -t -h 127.0.0.1 -p "$port" -U mihsec -d isdb -c \
+	"SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'networks'" 2>&1)
+echo "# networks: $cols"
+ipcfg_cols() {
+	case $cols in
+	id:*,qos:text,dhcp_server:text,foreign_agent:text,access_router:text) return 0 ;;
+	esac
+	return 1
+}
+check "schema: networks ends with the IP configuration addresses (text)" ipcfg_cols
+
+# 8: what the last test cases left (db.pg.two_servers and every q.pg case
 # end with exactly the example): the PoAs with their PoS MIHF IDs
 rows=$("$psql" -X -A -t -F ' ' -h 127.0.0.1 -p "$port" -U mihsec -d isdb -c \
 	"SELECT p.name, n.name, p.pos_mihf_id FROM poas p JOIN networks n ON n.id = p.network ORDER BY p.id" 2>&1)
