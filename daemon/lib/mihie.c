@@ -853,9 +853,21 @@ int mih_ie_fmt(const struct mih_ie *ie, char *buf, size_t size)
 		return snprintf(buf, size, "%s: 0x%08x", name, v.u.u32);
 	case MIH_IE_NET_MOB_MGMT_PROT:
 		return snprintf(buf, size, "%s: 0x%04x", name, v.u.u16);
-	case MIH_IE_NET_IP_CFG_METHODS:
-		return snprintf(buf, size, "%s: methods 0x%08x", name,
-				v.u.ip_config.methods);
+	case MIH_IE_NET_IP_CFG_METHODS: {
+		const struct mih_ip_config *c = &v.u.ip_config;
+		char d[64] = "", f[64] = "", g[64] = "";
+
+		if (c->has_dhcp)
+			mih_ip_addr_fmt(d, sizeof(d), &c->dhcp);
+		if (c->has_fa)
+			mih_ip_addr_fmt(f, sizeof(f), &c->fa);
+		if (c->has_ar)
+			mih_ip_addr_fmt(g, sizeof(g), &c->ar);
+		return snprintf(buf, size, "%s: methods 0x%08x%s%s%s%s%s%s",
+				name, c->methods, *d ? " dhcp-server " : "", d,
+				*f ? " foreign-agent " : "", f,
+				*g ? " access-router " : "", g);
+	}
 	case MIH_IE_POA_LINK_ADDR:
 	case MIH_IE_AUTHENTICATOR_LINK_ADDR:
 		mih_link_addr_fmt(a, sizeof(a), &v.u.link_addr);

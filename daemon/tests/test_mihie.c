@@ -307,6 +307,13 @@ TEST(ie_format)
 		.u.cost = { MIH_COST_HOUR, 1, 500, { 'E', 'U', 'R' } } });
 	mih_ie_put(&iw, &(struct mih_ie_val){ .type = MIH_IE_POA_IP_ADDR,
 		.u.ip_addr = { MIH_AF_IPV4, { 10, 1, 2, 3 } } });
+	mih_ie_put(&iw, &(struct mih_ie_val){
+		.type = MIH_IE_NET_IP_CFG_METHODS,
+		.u.ip_config = { .methods = 2, .has_dhcp = true,
+				 .dhcp = { MIH_AF_IPV4, { 10, 1, 0, 1 } },
+				 .has_ar = true,
+				 .ar = { MIH_AF_IPV6, { 0x20, 0x01, 0x0d, 0xb8,
+							[15] = 1 } } } });
 	mih_ie_list_end(&iw);
 	ASSERT_EQ(0, mih_ie_wr_finish(&iw, &len));
 	mih_rd_init(&r, buf, len);
@@ -318,8 +325,11 @@ TEST(ie_format)
 	mih_ie_fmt(&ie, s, sizeof(s));
 	EXPECT_STREQ("IE_POA_IP_ADDR: 10.1.2.3", s);
 	/* the IE framing itself: 10000205 07 0001 04 0a010203 */
-	EXPECT_EQ(0, memcmp(buf + len - 12, "\x10\x00\x02\x05\x07\x00\x01\x04"
+	EXPECT_EQ(0, memcmp(ie.value - 5, "\x10\x00\x02\x05\x07\x00\x01\x04"
 			    "\x0a\x01\x02\x03", 12));
+	ASSERT_EQ(1, mih_ie_next(&it, &ie));
+	mih_ie_fmt(&ie, s, sizeof(s));
+	EXPECT_STREQ("IE_NET_IP_CFG_METHODS: methods 0x00000002 dhcp-server 10.1.0.1 access-router 2001:db8:0:0:0:0:0:1", s);
 }
 
 /* ---- containers, unknown IEs, writer ---- */
