@@ -426,6 +426,15 @@ static int finish_send_rsp(struct mihf *m, struct mihx_in *in,
 	return mihf_respond_pdu(m, in, b->buf, len);
 }
 
+/* TGT_NET_INFO is a CHOICE: here always the target PoA (not a network) */
+static void tni_poa(struct mih_tgt_net_info *t, const uint8_t *mac)
+{
+	memset(t, 0, sizeof(*t));
+	t->has_poa = true;
+	t->poa.kind = MIH_LA_MAC;
+	memcpy(t->poa.u.mac, mac, 6);
+}
+
 static void mac_link_id(struct mih_link_id *l, uint8_t lt, const uint8_t *mac)
 {
 	memset(l, 0, sizeof(*l));
@@ -1573,11 +1582,7 @@ static void do_commit(struct ho_run *h)
 
 	if (set_target(h, c))
 		return;
-	/* TGT_NET_INFO is a CHOICE: the target PoA (not the network id) */
-	memset(&tni, 0, sizeof(tni));
-	tni.has_poa = true;
-	tni.poa.kind = MIH_LA_MAC;
-	memcpy(tni.poa.u.mac, c->poa, 6);
+	tni_poa(&tni, c->poa);
 	mac_link_id(&cur, h->cur_lt, h->cur_mac);
 	begin(h->m, &b, buf, sizeof(buf), MIH_AID_MN_HO_COMMIT, &h->serving);
 	mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &cur);
@@ -2055,24 +2060,39 @@ static bool net_alive(struct net_run *n)
 	return false;
 }
 
+/*
+ * A response to run @n from @peer (@what: "terminal", "target PoS"):
+ * false if the run is over (ended here if the request failed), else its
+ * Status in *@st (0xff: none) and @peer's name in @who.
+ */
+static bool net_rsp(struct net_run *n, int status, const struct mih_msg *rsp,
+		    const char *what, const struct mihf_id *peer, uint8_t *st,
+		    char who[ID_TXT])
+{
+	if (!net_alive(n))
+		return false;
+	id_txt(peer, who, ID_TXT);
+	if (status) {
+		net_end(n, status, "%s %s: %s", what, who, err_txt(status));
+		return false;
+	}
+	*st = 0xff;
+	mih_msg_get_u8(rsp, MIH_TLV_STATUS, st);
+	return true;
+}
+
 static void net_commit_done(void *arg, int status, const struct mih_msg *rsp,
 			    uint64_t rtt)
 {
 	struct net_run *n = arg;
 	struct mihf_ho_ctx *c = ctx(n->m, false);
-	uint8_t st = 0xff, result = MIH_HO_RESULT_SUCCESS;
+	uint8_t st, result = MIH_HO_RESULT_SUCCESS;
 	char who[ID_TXT];
 	struct res *r;
 
 	(void)rtt;
-	if (!net_alive(n))
+	if (!net_rsp(n, status, rsp, "terminal", &n->req.mmt, &st, who))
 		return;
-	id_txt(&n->req.mmt, who, sizeof(who));
-	if (status) {
-		net_end(n, status, "terminal %s: %s", who, err_txt(status));
-		return;
-	}
-	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
 	mih_msg_get_u8(rsp, MIH_TLV_HO_RESULT, &result);
 	if (st != MIH_STATUS_SUCCESS ||
 	    mih_ho_result_norm(result) != MIH_HO_RESULT_SUCCESS) {
@@ -2105,21 +2125,16 @@ static void net_n2n_commit_done(void *arg, int status,
 {
 	struct net_run *n = arg;
 	struct mih_tgt_net_info tni;
-	uint8_t buf[PDU_SIZE], st = 0xff;
+	uint8_t buf[PDU_SIZE], st;
 	struct mih_builder b;
 	char who[ID_TXT];
 	size_t len;
 	int err;
 
 	(void)rtt;
-	if (!net_alive(n))
+	if (!net_rsp(n, status, rsp, "target PoS", &n->res.target.pos, &st,
+		     who))
 		return;
-	id_txt(&n->res.target.pos, who, sizeof(who));
-	if (status) {
-		net_end(n, status, "target PoS %s: %s", who, err_txt(status));
-		return;
-	}
-	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
 	if (st != MIH_STATUS_SUCCESS) {
 		n->res.mih_status = st;
 		net_end(n, -ECONNREFUSED, "target PoS %s refused the "
@@ -2127,10 +2142,7 @@ static void net_n2n_commit_done(void *arg, int status,
 		return;
 	}
 	/* reserved: tell the MMT where to go */
-	memset(&tni, 0, sizeof(tni));
-	tni.has_poa = true;
-	tni.poa.kind = MIH_LA_MAC;
-	memcpy(tni.poa.u.mac, n->res.target.poa, 6);
+	tni_poa(&tni, n->res.target.poa);
 	begin(n->m, &b, buf, sizeof(buf), MIH_AID_NET_HO_COMMIT, &n->req.mmt);
 	mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &n->tgt.link);
 	mih_build_list(&b, MIH_TLV_TGT_NET_INFO_LIST,
@@ -2178,10 +2190,7 @@ static void net_resources_done(struct net_run *n, struct cq *q)
 	target_addr(n->m, &n->res.target);
 	net_next(n, MIHF_HO_COMMIT);
 	/* reserve at the target, as for an MMT's commit */
-	memset(&tni, 0, sizeof(tni));
-	tni.has_poa = true;
-	tni.poa.kind = MIH_LA_MAC;
-	memcpy(tni.poa.u.mac, n->tgt.poa[0], 6);
+	tni_poa(&tni, n->tgt.poa[0]);
 	begin(n->m, &b, buf, sizeof(buf), MIH_AID_N2N_HO_COMMIT, &n->tgt.pos);
 	mih_build_mihf_id(&b, MIH_TLV_MN_MIHF_ID, n->req.mmt.v,
 			  n->req.mmt.len);
@@ -2203,21 +2212,15 @@ static void net_cq_done(void *arg, int status, const struct mih_msg *rsp,
 {
 	struct mih_qos_list qos = { 0 };
 	struct net_run *n = arg;
-	uint8_t st = 0xff, hs = 0xff;
+	uint8_t st, hs = 0xff;
 	char who[ID_TXT];
 	struct mih_rd r;
 	uint32_t cnt = 0, k, npoa = 0;
 	struct cq *q;
 
 	(void)rtt;
-	if (!net_alive(n))
+	if (!net_rsp(n, status, rsp, "terminal", &n->req.mmt, &st, who))
 		return;
-	id_txt(&n->req.mmt, who, sizeof(who));
-	if (status) {
-		net_end(n, status, "terminal %s: %s", who, err_txt(status));
-		return;
-	}
-	mih_msg_get_u8(rsp, MIH_TLV_STATUS, &st);
 	mih_msg_get_u8(rsp, MIH_TLV_HO_STATUS, &hs);
 	if (st != MIH_STATUS_SUCCESS || hs != MIH_HO_PERMITTED) {
 		n->res.mih_status = st;

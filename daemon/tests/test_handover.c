@@ -844,6 +844,21 @@ TEST_F(ho, net_arguments)
 	EXPECT_EQ(0, w->done);
 }
 
+/* a network-initiated run that fails at @step, @why in its reason; the
+ * MMT stays with pos1 */
+static void expect_net_failure(struct __test_metadata *_metadata,
+			       struct world *w, const struct mihf_net_ho_req *r,
+			       int status, enum mihf_ho_step step,
+			       const char *why)
+{
+	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, r, ho_done, w));
+	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
+	EXPECT_EQ(status, w->res.status) TH_LOG("%s", w->res.reason);
+	EXPECT_EQ((int)step, (int)w->res.step);
+	EXPECT_NE(NULL, strstr(w->res.reason, why)) TH_LOG("%s", w->res.reason);
+	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
+}
+
 /* the MMT has no link of the suggested type: it declines */
 TEST_F(ho, net_declined_no_link)
 {
@@ -851,15 +866,10 @@ TEST_F(ho, net_declined_no_link)
 	struct mihf_net_ho_req r = net_req(mac_ap3);
 
 	r.link_type = 15;
-	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
-	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
-	EXPECT_EQ(-ECONNREFUSED, w->res.status);
-	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w->res.step);
-	EXPECT_NE(NULL, strstr(w->res.reason, "declined"))
-		TH_LOG("%s", w->res.reason);
+	expect_net_failure(_metadata, w, &r, -ECONNREFUSED,
+			   MIHF_HO_CANDIDATE_QUERY, "declined");
 	EXPECT_EQ(0, w->admit_calls);
 	EXPECT_EQ(0, w->hook.calls);
-	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
 }
 
 /* the MMT is running its own handover: it declines */
@@ -871,10 +881,8 @@ TEST_F(ho, net_declined_busy)
 
 	w->hook.async = true;
 	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, NULL, ho_done, &w2));
-	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
-	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
-	EXPECT_EQ(-ECONNREFUSED, w->res.status) TH_LOG("%s", w->res.reason);
-	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w->res.step);
+	expect_net_failure(_metadata, w, &r, -ECONNREFUSED,
+			   MIHF_HO_CANDIDATE_QUERY, "declined");
 	/* its own run goes on to the end */
 	ASSERT_EQ(0, run_until(w->loop, &w2.done, 1, 5000));
 	EXPECT_EQ(0, w2.res.status) TH_LOG("%s", w2.res.reason);
@@ -886,15 +894,11 @@ TEST_F(ho, net_no_resources)
 	struct mihf_net_ho_req r = net_req(NULL);
 
 	w->refuse = 1;
-	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
-	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
-	EXPECT_EQ(-ECONNREFUSED, w->res.status);
-	EXPECT_EQ((int)MIHF_HO_QUERY_RESOURCES, (int)w->res.step);
-	EXPECT_NE(NULL, strstr(w->res.reason, "no target PoS has resources"))
-		TH_LOG("%s", w->res.reason);
+	expect_net_failure(_metadata, w, &r, -ECONNREFUSED,
+			   MIHF_HO_QUERY_RESOURCES,
+			   "no target PoS has resources");
 	EXPECT_EQ(0, w->hook.calls);
 	EXPECT_STREQ("none", res_state(&w->pos2, "mmt1"));
-	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
 }
 
 TEST_F(ho, net_refused_at_reservation)
@@ -903,15 +907,10 @@ TEST_F(ho, net_refused_at_reservation)
 	struct mihf_net_ho_req r = net_req(mac_ap2);
 
 	w->refuse = 2;
-	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
-	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
-	EXPECT_EQ(-ECONNREFUSED, w->res.status);
-	EXPECT_EQ((int)MIHF_HO_COMMIT, (int)w->res.step);
-	EXPECT_NE(NULL, strstr(w->res.reason, "refused the reservation"))
-		TH_LOG("%s", w->res.reason);
+	expect_net_failure(_metadata, w, &r, -ECONNREFUSED, MIHF_HO_COMMIT,
+			   "refused the reservation");
 	EXPECT_EQ(0, w->hook.calls);
 	EXPECT_EQ(0, w->net_commit_rsps);
-	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
 }
 
 /* the MMT accepts the commit, its switch fails: the target never reports
@@ -922,16 +921,12 @@ TEST_F(ho, net_switch_fails)
 	struct mihf_net_ho_req r = net_req(NULL);
 
 	w->hook.status = -ENETUNREACH;
-	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
-	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
-	EXPECT_EQ(-ETIMEDOUT, w->res.status) TH_LOG("%s", w->res.reason);
-	EXPECT_EQ((int)MIHF_HO_COMPLETE, (int)w->res.step);
-	EXPECT_NE(NULL, strstr(w->res.reason, "pos2"));
+	expect_net_failure(_metadata, w, &r, -ETIMEDOUT, MIHF_HO_COMPLETE,
+			   "pos2 did not report");
 	EXPECT_EQ(1, w->hook.calls);
 	EXPECT_EQ(1, w->net_commit_rsps);
 	EXPECT_EQ(0, w->completes_sent);
 	EXPECT_GE(w->res.step_ns[MIHF_HO_COMPLETE], 1500u * 1000 * 1000);
-	EXPECT_STREQ("serving", res_state(&w->pos1, "mmt1"));
 }
 
 /* hostile Net_HO_* requests at the MMT: each mutated and replayed */
@@ -1017,10 +1012,8 @@ TEST(net_refused_by_config)
 	mmt_refuse_net = true;
 	ASSERT_EQ(0, world_open(&w, false, true));
 	mmt_refuse_net = false;
-	ASSERT_EQ(0, mihf_net_handover_start(w.pos1.m, &r, ho_done, &w));
-	ASSERT_EQ(0, run_until(w.loop, &w.done, 1, 5000));
-	EXPECT_EQ(-ECONNREFUSED, w.res.status);
-	EXPECT_EQ((int)MIHF_HO_CANDIDATE_QUERY, (int)w.res.step);
+	expect_net_failure(_metadata, &w, &r, -ECONNREFUSED,
+			   MIHF_HO_CANDIDATE_QUERY, "declined");
 	EXPECT_EQ(0, w.hook.calls);
 	world_close(&w);
 }

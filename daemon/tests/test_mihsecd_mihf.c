@@ -389,21 +389,34 @@ TEST_F(m, peers_merged)
 	EXPECT_NE(NULL, strstr(self->out, " static,capdisc"));
 }
 
+/*
+ * The IS database of is1 and ar1: network lab with the PoA sw1 of ar2,
+ * whose PoS address is @pos_addr; the import file's name in @path.
+ */
+static int import_sw1(struct _test_data_m *self, char *path, size_t size,
+		      const char *pos_addr)
+{
+	char buf[300];
+
+	snprintf(path, size, "%s/h.txt", self->dir);
+	snprintf(buf, sizeof(buf),
+		 "[network lab]\ntype = ethernet\nnetwork-id = lab\n\n"
+		 "[poa sw1]\nnetwork = lab\nlink-addr = 02:00:5e:20:00:01\n"
+		 "pos-mihf-id = ar2\npos-address = %s\npos-port = %u\n",
+		 pos_addr, self->port[AR2]);
+	if (write_file_atomic(path, buf) || CTL(IS, "is", "import", path) ||
+	    CTL(AR1, "is", "import", path))
+		return -1;
+	return 0;
+}
+
 TEST_F(m, handover_through_two_routers)
 {
 	char path[300], buf[200] = "";
 	int fd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/h.txt", self->dir);
-	snprintf(buf, sizeof(buf),
-		 "[network lab]\ntype = ethernet\nnetwork-id = lab\n\n"
-		 "[poa sw1]\nnetwork = lab\nlink-addr = 02:00:5e:20:00:01\n"
-		 "pos-mihf-id = ar2\npos-address = 127.0.0.1\npos-port = %u\n",
-		 self->port[AR2]);
-	ASSERT_EQ(0, write_file_atomic(path, buf));
-	ASSERT_EQ(0, CTL(IS, "is", "import", path));
-	ASSERT_EQ(0, CTL(AR1, "is", "import", path));
+	ASSERT_EQ(0, import_sw1(self, path, sizeof(path), "127.0.0.1"));
 	ASSERT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
 
 	ASSERT_EQ(0, CTL(MN, "handover", "pos", "ar2", "wait", "20")) {
@@ -449,15 +462,7 @@ TEST_F(m, network_initiated_handover)
 	int fd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/h.txt", self->dir);
-	snprintf(buf, sizeof(buf),
-		 "[network lab]\ntype = ethernet\nnetwork-id = lab\n\n"
-		 "[poa sw1]\nnetwork = lab\nlink-addr = 02:00:5e:20:00:01\n"
-		 "pos-mihf-id = ar2\npos-address = 127.0.0.2\npos-port = %u\n",
-		 self->port[AR2]);
-	ASSERT_EQ(0, write_file_atomic(path, buf));
-	ASSERT_EQ(0, CTL(IS, "is", "import", path));
-	ASSERT_EQ(0, CTL(AR1, "is", "import", path));
+	ASSERT_EQ(0, import_sw1(self, path, sizeof(path), "127.0.0.2"));
 	ASSERT_TRUE(status_has(self, MN, "\"registered\":true", 5000));
 	/* argument errors first */
 	EXPECT_EQ(1, CTL(AR1, "handover", "mmt", "nobody", "wait", "5"));
