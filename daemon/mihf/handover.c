@@ -1810,18 +1810,6 @@ static bool link_of_type(struct mihf *m, uint8_t lt, struct linkev_link *out)
 	return false;
 }
 
-/* is @mac the PoA one of our links is attached to? */
-static bool poa_current(struct mihf *m, const uint8_t *mac)
-{
-	struct linkev_link ls[2 * LINKEV_IF_MAX];
-	size_t n = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX), k;
-
-	for (k = 0; k < n; k++)
-		if (ls[k].up && ls[k].has_poa && !memcmp(ls[k].poa, mac, 6))
-			return true;
-	return false;
-}
-
 /* why we would refuse a network-initiated handover now, or NULL */
 static const char *net_ho_refusal(struct mihf *m)
 {
@@ -1837,9 +1825,10 @@ static const char *net_ho_refusal(struct mihf *m)
 }
 
 /*
- * Net_HO_Candidate_Query: the PoSes suggest PoAs per link type; we prefer
- * those on link types we have (with our link IDs), in their order, minus
- * the PoAs we are attached to.
+ * Net_HO_Candidate_Query: the PoS suggests PoAs per link type (not its
+ * own); we prefer those on link types we have (with our link IDs), in its
+ * order.  A PoA we are still associated with at L2 is a fine target (a
+ * move back from another link).
  */
 static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
 				      const struct mih_msg *msg)
@@ -1879,12 +1868,10 @@ static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
 			rr[np].pref.link = lp.link;	/* cannot judge */
 		else
 			continue;
-		for (j = 0; j < lp.n_poa; j++) {
-			if (lp.poa[j].kind != MIH_LA_MAC ||
-			    poa_current(m, lp.poa[j].u.mac))
-				continue;
-			rr[np].pref.poa[rr[np].pref.n_poa++] = lp.poa[j];
-		}
+		for (j = 0; j < lp.n_poa; j++)
+			if (lp.poa[j].kind == MIH_LA_MAC)
+				rr[np].pref.poa[rr[np].pref.n_poa++] =
+					lp.poa[j];
 		if (rr[np].pref.n_poa)
 			np++;
 	}
