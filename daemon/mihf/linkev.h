@@ -103,6 +103,10 @@ struct linkev_event {
 	int ieee_reason;		/* DOWN from wpa_supplicant: 802.11
 					 * reason code; else -1 */
 	bool locally_generated;		/* DOWN: we disconnected */
+	bool ip_renewal;		/* UP: IP renewal flag (TLV 17); set by
+					 * mihf.c on the Link_Up it sends for
+					 * an address change of a link that is
+					 * up; linkev never sets it */
 	uint16_t time_ms;		/* GOING_DOWN: expected time to down */
 	int signal_dbm;			/* GOING_DOWN: the signal level */
 	bool has_signal;

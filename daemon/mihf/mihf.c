@@ -63,8 +63,31 @@ struct sub_out {
 	uint32_t events;
 };
 
+/*
+ * A link as its events told us: an address change of a link that is up and
+ * settled becomes a Link_Up indication with the IP renewal flag
+ * (link_state())
+ */
+struct link_st {
+	bool used;
+	char ifname[IF_NAMESIZE];
+	uint8_t link_type;
+	uint8_t mac[6];
+	bool has_mac;
+	uint8_t poa[6];
+	bool has_poa;
+	bool up;
+	bool settled;		/* up, addresses unchanged for the settle time */
+	bool pending;		/* a change not reported yet (rate limit) */
+	uint64_t quiet_ns;	/* !settled: last change (or the Link_Up) */
+	uint64_t renew_ns;	/* the last renewal indication, 0 none */
+	uint64_t used_ns;
+};
+
 struct mihf {
 	struct md_loop *loop;
+	uint64_t created_ns;
+	struct link_st lst[LINKS_MAX];
 	struct mihf_cfg cfg;
 	struct linkev_link links[LINKS_MAX];	/* cfg's, copied */
 	size_t nlinks;
@@ -471,11 +494,6 @@ bool mihf_freeing(const struct mihf *m)
 	return m->freeing;
 }
 
-void mihf_set_serving(struct mihf *m, const struct mihf_id *pos)
-{
-	m->cfg.serving_pos = *pos;
-}
-
 /* start building a message to @peer */
 static void begin(struct mihf *m, struct mih_builder *b, uint8_t *buf,
 		  size_t size, uint16_t mid, unsigned int flags,
@@ -543,6 +561,8 @@ struct pub {
 	bool any_mac;
 	uint32_t events;
 	bool autosub;		/* the sweep's subscription to the PoS */
+	bool leaving;		/* best effort towards a PoS we left:
+				 * failures are only logged */
 };
 
 enum { PUB_PLAIN, PUB_DISCOVER, PUB_REGISTER, PUB_DEREGISTER, PUB_SUB,
@@ -846,6 +866,31 @@ static struct reg *reg_find(struct mihf *m, const void *id, size_t len)
 	return NULL;
 }
 
+/*
+ * PoS: @mmt's registration ended (DeRegister, expiry, it moved to another
+ * PoS): the subscriptions it holds here go with it, else indications would
+ * keep going to a terminal that has left and the table would fill.
+ */
+static void drop_subs_of(struct mihf *m, const void *mmt, size_t len,
+			 const char *why)
+{
+	char who[ID_STR_LEN];
+	size_t k, n = 0;
+
+	for (k = 0; k < m->nsubs;) {
+		if (mihf_id_eq(&m->subs[k].peer, mmt, len)) {
+			m->subs[k] = m->subs[--m->nsubs];
+			n++;
+			continue;
+		}
+		k++;
+	}
+	if (n)
+		md_info("mihf: %zu event subscription%s of %s dropped (%s)", n,
+			n == 1 ? "" : "s", id_str(mmt, len, who, sizeof(who)),
+			why);
+}
+
 static void serve_register(struct mihf *m, struct mihx_in *in,
 			   const struct mih_msg *msg)
 {
@@ -907,6 +952,7 @@ void mihf_drop_registration(struct mihf *m, const void *mmt, size_t len)
 
 	if (r)
 		*r = m->regs[--m->nregs];
+	drop_subs_of(m, mmt, len, "registration dropped");
 }
 
 static void serve_deregister(struct mihf *m, struct mihx_in *in,
@@ -926,10 +972,13 @@ static void serve_deregister(struct mihf *m, struct mihx_in *in,
 	}
 	mihf_ho_registered(m, r->mmt.v, r->mmt.len, false);
 	*r = m->regs[--m->nregs];
+	drop_subs_of(m, p->src_id, p->src_id_len, "deregistered");
 	mihf_respond_status(m, in, MIH_STATUS_SUCCESS);
 }
 
 static int send_register(struct mihf *m, struct pub *p, bool re);
+static int send_deregister(struct mihf *m, const struct mihf_id *pos,
+			   mihf_rsp_fn done, void *arg, bool leaving);
 
 static void register_done(void *arg, int status, const struct mih_msg *rsp,
 			  uint64_t rtt)
@@ -947,6 +996,16 @@ static void register_done(void *arg, int status, const struct mih_msg *rsp,
 	m->reg_out.in_flight = false;
 	if (!status && st != MIH_STATUS_SUCCESS)
 		status = -ECONNREFUSED;
+	if (!mihf_id_eq(&m->reg_out.pos, p->peer.v, p->peer.len)) {
+		/* sent before our serving PoS changed: not our state; if it
+		 * registered us there, leave again */
+		if (!status)
+			send_deregister(m, &p->peer, NULL, NULL, true);
+		m->reg_out.renew_ns = md_now_ns();
+		pub_call(p, status, st, rsp);
+		free(p);
+		return;
+	}
 	if (!status && mih_msg_get_u32(rsp, MIH_TLV_VALID_TIME_INTERVAL,
 				       &life) != 1)
 		life = MIHF_REG_LIFETIME_S;
@@ -1002,6 +1061,7 @@ static int send_register(struct mihf *m, struct pub *p, bool re)
 		     re ? MIH_REG_RE_REGISTRATION : MIH_REG_REGISTRATION);
 	if (mih_msg_finish(&b, &len))
 		return -EINVAL;
+	p->peer = m->reg_out.pos;
 	err = send_req(m, &m->reg_out.pos, NULL, 0, buf, len, 0,
 		       register_done, p);
 	if (!err)
@@ -1044,6 +1104,23 @@ int mihf_register(struct mihf *m, const struct mihf_id *pos,
 	return err;
 }
 
+/* a best-effort request to a PoS we left failed: say so, nothing more */
+static void log_leaving(struct pub *p, const char *what, int status, int st)
+{
+	char who[ID_STR_LEN];
+
+	if (!p->leaving || !status || p->m->freeing)
+		return;
+	id_str(p->peer.v, p->peer.len, who, sizeof(who));
+	if (status == -ECONNREFUSED)
+		md_info("mihf: leaving %s: %s refused (%s): gone there "
+			"already", who, what, st < 0 ? "no status" :
+			mih_status_name((uint8_t)st));
+	else
+		md_info("mihf: leaving %s: %s: %s", who, what,
+			status == -ETIMEDOUT ? "timed out" : strerror(-status));
+}
+
 static void deregister_done(void *arg, int status, const struct mih_msg *rsp,
 			    uint64_t rtt)
 {
@@ -1057,12 +1134,13 @@ static void deregister_done(void *arg, int status, const struct mih_msg *rsp,
 	}
 	if (!status && st != MIH_STATUS_SUCCESS)
 		status = -ECONNREFUSED;
+	log_leaving(p, "DeRegister", status, st);
 	pub_call(p, status, st, rsp);
 	free(p);
 }
 
-int mihf_deregister(struct mihf *m, const struct mihf_id *pos,
-		    mihf_rsp_fn done, void *arg)
+static int send_deregister(struct mihf *m, const struct mihf_id *pos,
+			   mihf_rsp_fn done, void *arg, bool leaving)
 {
 	uint8_t buf[SMALL_PDU];
 	struct mih_builder b;
@@ -1070,14 +1148,6 @@ int mihf_deregister(struct mihf *m, const struct mihf_id *pos,
 	size_t len;
 	int err;
 
-	if (!pos)
-		pos = &m->reg_out.pos;
-	if (!pos->len)
-		return -EINVAL;
-	if (mihf_id_eq(&m->reg_out.pos, pos->v, pos->len)) {
-		m->reg_out.active = false;
-		m->reg_out.registered = false;
-	}
 	begin(m, &b, buf, sizeof(buf),
 	      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
 		      MIH_AID_DEREGISTER), 0, pos->v, pos->len);
@@ -1089,10 +1159,27 @@ int mihf_deregister(struct mihf *m, const struct mihf_id *pos,
 	p->m = m;
 	p->done = done;
 	p->arg = arg;
+	p->kind = PUB_DEREGISTER;
+	p->peer = *pos;
+	p->leaving = leaving;
 	err = send_req(m, pos, NULL, 0, buf, len, 0, deregister_done, p);
 	if (err)
 		free(p);
 	return err;
+}
+
+int mihf_deregister(struct mihf *m, const struct mihf_id *pos,
+		    mihf_rsp_fn done, void *arg)
+{
+	if (!pos)
+		pos = &m->reg_out.pos;
+	if (!pos->len)
+		return -EINVAL;
+	if (mihf_id_eq(&m->reg_out.pos, pos->v, pos->len)) {
+		m->reg_out.active = false;
+		m->reg_out.registered = false;
+	}
+	return send_deregister(m, pos, done, arg, false);
 }
 
 /* ---- event subscription ------------------------------------------------ */
@@ -1208,6 +1295,11 @@ static void serve_subscribe(struct mihf *m, struct mihx_in *in,
 	mihf_respond_pdu(m, in, buf, len);
 }
 
+static int send_subscribe(struct mihf *m, const struct mihf_id *peer,
+			  uint8_t link_type, const uint8_t *mac,
+			  uint32_t events, bool unsub, mihf_rsp_fn done,
+			  void *arg, bool autosub, bool leaving);
+
 static void subscribe_done(void *arg, int status, const struct mih_msg *rsp,
 			   uint64_t rtt)
 {
@@ -1226,10 +1318,20 @@ static void subscribe_done(void *arg, int status, const struct mih_msg *rsp,
 	}
 	if (!status && st != MIH_STATUS_SUCCESS)
 		status = -ECONNREFUSED;
-	if (status && p->autosub)
+	if (status && p->autosub &&
+	    mihf_id_eq(&m->reg_out.pos, p->peer.v, p->peer.len))
 		m->autosub_next_ns = md_now_ns() + 30 * MD_NSEC_PER_SEC;
+	log_leaving(p, "Event_Unsubscribe", status, st);
 	if (!status)
 		mih_msg_get_bitmap(rsp, MIH_TLV_EVT_LIST, &acc);
+	if (!status && p->autosub && p->kind == PUB_SUB &&
+	    !mihf_id_eq(&m->reg_out.pos, p->peer.v, p->peer.len)) {
+		/* granted by a PoS we left meanwhile: not kept, undone */
+		send_subscribe(m, &p->peer, p->link_type,
+			       p->any_mac ? NULL : p->mac, (uint32_t)acc, true,
+			       NULL, NULL, false, true);
+		status = -ESTALE;
+	}
 	if (!status) {
 		struct sub_out *s = NULL, *v;
 
@@ -1269,7 +1371,7 @@ static void subscribe_done(void *arg, int status, const struct mih_msg *rsp,
 static int send_subscribe(struct mihf *m, const struct mihf_id *peer,
 			  uint8_t link_type, const uint8_t *mac,
 			  uint32_t events, bool unsub, mihf_rsp_fn done,
-			  void *arg, bool autosub)
+			  void *arg, bool autosub, bool leaving)
 {
 	static const uint8_t zero[6];
 	struct mih_link_tuple_id t;
@@ -1302,6 +1404,7 @@ static int send_subscribe(struct mihf *m, const struct mihf_id *peer,
 	memcpy(p->mac, mac ? mac : zero, 6);
 	p->any_mac = !mac || is_zero_mac(mac);
 	p->autosub = autosub;
+	p->leaving = leaving;
 	err = send_req(m, peer, NULL, 0, buf, len, 0, subscribe_done, p);
 	if (err)
 		free(p);
@@ -1315,7 +1418,7 @@ int mihf_subscribe(struct mihf *m, const struct mihf_id *peer,
 		   mihf_rsp_fn done, void *arg)
 {
 	return send_subscribe(m, peer, link_type, mac, events, false, done,
-			      arg, false);
+			      arg, false, false);
 }
 
 int mihf_unsubscribe(struct mihf *m, const struct mihf_id *peer,
@@ -1323,11 +1426,91 @@ int mihf_unsubscribe(struct mihf *m, const struct mihf_id *peer,
 		     mihf_rsp_fn done, void *arg)
 {
 	return send_subscribe(m, peer, link_type, mac, events, true, done,
-			      arg, false);
+			      arg, false, false);
+}
+
+/*
+ * MMT: the serving PoS is @pos now (handover.c, after a handover).  The old
+ * one is left: our subscriptions there are forgotten here and unsubscribed
+ * there, and we deregister, best effort (one request each, the transport's
+ * retransmissions, failures logged): the old PoS drops both by itself when
+ * the new PoS's N2N_HO_Complete reaches it, usually before these do.  The
+ * registration now goes to @pos (the caller registers; if it cannot yet,
+ * the sweep does), so does the sweep's subscription (subscribe_serving).
+ */
+void mihf_set_serving(struct mihf *m, const struct mihf_id *pos)
+{
+	struct mihf_id old = m->reg_out.pos.len ? m->reg_out.pos :
+						   m->cfg.serving_pos;
+	char a[ID_STR_LEN], b[ID_STR_LEN];
+	size_t k, n = 0;
+	bool reg = false;
+	int err;
+
+	m->cfg.serving_pos = *pos;
+	if (!old.len || mihf_id_eq(&old, pos->v, pos->len))
+		return;
+	if (mihf_id_eq(&m->reg_out.pos, old.v, old.len)) {
+		reg = m->reg_out.registered || m->reg_out.active ||
+		      m->reg_out.in_flight;
+		m->reg_out.pos = *pos;
+		m->reg_out.registered = false;
+		m->reg_out.failures = 0;
+		if (m->reg_out.active)
+			m->reg_out.renew_ns = md_now_ns();
+	}
+	m->autosub_next_ns = 0;
+	m->autosub_probes = 0;
+	for (k = 0; k < m->nsubs_out;) {
+		struct sub_out s = m->subs_out[k];
+
+		if (!mihf_id_eq(&s.peer, old.v, old.len)) {
+			k++;
+			continue;
+		}
+		m->subs_out[k] = m->subs_out[--m->nsubs_out];
+		n++;
+		err = send_subscribe(m, &old, s.link_type,
+				     s.any_mac ? NULL : s.mac, s.events, true,
+				     NULL, NULL, false, true);
+		if (err)
+			md_info("mihf: leaving %s: no Event_Unsubscribe: %s",
+				id_str(old.v, old.len, a, sizeof(a)),
+				strerror(-err));
+	}
+	md_info("mihf: serving PoS %s -> %s: %zu subscription%s there "
+		"dropped%s", id_str(old.v, old.len, a, sizeof(a)),
+		id_str(pos->v, pos->len, b, sizeof(b)), n, n == 1 ? "" : "s",
+		reg ? ", deregistering" : "");
+	if (reg) {
+		err = send_deregister(m, &old, NULL, NULL, true);
+		if (err)
+			md_info("mihf: leaving %s: no DeRegister: %s",
+				id_str(old.v, old.len, a, sizeof(a)),
+				strerror(-err));
+	}
 }
 
 /* ---- link events -> indications ---------------------------------------- */
 
+/*
+ * linkev event -> the MIH event (MIH_EVT_LIST bit) its indication serves:
+ *   LINKEV_DETECTED    Link_Detected
+ *   LINKEV_UP          Link_Up
+ *   LINKEV_DOWN        Link_Down
+ *   LINKEV_GOING_DOWN  Link_Going_Down
+ *   LINKEV_ADDR_ADD    0 here: link_state() decides.  An address added to
+ *                      a link that is up, once its addresses have settled
+ *                      after the bring-up (cfg addr_settle_ms without a
+ *                      change since its Link_Up), is sent as a Link_Up
+ *                      indication with IP_RENEWAL_FLAG (TLV 17, allowed by
+ *                      Link_Up.indication's definition) true, at most one
+ *                      per MIHF_RENEWAL_MIN_MS per link (a change inside
+ *                      that interval is sent when it ends, by the sweep).
+ *                      The addresses of the bring-up itself are not sent.
+ *   LINKEV_ADDR_DEL    local only (a removal alone is no new address); it
+ *                      counts as a change for the settling
+ */
 static uint32_t evt_bit(enum linkev_type t)
 {
 	switch (t) {
@@ -1383,6 +1566,8 @@ static void build_event(struct mih_builder *b, const struct linkev_event *ev)
 		tuple_set(&t, ev->link_type, ev->mac,
 			  ev->has_poa ? ev->poa : NULL);
 		mih_build_link_tuple_id(b, MIH_TLV_LINK_ID, &t);
+		if (ev->ip_renewal)
+			mih_build_bool(b, MIH_TLV_IP_RENEWAL, true);
 		break;
 	case LINKEV_DOWN:
 		tuple_set(&t, ev->link_type, ev->mac,
@@ -1425,20 +1610,18 @@ static void ind_done(void *arg, int status, const struct mihx_rsp *rsp)
 	free(i);
 }
 
-void mihf_link_event(void *arg, const struct linkev_event *ev)
+/* @ev to the subscribers of @bit on its link; returns how many */
+static size_t indicate(struct mihf *m, const struct linkev_event *ev,
+		       uint32_t bit)
 {
-	struct mihf *m = arg;
-	uint32_t bit = evt_bit(ev->type);
 	uint8_t *buf;
-	size_t k;
+	size_t k, n = 0;
 
-	if (m->evcb)
-		m->evcb(m->ev_arg, NULL, 0, ev);
 	if (!bit || !m->x || !m->nsubs)
-		return;
+		return 0;
 	buf = malloc(SMALL_PDU * 2);
 	if (!buf)
-		return;
+		return 0;
 	for (k = 0; k < m->nsubs; k++) {
 		struct sub *s = &m->subs[k];
 		struct sockaddr_storage ss;
@@ -1474,8 +1657,166 @@ void mihf_link_event(void *arg, const struct linkev_event *ev)
 		}
 		s->sent++;
 		m->cnt.ind_tx++;
+		n++;
 	}
 	free(buf);
+	return n;
+}
+
+/* the state of @ev's link (by name, else by MAC); NULL: not tracked */
+static struct link_st *link_st_get(struct mihf *m,
+				   const struct linkev_event *ev)
+{
+	struct linkev_link links[LINKS_MAX];
+	struct link_st *l = NULL, *old = &m->lst[0];
+	size_t k, n;
+
+	if (!ev->ifname[0] && !ev->has_mac)
+		return NULL;
+	for (k = 0; k < LINKS_MAX; k++) {
+		struct link_st *x = &m->lst[k];
+
+		if (x->used && (ev->ifname[0] ?
+				!strcmp(x->ifname, ev->ifname) :
+				(!x->ifname[0] && x->has_mac &&
+				 !memcmp(x->mac, ev->mac, 6)))) {
+			x->used_ns = md_now_ns();
+			return x;
+		}
+		if (!x->used || (old->used && x->used_ns < old->used_ns))
+			old = x;
+	}
+	l = old;
+	memset(l, 0, sizeof(*l));
+	l->used = true;
+	l->used_ns = md_now_ns();
+	memcpy(l->ifname, ev->ifname, sizeof(l->ifname));
+	l->ifname[sizeof(l->ifname) - 1] = '\0';
+	/* first heard of: a link up before we started (linkev does not
+	 * report the state it finds at start) is up since then */
+	n = ev->ifname[0] ? mihf_our_links(m, links, LINKS_MAX) : 0;
+	for (k = 0; k < n; k++) {
+		if (strcmp(links[k].ifname, ev->ifname))
+			continue;
+		l->up = links[k].up;
+		l->quiet_ns = m->created_ns;
+		if (links[k].has_poa) {
+			memcpy(l->poa, links[k].poa, 6);
+			l->has_poa = true;
+		}
+		break;
+	}
+	return l;
+}
+
+/* a Link_Up with the IP renewal flag for @l's address change */
+static void renewal_send(struct mihf *m, struct link_st *l, uint64_t now)
+{
+	struct linkev_event ev;
+	size_t n;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = LINKEV_UP;
+	memcpy(ev.ifname, l->ifname, sizeof(ev.ifname));
+	ev.link_type = l->link_type;
+	memcpy(ev.mac, l->mac, 6);
+	ev.has_mac = l->has_mac;
+	memcpy(ev.poa, l->poa, 6);
+	ev.has_poa = l->has_poa;
+	ev.reason = -1;
+	ev.ieee_reason = -1;
+	ev.ip_renewal = true;
+	ev.t_ns = now;
+	l->renew_ns = now;
+	l->pending = false;
+	n = indicate(m, &ev, MIHF_EVT_UP);
+	md_info("mihf: link %s: address changed: Link_Up (IP renewal) to %zu "
+		"subscriber%s", l->ifname[0] ? l->ifname : "?", n,
+		n == 1 ? "" : "s");
+}
+
+/* the link state from @ev; an address change may become a renewal */
+static void link_state(struct mihf *m, const struct linkev_event *ev)
+{
+	uint64_t settle = (m->cfg.addr_settle_ms ? m->cfg.addr_settle_ms :
+			   MIHF_ADDR_SETTLE_MS) * MD_NSEC_PER_MSEC;
+	uint64_t now = md_now_ns();
+	struct link_st *l;
+
+	if (ev->type == LINKEV_DETECTED || ev->type == LINKEV_GOING_DOWN)
+		return;
+	l = link_st_get(m, ev);
+	if (!l)
+		return;
+	l->link_type = ev->link_type;
+	if (ev->has_mac) {
+		memcpy(l->mac, ev->mac, 6);
+		l->has_mac = true;
+	}
+	switch (ev->type) {
+	case LINKEV_UP:
+		/* also a new PoA while up: a new bring-up */
+		l->up = true;
+		l->settled = false;
+		l->pending = false;
+		l->quiet_ns = now;
+		l->has_poa = ev->has_poa;
+		if (ev->has_poa)
+			memcpy(l->poa, ev->poa, 6);
+		return;
+	case LINKEV_DOWN:
+		l->up = false;
+		l->settled = false;
+		l->pending = false;
+		l->has_poa = false;
+		return;
+	case LINKEV_ADDR_ADD:
+	case LINKEV_ADDR_DEL:
+		break;
+	default:
+		return;
+	}
+	if (!l->up)
+		return;
+	if (!l->settled && now - l->quiet_ns >= settle)
+		l->settled = true;
+	if (!l->settled) {
+		l->quiet_ns = now;	/* still being brought up */
+		return;
+	}
+	if (ev->type != LINKEV_ADDR_ADD)
+		return;
+	if (l->renew_ns &&
+	    now - l->renew_ns < MIHF_RENEWAL_MIN_MS * MD_NSEC_PER_MSEC) {
+		l->pending = true;	/* the sweep sends it */
+		return;
+	}
+	renewal_send(m, l, now);
+}
+
+/* sweep: renewals held back by the rate limit */
+static void renewal_sweep(struct mihf *m, uint64_t now)
+{
+	size_t k;
+
+	for (k = 0; k < LINKS_MAX; k++) {
+		struct link_st *l = &m->lst[k];
+
+		if (l->used && l->pending && l->up && l->settled &&
+		    now - l->renew_ns >= MIHF_RENEWAL_MIN_MS *
+					 MD_NSEC_PER_MSEC)
+			renewal_send(m, l, now);
+	}
+}
+
+void mihf_link_event(void *arg, const struct linkev_event *ev)
+{
+	struct mihf *m = arg;
+
+	if (m->evcb)
+		m->evcb(m->ev_arg, NULL, 0, ev);
+	link_state(m, ev);
+	indicate(m, ev, evt_bit(ev->type));
 }
 
 /* a received indication -> linkev_event for the local listener */
@@ -1491,9 +1832,14 @@ static void serve_indication(struct mihf *m, const struct mih_msg *msg)
 	ev.ieee_reason = -1;
 	ev.t_ns = md_now_ns();
 	switch (msg->pdu.hdr.aid) {
-	case MIH_AID_LINK_UP:
+	case MIH_AID_LINK_UP: {
+		bool renew = false;
+
 		ev.type = LINKEV_UP;
+		if (mih_msg_get_bool(msg, MIH_TLV_IP_RENEWAL, &renew) == 1)
+			ev.ip_renewal = renew;
 		break;
+	}
 	case MIH_AID_LINK_DOWN:
 		ev.type = LINKEV_DOWN;
 		if (mih_msg_get_u8(msg, MIH_TLV_LINK_DN_REASON, &u8) == 1)
@@ -2071,6 +2417,8 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 				       who, sizeof(who)));
 			mihf_ho_registered(m, m->regs[k].mmt.v,
 					   m->regs[k].mmt.len, false);
+			drop_subs_of(m, m->regs[k].mmt.v, m->regs[k].mmt.len,
+				     "registration expired");
 			m->regs[k] = m->regs[--m->nregs];
 			continue;
 		}
@@ -2112,9 +2460,10 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 			send_subscribe(m, &m->reg_out.pos,
 				       peer_link_type(m, &m->reg_out.pos),
 				       NULL, MIHF_EVT_SUPPORTED, false, NULL,
-				       NULL, true);
+				       NULL, true, false);
 		}
 	}
+	renewal_sweep(m, now);
 	mihf_ho_tick(m, now);
 }
 
@@ -2139,6 +2488,7 @@ struct mihf *mihf_new(struct md_loop *loop, const struct mihf_cfg *cfg,
 		return NULL;
 	}
 	m->loop = loop;
+	m->created_ns = md_now_ns();
 	m->cfg = *cfg;
 	if (cfg->nlinks)
 		memcpy(m->links, cfg->links,

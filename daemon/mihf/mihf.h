@@ -69,6 +69,15 @@ bool mihf_id_eq(const struct mihf_id *a, const void *v, size_t len);
 #define MIHF_HO_RESOURCE_S	30	/* PoS: a reservation never completed */
 #define MIHF_TABLE_MAX		256	/* registrations, subscriptions */
 #define MIHF_IS_MAX_RSP		1400	/* IS query: max response size asked */
+/*
+ * An address added to a link that is up becomes a Link_Up indication with
+ * the IP renewal flag (mihf_link_event()) once the link has settled: no
+ * address change on it for MIHF_ADDR_SETTLE_MS since it came up (the
+ * addresses of the bring-up itself are not reported); at most one per
+ * MIHF_RENEWAL_MIN_MS per link (a later change is sent when that passed).
+ */
+#define MIHF_ADDR_SETTLE_MS	5000
+#define MIHF_RENEWAL_MIN_MS	1000
 
 struct mihf_cfg {
 	struct mihf_id id;		/* our MIHF ID (required) */
@@ -100,6 +109,7 @@ struct mihf_cfg {
 	unsigned int txn_timeout_ms;	/* per request; 0: the transport's */
 	bool refuse_net_ho;		/* MMT: decline network-initiated
 					 * handovers (handover.h) */
+	uint32_t addr_settle_ms;	/* 0: MIHF_ADDR_SETTLE_MS */
 };
 
 /*
@@ -147,7 +157,13 @@ int mihf_open(struct md_loop *loop, const struct mihf_cfg *cfg,
 /* Start: discovery, registration with the serving PoS, subscriptions */
 int mihf_start(struct mihf *m);
 
-/* Link events: feed linkev's events here (linkev_cb compatible) */
+/*
+ * Link events: feed linkev's events here (linkev_cb compatible).  Detected,
+ * Up, Down and Going_Down go to the subscribers of that event on that link
+ * as indications; an address added to a link that is up (and has settled,
+ * see MIHF_ADDR_SETTLE_MS) as a Link_Up indication with IP_RENEWAL_FLAG
+ * (TLV 17) true; other address events are local only.
+ */
 void mihf_link_event(void *mihf, const struct linkev_event *ev);
 /* Use @le for our link list (link address list, status) */
 void mihf_set_linkev(struct mihf *m, struct linkev *le);
@@ -302,9 +318,15 @@ int mihf_req_pdu(struct mihf *m, const struct mihf_id *peer,
 		 unsigned int timeout_ms, mihf_msg_fn done, void *arg);
 /* Being freed: callbacks with -ECANCELED must only clean up */
 bool mihf_freeing(const struct mihf *m);
-/* MMT: our serving PoS is now @pos (after a handover) */
+/*
+ * MMT: our serving PoS is now @pos (after a handover).  A different PoS
+ * than before: the old one is left, best effort: Event_Unsubscribe for our
+ * subscriptions there (forgotten here at once) and MIH_DeRegister; the
+ * registration is kept up with @pos from now on.
+ */
 void mihf_set_serving(struct mihf *m, const struct mihf_id *pos);
-/* PoS: forget @mmt's registration (it moved to another PoS) */
+/* PoS: forget @mmt's registration and its event subscriptions (it moved
+ * to another PoS; DeRegister and expiry drop both too) */
 void mihf_drop_registration(struct mihf *m, const void *mmt, size_t len);
 /* PoS: an MMT registered (@up) or its registration ended */
 void mihf_ho_registered(struct mihf *m, const void *mmt, size_t len, bool up);

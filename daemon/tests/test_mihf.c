@@ -5,8 +5,11 @@
  * an SQLite IS database in a temporary file for the IS role.
  * Capability discovery, registration (and re-registration), event
  * subscription with indications delivered exactly once (also when the
- * first transmission is lost), MIH_Get_Information, malformed and
- * unserved requests answered with a failure status, status JSON.
+ * first transmission is lost), subscriptions ending with the registration
+ * (DeRegister, expiry, dropped) and when the MMT's serving PoS changes, an
+ * address change of a link that is up as Link_Up with the IP renewal flag,
+ * MIH_Get_Information, malformed and unserved requests answered with a
+ * failure status, status JSON.
  */
 #include <errno.h>
 #include <poll.h>
@@ -402,6 +405,276 @@ TEST_F(three, register_reregister_deregister)
 	(void)c;
 }
 
+static struct linkev_event up_event(const uint8_t *mac, const uint8_t *poa)
+{
+	struct linkev_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = LINKEV_UP;
+	snprintf(ev.ifname, sizeof(ev.ifname), "wlan0");
+	ev.link_type = 19;
+	memcpy(ev.mac, mac, 6);
+	ev.has_mac = true;
+	memcpy(ev.poa, poa, 6);
+	ev.has_poa = true;
+	ev.reason = -1;
+	return ev;
+}
+
+/* ---- subscriptions end with the registration ---- */
+
+static const uint8_t mac_mmt2[6] = { 2, 0, 0, 0, 0xaa, 2 };
+
+/* the subscriptions @n holds for @peer */
+static int subs_of(struct node *n, const char *peer)
+{
+	json_object *st = mihf_status_json(n->m), *a, *e, *v;
+	int k, cnt = 0;
+
+	if (!json_object_object_get_ex(st, "subscriptions", &a)) {
+		json_object_put(st);
+		return -1;
+	}
+	for (k = 0; k < (int)json_object_array_length(a); k++) {
+		e = json_object_array_get_idx(a, k);
+		if (json_object_object_get_ex(e, "peer", &v) &&
+		    !strcmp(json_object_get_string(v), peer))
+			cnt++;
+	}
+	json_object_put(st);
+	return cnt;
+}
+
+static int json_count(struct node *n, const char *key)
+{
+	json_object *st = mihf_status_json(n->m), *a;
+	int k = -1;
+
+	if (json_object_object_get_ex(st, key, &a))
+		k = (int)json_object_array_length(a);
+	json_object_put(st);
+	return k;
+}
+
+/* @n registers with pos1 and subscribes to its link events there */
+static int reg_and_sub(struct md_loop *loop, struct node *n)
+{
+	struct mihf_id pos = mkid("pos1");
+	struct done d = { 0 };
+	int err;
+
+	err = mihf_register(n->m, &pos, done_cb, &d);
+	if (!err)
+		err = run_until(loop, &d.n, 1, 3000);
+	if (!err)
+		err = d.status;
+	if (!err)
+		err = mihf_subscribe(n->m, &pos, 19, NULL, MIHF_EVT_UP |
+				     MIHF_EVT_DOWN, done_cb, &d);
+	if (!err)
+		err = run_until(loop, &d.n, 2, 3000);
+	return err ? err : d.status;
+}
+
+enum drop_how { BY_DEREGISTER, BY_EXPIRY, BY_DROP };
+
+/*
+ * A PoS that drops an MMT's registration (DeRegister, expiry, handover
+ * elsewhere: mihf_drop_registration) drops its event subscriptions too;
+ * the other MMT's stay.
+ */
+static void subs_follow_registration(struct __test_metadata *_metadata,
+				     enum drop_how how)
+{
+	struct md_loop *loop = md_loop_new();
+	struct node m1 = { 0 }, m2 = { 0 }, pos = { 0 };
+	struct mihf_cfg pc = { .reg_lifetime_s = how == BY_EXPIRY ? 1 : 0 };
+	struct mihf_id pid = mkid("pos1");
+	struct linkev_event ev = up_event(mac_ap1, mac_mmt);
+	struct done d = { 0 };
+	int k;
+
+	md_log_set_level(MD_LOG_ERR);
+	ASSERT_NE(NULL, loop);
+	ASSERT_EQ(0, node_open(loop, &pos, "pos1", MIHF_ROLE_POS, mac_ap1, 19,
+			       NULL, &pc));
+	ASSERT_EQ(0, node_open(loop, &m1, "mmt1", MIHF_ROLE_MMT, mac_mmt, 19,
+			       NULL, NULL));
+	ASSERT_EQ(0, node_open(loop, &m2, "mmt2", MIHF_ROLE_MMT, mac_mmt2, 19,
+			       NULL, NULL));
+	ASSERT_EQ(0, know(&m1, &pos, MIHF_PEER_POA));
+	ASSERT_EQ(0, know(&m2, &pos, MIHF_PEER_POA));
+	ASSERT_EQ(0, reg_and_sub(loop, &m1));
+	ASSERT_EQ(0, reg_and_sub(loop, &m2));
+	ASSERT_EQ(2, json_count(&pos, "registrations"));
+	ASSERT_EQ(1, subs_of(&pos, "mmt1"));
+	ASSERT_EQ(1, subs_of(&pos, "mmt2"));
+
+	switch (how) {
+	case BY_DEREGISTER:
+		ASSERT_EQ(0, mihf_deregister(m1.m, &pid, done_cb, &d));
+		ASSERT_EQ(0, run_until(loop, &d.n, 1, 3000));
+		ASSERT_EQ(0, d.status);
+		break;
+	case BY_DROP:
+		mihf_drop_registration(pos.m, "mmt1", 4);
+		break;
+	case BY_EXPIRY:
+		/* mmt1's re-registrations are lost; mmt2 re-registers
+		 * every 200 ms, well within its 1 s */
+		m1.drop_mid = MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
+				      MIH_AID_REGISTER);
+		m1.drop_n = 1000;
+		for (k = 0; k < 25 && json_count(&pos, "registrations") > 1;
+		     k++) {
+			mihf_register(m2.m, &pid, NULL, NULL);
+			run_until(loop, NULL, 0, 200);
+		}
+		EXPECT_GT(m1.dropped, 0);
+		break;
+	}
+	EXPECT_EQ(1, json_count(&pos, "registrations"));
+	EXPECT_EQ(0, subs_of(&pos, "mmt1"));
+	EXPECT_EQ(1, subs_of(&pos, "mmt2"));
+	EXPECT_EQ(1, json_count(&pos, "subscriptions"));
+	/* an event reaches mmt2 only */
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &m2.nev, 1, 3000));
+	run_until(loop, NULL, 0, 300);
+	EXPECT_EQ(0, m1.nev);
+	EXPECT_EQ(1, m2.nev);
+	node_close(&m1);
+	node_close(&m2);
+	node_close(&pos);
+	md_loop_free(loop);
+}
+
+TEST(subs_dropped_on_deregister)
+{
+	subs_follow_registration(_metadata, BY_DEREGISTER);
+}
+
+TEST(subs_dropped_on_expiry)
+{
+	subs_follow_registration(_metadata, BY_EXPIRY);
+}
+
+TEST(subs_dropped_on_drop_registration)
+{
+	subs_follow_registration(_metadata, BY_DROP);
+}
+
+struct rxnames {
+	int n;
+	char names[16][48];
+};
+
+static void rx_trace(void *arg, const struct mihf_trace *t)
+{
+	struct rxnames *r = arg;
+
+	if (t->dir != MIHF_RX || ((t->mid >> 10) & 3) != MIH_OP_REQUEST)
+		return;
+	if (r->n < 16)
+		snprintf(r->names[r->n], sizeof(r->names[0]), "%s", t->name);
+	r->n++;
+}
+
+static bool registered_with(struct node *n, const char *pos)
+{
+	json_object *st = mihf_status_json(n->m), *e, *v;
+	bool ok = false;
+
+	if (json_object_object_get_ex(st, "registered_with", &e) && e &&
+	    json_object_object_get_ex(e, "pos", &v) &&
+	    !strcmp(json_object_get_string(v), pos) &&
+	    json_object_object_get_ex(e, "registered", &v))
+		ok = json_object_get_boolean(v);
+	json_object_put(st);
+	return ok;
+}
+
+/*
+ * MMT: a new serving PoS (as after a handover): the old one gets an
+ * Event_Unsubscribe for the subscription held there (the sweep's, with
+ * subscribe_serving) and a DeRegister, both served; the sweep subscribes
+ * at the new PoS; the MMT holds one subscription, at the new PoS.
+ */
+TEST(serving_change_leaves_old_pos)
+{
+	struct md_loop *loop = md_loop_new();
+	struct node mmt = { 0 }, p1 = { 0 }, p2 = { 0 };
+	struct mihf_cfg mc = { .subscribe_serving = true, .discover = true };
+	struct mihf_id pid2 = mkid("pos2");
+	struct mihf_counters c;
+	struct rxnames rx = { 0 };
+	json_object *st, *a, *e, *v;
+	int k, n0;
+
+	md_log_set_level(MD_LOG_ERR);
+	ASSERT_NE(NULL, loop);
+	mihf_id_set(&mc.serving_pos, "pos1");
+	ASSERT_EQ(0, node_open(loop, &p1, "pos1", MIHF_ROLE_POS, mac_ap1, 19,
+			       NULL, NULL));
+	ASSERT_EQ(0, node_open(loop, &p2, "pos2", MIHF_ROLE_POS, mac_ap2, 19,
+			       NULL, NULL));
+	ASSERT_EQ(0, node_open(loop, &mmt, "mmt1", MIHF_ROLE_MMT, mac_mmt, 19,
+			       NULL, &mc));
+	ASSERT_EQ(0, know(&mmt, &p1, MIHF_PEER_POA));
+	ASSERT_EQ(0, know(&mmt, &p2, MIHF_PEER_POA));
+	mihf_set_trace(p1.m, rx_trace, &rx);
+	ASSERT_EQ(0, mihf_start(mmt.m));	/* registers, subscribes */
+	for (k = 0; k < 40 && subs_of(&p1, "mmt1") < 1; k++)
+		run_until(loop, NULL, 0, 100);
+	ASSERT_EQ(1, subs_of(&p1, "mmt1"));
+	ASSERT_TRUE(registered_with(&mmt, "pos1"));
+	ASSERT_EQ(1, json_count(&mmt, "subscribed"));
+	n0 = rx.n;
+
+	/* what handover.c does when a handover completed */
+	mihf_set_serving(mmt.m, &pid2);
+	/* the old subscription is forgotten at once */
+	EXPECT_EQ(0, json_count(&mmt, "subscribed"));
+	EXPECT_EQ(0, mihf_register(mmt.m, &pid2, NULL, NULL));
+	for (k = 0; k < 30 && (json_count(&p1, "registrations") ||
+			       subs_of(&p1, "mmt1")); k++)
+		run_until(loop, NULL, 0, 100);
+	EXPECT_EQ(0, json_count(&p1, "registrations"));
+	EXPECT_EQ(0, subs_of(&p1, "mmt1"));
+	ASSERT_EQ(n0 + 2, rx.n);
+	EXPECT_STREQ("MIH_Event_Unsubscribe.request", rx.names[n0]);
+	EXPECT_STREQ("MIH_DeRegister.request", rx.names[n0 + 1]);
+	/* both served (the unsubscribe removed it, not the deregister) */
+	mihf_counters(p1.m, &c);
+	EXPECT_EQ(0u, c.rsp_failure);
+
+	/* the sweep subscribes at the new PoS (discovering it first) */
+	for (k = 0; k < 80 && subs_of(&p2, "mmt1") < 1; k++)
+		run_until(loop, NULL, 0, 100);
+	EXPECT_EQ(1, subs_of(&p2, "mmt1"));
+	EXPECT_TRUE(registered_with(&mmt, "pos2"));
+	EXPECT_EQ(1, json_count(&p2, "registrations"));
+	st = mihf_status_json(mmt.m);
+	ASSERT_TRUE(json_object_object_get_ex(st, "subscribed", &a));
+	ASSERT_EQ(1, (int)json_object_array_length(a));
+	e = json_object_array_get_idx(a, 0);
+	ASSERT_TRUE(json_object_object_get_ex(e, "peer", &v));
+	EXPECT_STREQ("pos2", json_object_get_string(v));
+	json_object_put(st);
+
+	/* the same PoS again: nothing more to leave */
+	n0 = rx.n;
+	mihf_set_serving(mmt.m, &pid2);
+	run_until(loop, NULL, 0, 300);
+	EXPECT_EQ(n0, rx.n);
+	EXPECT_EQ(1, subs_of(&p2, "mmt1"));
+	EXPECT_TRUE(registered_with(&mmt, "pos2"));
+	node_close(&mmt);
+	node_close(&p1);
+	node_close(&p2);
+	md_loop_free(loop);
+}
+
 /* a short lifetime: the MMT re-registers by itself before expiry */
 TEST(reregistration_before_expiry)
 {
@@ -435,22 +708,6 @@ TEST(reregistration_before_expiry)
 	node_close(&mmt);
 	node_close(&pos);
 	md_loop_free(loop);
-}
-
-static struct linkev_event up_event(const uint8_t *mac, const uint8_t *poa)
-{
-	struct linkev_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = LINKEV_UP;
-	snprintf(ev.ifname, sizeof(ev.ifname), "wlan0");
-	ev.link_type = 19;
-	memcpy(ev.mac, mac, 6);
-	ev.has_mac = true;
-	memcpy(ev.poa, poa, 6);
-	ev.has_poa = true;
-	ev.reason = -1;
-	return ev;
 }
 
 TEST_F(three, subscribe_indication_exactly_once)
@@ -507,7 +764,8 @@ TEST_F(three, subscribe_indication_exactly_once)
 	memcpy(ev.det[1].bssid, mac_ap1, 6);
 	ev.det[1].signal_dbm = -70;
 	mihf_link_event(self->pos.m, &ev);
-	/* an address event is local only */
+	/* an address added to a link that is down (after the Down above):
+	 * local only (address_change_link_up_renewal: on a link that is up) */
 	ev.type = LINKEV_ADDR_ADD;
 	mihf_link_event(self->pos.m, &ev);
 	ASSERT_EQ(0, run_until(self->loop, &self->mmt.nev, 4, 3000));
@@ -546,6 +804,172 @@ TEST_F(three, subscribe_indication_exactly_once)
 	run_until(self->loop, NULL, 0, 300);
 	EXPECT_EQ(5, self->mmt.nev);
 	EXPECT_EQ((int)LINKEV_DOWN, (int)self->mmt.ev[4].type);
+}
+
+/* ---- address changes: Link_Up with the IP renewal flag ---- */
+
+struct ups {
+	int n;			/* Link_Up indications sent */
+	int renewal;		/* ... with TLV 17 true */
+	int other;		/* ... any other TLV 17 */
+};
+
+static void ups_trace(void *arg, const struct mihf_trace *t)
+{
+	struct ups *u = arg;
+	struct mih_msg msg;
+	bool v = false;
+	int r;
+
+	if (t->dir != MIHF_TX || t->mid != MIH_MID(MIH_SID_EVENT,
+						   MIH_OP_INDICATION,
+						   MIH_AID_LINK_UP) ||
+	    t->ack_rsp || mih_msg_parse(t->pdu, t->size, &msg, NULL))
+		return;
+	u->n++;
+	r = mih_msg_get_bool(&msg, MIH_TLV_IP_RENEWAL, &v);
+	if (r == 1 && v)
+		u->renewal++;
+	else if (r)
+		u->other++;
+}
+
+static struct linkev_event addr_event(enum linkev_type type, const char *ifn,
+				      const uint8_t *mac, uint8_t last)
+{
+	struct linkev_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", ifn);
+	ev.link_type = 19;
+	memcpy(ev.mac, mac, 6);
+	ev.has_mac = true;
+	ev.reason = -1;
+	ev.family = AF_INET;
+	memcpy(ev.addr, (const uint8_t []){ 10, 0, 0, last }, 4);
+	ev.prefixlen = 24;
+	return ev;
+}
+
+/*
+ * An address added to a link that is up (after the bring-up settled) is a
+ * Link_Up indication with IP_RENEWAL_FLAG true: once per change, not for
+ * the addresses of the bring-up, at most one a second per link (a change
+ * within the second follows when it is over), not on a link that is down.
+ */
+TEST(address_change_link_up_renewal)
+{
+	struct md_loop *loop = md_loop_new();
+	struct node mmt = { 0 }, pos = { 0 };
+	struct mihf_cfg pc = { .addr_settle_ms = 600 };
+	struct mihf_id pid = mkid("pos1");
+	struct linkev_event ev = up_event(mac_ap1, mac_mmt);
+	struct mihf_counters c;
+	struct done d = { 0 };
+	struct ups u = { 0 };
+	int k;
+
+	md_log_set_level(MD_LOG_ERR);
+	ASSERT_NE(NULL, loop);
+	ASSERT_EQ(0, node_open(loop, &pos, "pos1", MIHF_ROLE_POS, mac_ap1, 19,
+			       NULL, &pc));
+	ASSERT_EQ(0, node_open(loop, &mmt, "mmt1", MIHF_ROLE_MMT, mac_mmt, 19,
+			       NULL, NULL));
+	ASSERT_EQ(0, know(&mmt, &pos, MIHF_PEER_POA));
+	mihf_set_trace(pos.m, ups_trace, &u);
+	ASSERT_EQ(0, mihf_subscribe(mmt.m, &pid, 19, NULL,
+				    MIHF_EVT_UP | MIHF_EVT_DOWN, done_cb, &d));
+	ASSERT_EQ(0, run_until(loop, &d.n, 1, 3000));
+	ASSERT_EQ(0, d.status);
+
+	/* the link comes up: a plain Link_Up */
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 1, 3000));
+	EXPECT_EQ((int)LINKEV_UP, (int)mmt.ev[0].type);
+	EXPECT_FALSE(mmt.ev[0].ip_renewal);
+	/* its first addresses: the bring-up, not reported */
+	ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, 2);
+	mihf_link_event(pos.m, &ev);
+	run_until(loop, NULL, 0, 150);
+	ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, 3);
+	mihf_link_event(pos.m, &ev);	/* 150 ms later: still bring-up */
+	run_until(loop, NULL, 0, 200);
+	EXPECT_EQ(1, mmt.nev);
+
+	/* settled (600 ms without a change): a new address is a renewal */
+	run_until(loop, NULL, 0, 700);
+	ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, 4);
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 2, 3000));
+	EXPECT_EQ((int)LINKEV_UP, (int)mmt.ev[1].type);
+	EXPECT_TRUE(mmt.ev[1].ip_renewal);
+	EXPECT_EQ(19, mmt.ev[1].link_type);
+	EXPECT_EQ(0, memcmp(mmt.ev[1].mac, mac_ap1, 6));
+	EXPECT_TRUE(mmt.ev[1].has_poa);		/* the link's PoA */
+	EXPECT_EQ(0, memcmp(mmt.ev[1].poa, mac_mmt, 6));
+	EXPECT_STREQ("pos1", mmt.ev_from[1]);
+	EXPECT_EQ(1, u.renewal);
+
+	/* a flap: removed, added three times within the second: nothing
+	 * now, one renewal when the second is over, then nothing */
+	ev = addr_event(LINKEV_ADDR_DEL, "wlan0", mac_ap1, 4);
+	mihf_link_event(pos.m, &ev);
+	for (k = 5; k < 8; k++) {
+		ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, (uint8_t)k);
+		mihf_link_event(pos.m, &ev);
+	}
+	run_until(loop, NULL, 0, 300);
+	EXPECT_EQ(2, mmt.nev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 3, 3000));
+	EXPECT_TRUE(mmt.ev[2].ip_renewal);
+	run_until(loop, NULL, 0, 1300);
+	EXPECT_EQ(3, mmt.nev);
+	/* a removal alone is no renewal */
+	ev = addr_event(LINKEV_ADDR_DEL, "wlan0", mac_ap1, 7);
+	mihf_link_event(pos.m, &ev);
+	run_until(loop, NULL, 0, 1300);
+	EXPECT_EQ(3, mmt.nev);
+
+	/* down: its address changes are local only */
+	ev = up_event(mac_ap1, mac_mmt);
+	ev.type = LINKEV_DOWN;
+	ev.reason = 0;
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 4, 3000));
+	EXPECT_EQ((int)LINKEV_DOWN, (int)mmt.ev[3].type);
+	ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, 8);
+	mihf_link_event(pos.m, &ev);
+	run_until(loop, NULL, 0, 400);
+	EXPECT_EQ(4, mmt.nev);
+	/* up again: a plain Link_Up; its addresses a new bring-up */
+	ev = up_event(mac_ap1, mac_mmt);
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 5, 3000));
+	EXPECT_FALSE(mmt.ev[4].ip_renewal);
+	ev = addr_event(LINKEV_ADDR_ADD, "wlan0", mac_ap1, 9);
+	mihf_link_event(pos.m, &ev);
+	run_until(loop, NULL, 0, 200);
+	EXPECT_EQ(5, mmt.nev);
+
+	/* a link up since before the first event (the configured one,
+	 * linkev reports no Link_Up for a link it finds up): renewal */
+	ev = addr_event(LINKEV_ADDR_ADD, "if-pos1", mac_ap1, 10);
+	mihf_link_event(pos.m, &ev);
+	ASSERT_EQ(0, run_until(loop, &mmt.nev, 6, 3000));
+	EXPECT_EQ((int)LINKEV_UP, (int)mmt.ev[5].type);
+	EXPECT_TRUE(mmt.ev[5].ip_renewal);
+	run_until(loop, NULL, 0, 200);
+	EXPECT_EQ(6, mmt.nev);
+
+	EXPECT_EQ(5, u.n);		/* Link_Up indications sent */
+	EXPECT_EQ(3, u.renewal);
+	EXPECT_EQ(0, u.other);		/* a plain one carries no TLV 17 */
+	mihf_counters(pos.m, &c);
+	EXPECT_EQ(6u, c.ind_tx);
+	node_close(&mmt);
+	node_close(&pos);
+	md_loop_free(loop);
 }
 
 TEST_F(three, subscribe_refusals)
