@@ -512,6 +512,7 @@ static void peer_mih(struct json_object *o, char *out, size_t size)
 {
 	struct json_object *mih, *addrs, *a, *v;
 	size_t off = 0;
+	bool v6;
 
 	snprintf(out, size, "-");
 	if (!json_object_object_get_ex(o, "mih", &mih))
@@ -520,8 +521,11 @@ static void peer_mih(struct json_object *o, char *out, size_t size)
 	    json_object_is_type(addrs, json_type_array) &&
 	    json_object_array_length(addrs) > 0) {
 		a = json_object_array_get_idx(addrs, 0);
-		off = (size_t)snprintf(out, size, "%s:%s",
-				       peer_str(a, "address"),
+		v6 = strchr(peer_str(a, "address"), ':') != NULL;
+
+		/* [IPv6]:port */
+		off = (size_t)snprintf(out, size, "%s%s%s:%s", v6 ? "[" : "",
+				       peer_str(a, "address"), v6 ? "]" : "",
 				       json_object_object_get_ex(a, "port", &v) ?
 				       json_object_get_string(v) : "-");
 		if (json_object_array_length(addrs) > 1 && off < size)

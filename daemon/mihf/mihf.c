@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include "lib/mih.h"
@@ -26,6 +28,7 @@
 #define ADDR_CACHE	64
 #define IQ_MAX		8		/* IQ_BIN_DATA elements served */
 #define SWEEP_NS	(1 * MD_NSEC_PER_SEC)
+#define MDISC_RETRIES	5	/* IPv6 discovery sends retried, 1 s apart */
 #define LEARN_TTL_NS	(600 * MD_NSEC_PER_SEC)
 #define LINKS_MAX	(LINKEV_IF_MAX * 2)
 
@@ -122,6 +125,10 @@ struct mihf {
 	} reg_out;
 	bool autosub_in_flight;
 	uint64_t autosub_next_ns;	/* after a refusal: not before */
+	unsigned int mdisc_retries;	/* IPv6 multicast discovery sends
+					 * that failed (address tentative)
+					 * are retried from the sweep */
+	uint64_t mdisc_next_ns;		/* 0: none due */
 	unsigned int autosub_probes;	/* Capability_Discover first */
 	struct mihf_ho_ctx *ho;
 	bool freeing;
@@ -756,13 +763,46 @@ static void discover_done(void *arg, int status, const struct mihx_rsp *rsp)
 	free(d);
 }
 
-/* on-link IPv6 multicast discovery: ff02::1 on each link we know */
-static void discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
+/* one multicast/broadcast Capability_Discover to @a: 0 or -errno */
+static int discover_multi(struct mihf *m, const struct sockaddr *a,
+			  socklen_t alen, mihf_rsp_fn done, void *arg)
 {
-	struct linkev_link links[LINKS_MAX];
 	uint8_t buf[SMALL_PDU];
 	struct mih_builder b;
-	size_t n, k, len;
+	struct disc *d;
+	size_t len;
+	int err;
+
+	begin(m, &b, buf, sizeof(buf),
+	      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
+		      MIH_AID_CAPABILITY_DISCOVER), 0, NULL, 0);
+	build_caps(m, &b);
+	if (mih_msg_finish(&b, &len))
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->m = m;
+	d->done = done;
+	d->arg = arg;
+	d->multi = true;
+	trace_pdu(m, MIHF_TX, NULL, 0, buf, len, -1);
+	err = mihx_request(m->x, a, alen, buf, len, MIHX_F_MULTI,
+			   m->cfg.txn_timeout_ms, discover_done, d, NULL);
+	if (err)
+		free(d);
+	return err;
+}
+
+/*
+ * On-link IPv6 multicast discovery: ff02::1 on each link we know.  The
+ * number of links where it could not be sent (e.g. the link-local
+ * address is still tentative just after the link came up).
+ */
+static size_t discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
+{
+	struct linkev_link links[LINKS_MAX];
+	size_t n, k, failed = 0;
 
 	n = mihf_our_links(m, links, LINKS_MAX);
 	for (k = 0; k < n; k++) {
@@ -771,34 +811,77 @@ static void discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
 			.sin6_port = htons(m->cfg.discover_port ?
 					   m->cfg.discover_port : MIH_PORT),
 		};
-		struct disc *d;
+		int err;
 
 		if (links[k].ifindex <= 0)
 			continue;
 		inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
 		a.sin6_scope_id = (uint32_t)links[k].ifindex;
-		begin(m, &b, buf, sizeof(buf),
-		      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
-			      MIH_AID_CAPABILITY_DISCOVER), 0, NULL, 0);
-		build_caps(m, &b);
-		if (mih_msg_finish(&b, &len))
-			return;
-		d = calloc(1, sizeof(*d));
-		if (!d)
-			return;
-		d->m = m;
-		d->done = done;
-		d->arg = arg;
-		d->multi = true;
-		trace_pdu(m, MIHF_TX, NULL, 0, buf, len, -1);
-		if (mihx_request(m->x, (struct sockaddr *)&a, sizeof(a), buf,
-				 len, MIHX_F_MULTI, m->cfg.txn_timeout_ms,
-				 discover_done, d, NULL)) {
-			md_debug("mihf: no IPv6 discovery on %s",
-				 links[k].ifname);
-			free(d);
+		err = discover_multi(m, (struct sockaddr *)&a, sizeof(a), done,
+				     arg);
+		if (err) {
+			md_debug("mihf: no IPv6 discovery on %s yet: %s",
+				 links[k].ifname, strerror(-err));
+			failed++;
 		}
 	}
+	return failed;
+}
+
+/* is @ifname one of the links we watch (any, if we watch none)? */
+static bool link_watched(struct mihf *m, const char *ifname)
+{
+	struct linkev_link links[LINKS_MAX];
+	size_t n = mihf_our_links(m, links, LINKS_MAX), k;
+
+	for (k = 0; k < n; k++)
+		if (!strcmp(links[k].ifname, ifname))
+			return true;
+	return n == 0;
+}
+
+/*
+ * IPv4 broadcast discovery: the directed broadcast address of each
+ * watched link's subnet (it leaves by the connected route, no default
+ * route needed).  How many were sent.
+ */
+static size_t discover_v4(struct mihf *m, mihf_rsp_fn done, void *arg)
+{
+	struct ifaddrs *ifa, *i;
+	size_t sent = 0;
+
+	if (getifaddrs(&ifa))
+		return 0;
+	for (i = ifa; i; i = i->ifa_next) {
+		struct sockaddr_in a;
+
+		uint32_t mask;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    !i->ifa_netmask || !(i->ifa_flags & IFF_UP) ||
+		    !(i->ifa_flags & IFF_BROADCAST) ||
+		    (i->ifa_flags & IFF_LOOPBACK) ||
+		    !link_watched(m, i->ifa_name))
+			continue;
+		/* from address and mask: `ip addr add` sets no broadcast
+		 * address unless told to */
+		mask = ((const struct sockaddr_in *)i->ifa_netmask)->
+			sin_addr.s_addr;
+		if (ntohl(mask) >= 0xfffffffeu)
+			continue;	/* /31, /32: no broadcast */
+		memcpy(&a, i->ifa_addr, sizeof(a));
+		a.sin_addr.s_addr |= ~mask;
+		a.sin_port = htons(m->cfg.discover_port ?
+				   m->cfg.discover_port : MIH_PORT);
+		if (discover_multi(m, (struct sockaddr *)&a, sizeof(a), done,
+				   arg))
+			md_debug("mihf: no IPv4 broadcast discovery on %s",
+				 i->ifa_name);
+		else
+			sent++;
+	}
+	freeifaddrs(ifa);
+	return sent;
 }
 
 int mihf_discover(struct mihf *m, const struct mihf_id *peer,
@@ -814,26 +897,30 @@ int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 
 	if (!m->x)
 		return -ENOTCONN;
-	if (!peer)
-		discover_v6(m, done, arg);
-	memset(&ss, 0, sizeof(ss));
-	if (peer) {
-		err = mihf_peer_addr(m, peer, &ss, &sl);
-		if (err)
-			return err;
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	if (!peer) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
 
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(m->cfg.discover_port ?
-				      m->cfg.discover_port : MIH_PORT);
-		sin->sin_addr.s_addr = htonl(INADDR_BROADCAST);
-		sl = sizeof(*sin);
+		if (discover_v6(m, done, arg)) {
+			m->mdisc_retries = MDISC_RETRIES;
+			m->mdisc_next_ns = md_now_ns() + MD_NSEC_PER_SEC;
+		}
+		if (discover_v4(m, done, arg))
+			return 0;
+		/* no broadcast-capable IPv4 link: the limited broadcast
+		 * (leaves by the default route, if any) */
+		sin.sin_port = htons(m->cfg.discover_port ?
+				     m->cfg.discover_port : MIH_PORT);
+		sin.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+		return discover_multi(m, (struct sockaddr *)&sin, sizeof(sin),
+				      done, arg);
 	}
+	memset(&ss, 0, sizeof(ss));
+	err = mihf_peer_addr(m, peer, &ss, &sl);
+	if (err)
+		return err;
 	begin(m, &b, buf, sizeof(buf),
 	      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
-		      MIH_AID_CAPABILITY_DISCOVER), 0,
-	      peer ? peer->v : NULL, peer ? peer->len : 0);
+		      MIH_AID_CAPABILITY_DISCOVER), 0, peer->v, peer->len);
 	build_caps(m, &b);
 	if (mih_msg_finish(&b, &len))
 		return -EINVAL;
@@ -843,12 +930,9 @@ int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 	d->m = m;
 	d->done = done;
 	d->arg = arg;
-	d->multi = !peer;
-	trace_pdu(m, MIHF_TX, peer ? peer->v : NULL, peer ? peer->len : 0,
-		  buf, len, -1);
-	err = mihx_request(m->x, (struct sockaddr *)&ss, sl, buf, len,
-			   peer ? 0 : MIHX_F_MULTI, m->cfg.txn_timeout_ms,
-			   discover_done, d, NULL);
+	trace_pdu(m, MIHF_TX, peer->v, peer->len, buf, len, -1);
+	err = mihx_request(m->x, (struct sockaddr *)&ss, sl, buf, len, 0,
+			   m->cfg.txn_timeout_ms, discover_done, d, NULL);
 	if (err)
 		free(d);
 	return err;
@@ -2410,6 +2494,13 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 
 	(void)loop;
 	(void)t;
+	if (m->mdisc_next_ns && m->mdisc_next_ns <= now) {
+		/* IPv6 multicast discovery once the link-local addresses
+		 * are usable */
+		m->mdisc_next_ns = 0;
+		if (discover_v6(m, NULL, NULL) && --m->mdisc_retries)
+			m->mdisc_next_ns = now + MD_NSEC_PER_SEC;
+	}
 	for (k = 0; k < m->nregs;) {
 		if (m->regs[k].expires_ns <= now) {
 			md_info("mihf: registration of %s expired",
@@ -2742,6 +2833,7 @@ json_object *mihf_status_json(struct mihf *m)
 		XS(tx); XS(rx); XS(rtx); XS(acks_tx); XS(acks_rx);
 		XS(dup_cached); XS(dup_dropped); XS(timeouts); XS(malformed);
 		XS(unmatched); XS(not_for_us); XS(send_errors);
+		XS(tcp_tx); XS(tcp_rx); XS(tcp_conns);
 		XS(txn_active);
 #undef XS
 		json_object_object_add(o, "transport", c);

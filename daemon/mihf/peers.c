@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -696,8 +697,24 @@ const char *mihf_sockaddr_ntop(const struct sockaddr *sa, char *buf,
 		snprintf(buf, size, "?");
 		return buf;
 	}
-	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)size))
+	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)size)) {
 		snprintf(buf, size, "?");
+		return buf;
+	}
+	/* a link-local address names its link: fe80::1%eth0 */
+	if (sa->sa_family == AF_INET6 &&
+	    ((const struct sockaddr_in6 *)sa)->sin6_scope_id) {
+		char ifn[IF_NAMESIZE];
+		size_t n = strlen(buf);
+
+		if (if_indextoname(((const struct sockaddr_in6 *)sa)->
+				   sin6_scope_id, ifn))
+			snprintf(buf + n, size - n, "%%%s", ifn);
+		else
+			snprintf(buf + n, size - n, "%%%u",
+				 ((const struct sockaddr_in6 *)sa)->
+				 sin6_scope_id);
+	}
 	return buf;
 }
 

@@ -513,6 +513,25 @@ TEST(peers_text)
 	free(buf);
 	json_object_put(arr);
 
+	/* MIH addresses: IPv6 in brackets (with its link), IPv4 bare */
+	arr = json_tokener_parse(
+		"[{\"peer\":\"ar2\",\"mih\":{\"id\":\"ar2\",\"addresses\":"
+		"[{\"address\":\"fe80::1%eth0\",\"port\":4551,"
+		"\"sources\":[\"capdisc\"]},{\"address\":\"10.0.0.3\","
+		"\"port\":4551,\"sources\":[\"capdisc\"]}]}},"
+		"{\"peer\":\"ar1\",\"mih\":{\"id\":\"ar1\",\"addresses\":"
+		"[{\"address\":\"10.0.0.2\",\"port\":4551,"
+		"\"sources\":[\"static\"]}]}}]");
+	ASSERT_NE(NULL, arr);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ctl_print_peers(f, arr);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, " [fe80::1%eth0]:4551(+1)\n")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, " 10.0.0.2:4551\n")) TH_LOG("%s", buf);
+	free(buf);
+	json_object_put(arr);
+
 	/* no peers: nothing at all */
 	arr = json_object_new_array();
 	buf = NULL;

@@ -12,8 +12,10 @@
 #                 its [proxy] interface
 #   mihf-ar2-PID  mihsecd ar2 (role poa): the handover target
 #   mihf-is-PID   mihsecd is1 (role is): SQLite IS database
-#   mihf-mc-PID   mihsecd mc1: discover = multicast, no [peer] at all (with a
-#                 default route: its broadcast to 255.255.255.255 needs one)
+#   mihf-mc-PID   mihsecd mc1: discover = multicast, no [peer] at all, no
+#                 default route (the subnet's broadcast address and ff02::1
+#                 on its watched link); started while the link-local
+#                 addresses are still tentative (its IPv6 discovery retries)
 #   mihf-st-PID   mihsecd st1: discover = static, [peer ar1] only
 #   mihf-is2-PID  mihsecd is2 (role is): tcp = yes, max-datagram = 512
 #   mihf-is3-PID  mihsecd is3 (role is): tcp = no, max-datagram = 512
@@ -110,9 +112,6 @@ for d in $names; do
 	ip -n "$ns_sw" link set "sw$i" up
 	i=$((i + 1))
 done
-# mc1's IPv4 broadcast (255.255.255.255) leaves by a route: without one
-# the send fails (ENETUNREACH)
-ip -n "${ns[mc]}" route add default dev eth0
 # ar1's access link (a veth of its own: real rtnetlink events)
 ip -n "${ns[ar1]}" link add ap1 type veth peer name ap1p
 ip -n "${ns[ar1]}" link set ap1p up
@@ -212,16 +211,6 @@ done
 # ---- start: the servers first, the terminal last -----------------------
 started=true
 for d in is ar2 ar1 mn is2 is3 tc st mc; do
-	# mc1 discovers at start: on IPv6 (ff02::1) from its link-local
-	# address, so after every link-local address passed DAD
-	[ $d != mc ] || for _ in $(seq 50); do
-		dad=
-		for e in $names; do
-			dad=$dad$(ip -n "${ns[$e]}" -6 addr show dev eth0 tentative)
-		done
-		[ -z "$dad" ] && break
-		sleep 0.1
-	done
 	# ip netns exec forks: the daemon's own pid from the shell it replaces
 	in_ns "$d" sh -c 'echo $$ > "$1"; exec "$2" -f -c "$3"' _ \
 		"$tmp/$d.pid" "$mihsecd" "$tmp/$d.conf" > "$tmp/$d.log" 2>&1 &
@@ -339,8 +328,8 @@ for p in json.load(sys.stdin):
 }
 ll=$(ip -n "${ns[ar2]}" -6 -o addr show dev eth0 scope link |
 	sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\)\/64 .*/\1/p')
-check "discover = multicast (ff02::1 on eth0): mc1, with no [peer], learns ar2 at its link-local address $ll:4551" \
-	wait_grep 5 "^ar2 $ll:4551 .*capdisc" peers_of mc
+check "discover = multicast (ff02::1 on eth0): mc1, with no [peer], learns ar2 at its link-local address $ll%eth0:4551" \
+	wait_grep 5 "^ar2 $ll%eth0:4551 .*capdisc" peers_of mc
 check "discover = multicast (IPv4 broadcast): mc1 learns ar2 at ${addr[ar2]}:4551" \
 	wait_grep 5 "^ar2 ${addr[ar2]}:4551 .*capdisc" peers_of mc
 out=$(peers_of st 2>&1)
