@@ -71,7 +71,7 @@ int() { ip netns exec "$T" "$@"; }
 ini() { ip netns exec "$I" "$@"; }
 TAIL=20
 
-TOTAL=15
+TOTAL=17
 echo "TAP version 13"
 echo "1..$TOTAL"
 bail_skip() {
@@ -285,15 +285,23 @@ head_conf() { # ROLES ID
 	control-socket = $tmp/$2-ctl/mihsecd.sock
 	EOF
 }
-# the MMT's L2/L3 switch (mihsecd runs it at the handover's switch step):
-# move to the Ethernet link, address and default route; the Wi-Fi address
-# goes, so the MMT's IP address changes under its SAs
+# the MMT's L2/L3 switch (mihsecd runs it at the handover's switch step as
+# SCRIPT TARGET-POS POA IFNAME): toward ar2, move to the Ethernet link,
+# address and default route; the Wi-Fi address goes, so the MMT's IP
+# address changes under its SAs.  Toward ar1 (the network-initiated move
+# back, still associated at L2), the same on the Wi-Fi link.
 cat >"$tmp/switch.sh" <<EOF
 #!/bin/sh
 echo "switch \$*" >>"$tmp/switch.log"
-ip addr add $ip_mt/24 dev $if_me &&
-ip route replace default via $ip_t dev $if_me &&
-ip addr del $ip_ms/24 dev $if_m
+if [ "\$1" = ar1 ]; then
+	ip addr add $ip_ms/24 dev $if_m &&
+	ip route replace default via $ip_s dev $if_m &&
+	ip addr del $ip_mt/24 dev $if_me
+else
+	ip addr add $ip_mt/24 dev $if_me &&
+	ip route replace default via $ip_t dev $if_me &&
+	ip addr del $ip_ms/24 dev $if_m
+fi
 EOF
 chmod +x "$tmp/switch.sh"
 {
@@ -738,14 +746,52 @@ check "$(in_log "$log_m" "link $if_m: Link_Up (poa $mac_s" &&
 	TAIL=30 dump "$log_t" "$log_m"
 }
 
+# ---- network-initiated: ar2 hands the MMT back to ar1's Wi-Fi PoA ---------------
+# (ar2 knows that PoA and its link type from ar1's capabilities; the MMT
+# knows ar1 as a peer with that PoA)
+ctl "$S" ar1 -j mihf status >"$tmp/st-s1.json" 2>/dev/null
+subs_s=$(H jget "$tmp/st-s1.json" "len([x for x in j['mihf']['subscriptions'] if x['peer'] == 'mmt1'])" 2>/dev/null)
+for x in M S T I; do eval "v1_$x=\"\$(verified \"\$$x\")\""; done
+nho_t0=$(now_us)
+ctl "$T" ar2 -j handover mmt mmt1 poa "$mac_s" wait 60 >"$tmp/nho.json" 2>"$tmp/nho.err"
+rc_nho=$?
+nho_ms=$(ms_since "$nho_t0")
+sed 's/^/# network-initiated handover: /' "$tmp/nho.json"
+st=$(H jget "$tmp/nho.json" "j['result']['status']" 2>/dev/null)
+steps=$(H jget "$tmp/nho.json" "' '.join('%s=%.1f' % (k, v) for k, v in j['result']['steps_ms'].items())" 2>/dev/null)
+echo "# MEASURE network-initiated handover steps (ms): $steps"
+ctl "$T" ar2 -j mihf status >"$tmp/st-t2.json" 2>/dev/null
+ctl "$S" ar1 -j mihf status >"$tmp/st-s2.json" 2>/dev/null
+res_t=$(H jget "$tmp/st-t2.json" "[r['state'] for r in j['mihf']['resources'] if r['mmt'] == 'mmt1']" 2>/dev/null)
+res_s=$(H jget "$tmp/st-s2.json" "[r['state'] for r in j['mihf']['resources'] if r['mmt'] == 'mmt1']" 2>/dev/null)
+wait_for 10 registered
+reg_s=$?
+drops=0
+for x in M S T I; do
+	eval "set -- \$v1_$x"
+	d0=$2
+	set -- $(verified "$(eval echo \$$x)")
+	drops=$((drops + $2 - d0))
+done
+echo "# resources after the network-initiated handover: ar1 $res_s, ar2 $res_t; ar1 held $subs_s subscription(s) of mmt1 before it"
+check "$([ "$rc_nho" = 0 ] && [ "$st" = 0 ] && [ "$res_s" = "['serving']" ] && [ "$res_t" = "[]" ] &&
+	[ "$reg_s" = 0 ] && [ "$drops" = 0 ] && tail -n 1 "$tmp/switch.log" | grep -q "^switch ar1 $mac_s" &&
+	ip -n "$M" -4 addr show dev "$if_m" | grep -q "$ip_ms"; echo $?)" \
+	"network-initiated handover (mihsecctl handover mmt on ar2) back to ar1's Wi-Fi PoA in $nho_ms ms: the MMT accepted, switched (back on $ip_ms) and completed at ar1, which holds it and is registered with it again; ar2 released; no kernel dropped anything"
+[ "$last_ok" = 1 ] || dump "$tmp/nho.err" "$log_t" "$log_m" "$log_s"
+# the subscription the MMT had at ar1 went with its registration there
+check "$([ "$subs_s" = 0 ]; echo $?)" \
+	"after the first handover ar1 kept no event subscription of the MMT that left it ($subs_s)"
+
 # Wi-Fi: the signal below the threshold (set above hwsim's level, so
 # reported once associated) gave Link_Going_Down; the MMT now leaves the
 # Wi-Fi link (wpa_cli disconnect): Link_Down with the disconnect's reason
 inm wpa_cli -p "$ws" -i "$if_m" disconnect >/dev/null
 wait_for 10 in_log "$log_m" "link $if_m: Link_Down"
-check "$(in_log "$log_m" "link $if_m: Link_Going_Down (poa $mac_s" &&
+check "$(in_log "$log_m" "link $if_m: Link_Detected" &&
+	in_log "$log_m" "link $if_m: Link_Going_Down (poa $mac_s" &&
 	in_log "$log_m" "link $if_m: Link_Down (poa $mac_s"; echo $?)" \
-	"Wi-Fi link events from the real wpa_supplicant: Link_Going_Down from its signal monitor, Link_Down on disconnect ($(grep -o "link $if_m: Link_Down ([^)]*)" "$log_m" | head -n 1))"
+	"Wi-Fi link events from the real wpa_supplicant: Link_Detected from its scan results, Link_Going_Down from its signal monitor, Link_Down on disconnect ($(grep -o "link $if_m: Link_Down ([^)]*)" "$log_m" | head -n 1))"
 [ "$fail" = 0 ] || grep "link $if_m:" "$log_m" | sed 's/^/#   /'
 
 alive_all=0
