@@ -763,9 +763,13 @@ static void discover_done(void *arg, int status, const struct mihx_rsp *rsp)
 	free(d);
 }
 
-/* one multicast/broadcast Capability_Discover to @a: 0 or -errno */
-static int discover_multi(struct mihf *m, const struct sockaddr *a,
-			  socklen_t alen, mihf_rsp_fn done, void *arg)
+/*
+ * One Capability_Discover to @a: to @peer, or (NULL) a multicast or
+ * broadcast one (any number of answers).  0 or -errno.
+ */
+static int discover_to(struct mihf *m, const struct mihf_id *peer,
+		       const struct sockaddr *a, socklen_t alen,
+		       mihf_rsp_fn done, void *arg)
 {
 	uint8_t buf[SMALL_PDU];
 	struct mih_builder b;
@@ -775,7 +779,8 @@ static int discover_multi(struct mihf *m, const struct sockaddr *a,
 
 	begin(m, &b, buf, sizeof(buf),
 	      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
-		      MIH_AID_CAPABILITY_DISCOVER), 0, NULL, 0);
+		      MIH_AID_CAPABILITY_DISCOVER), 0, peer ? peer->v : NULL,
+	      peer ? peer->len : 0);
 	build_caps(m, &b);
 	if (mih_msg_finish(&b, &len))
 		return -EINVAL;
@@ -785,9 +790,10 @@ static int discover_multi(struct mihf *m, const struct sockaddr *a,
 	d->m = m;
 	d->done = done;
 	d->arg = arg;
-	d->multi = true;
-	trace_pdu(m, MIHF_TX, NULL, 0, buf, len, -1);
-	err = mihx_request(m->x, a, alen, buf, len, MIHX_F_MULTI,
+	d->multi = !peer;
+	trace_pdu(m, MIHF_TX, peer ? peer->v : NULL, peer ? peer->len : 0,
+		  buf, len, -1);
+	err = mihx_request(m->x, a, alen, buf, len, peer ? 0 : MIHX_F_MULTI,
 			   m->cfg.txn_timeout_ms, discover_done, d, NULL);
 	if (err)
 		free(d);
@@ -817,7 +823,7 @@ static size_t discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
 			continue;
 		inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
 		a.sin6_scope_id = (uint32_t)links[k].ifindex;
-		err = discover_multi(m, (struct sockaddr *)&a, sizeof(a), done,
+		err = discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a), done,
 				     arg);
 		if (err) {
 			md_debug("mihf: no IPv6 discovery on %s yet: %s",
@@ -873,7 +879,7 @@ static size_t discover_v4(struct mihf *m, mihf_rsp_fn done, void *arg)
 		a.sin_addr.s_addr |= ~mask;
 		a.sin_port = htons(m->cfg.discover_port ?
 				   m->cfg.discover_port : MIH_PORT);
-		if (discover_multi(m, (struct sockaddr *)&a, sizeof(a), done,
+		if (discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a), done,
 				   arg))
 			md_debug("mihf: no IPv4 broadcast discovery on %s",
 				 i->ifa_name);
@@ -887,12 +893,8 @@ static size_t discover_v4(struct mihf *m, mihf_rsp_fn done, void *arg)
 int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 		  mihf_rsp_fn done, void *arg)
 {
-	uint8_t buf[SMALL_PDU];
 	struct sockaddr_storage ss;
-	struct mih_builder b;
-	struct disc *d;
 	socklen_t sl;
-	size_t len;
 	int err;
 
 	if (!m->x)
@@ -911,31 +913,14 @@ int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 		sin.sin_port = htons(m->cfg.discover_port ?
 				     m->cfg.discover_port : MIH_PORT);
 		sin.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-		return discover_multi(m, (struct sockaddr *)&sin, sizeof(sin),
+		return discover_to(m, NULL, (struct sockaddr *)&sin, sizeof(sin),
 				      done, arg);
 	}
 	memset(&ss, 0, sizeof(ss));
 	err = mihf_peer_addr(m, peer, &ss, &sl);
 	if (err)
 		return err;
-	begin(m, &b, buf, sizeof(buf),
-	      MIH_MID(MIH_SID_SERVICE_MGMT, MIH_OP_REQUEST,
-		      MIH_AID_CAPABILITY_DISCOVER), 0, peer->v, peer->len);
-	build_caps(m, &b);
-	if (mih_msg_finish(&b, &len))
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->m = m;
-	d->done = done;
-	d->arg = arg;
-	trace_pdu(m, MIHF_TX, peer->v, peer->len, buf, len, -1);
-	err = mihx_request(m->x, (struct sockaddr *)&ss, sl, buf, len, 0,
-			   m->cfg.txn_timeout_ms, discover_done, d, NULL);
-	if (err)
-		free(d);
-	return err;
+	return discover_to(m, peer, (struct sockaddr *)&ss, sl, done, arg);
 }
 
 /* ---- registration ------------------------------------------------------ */
