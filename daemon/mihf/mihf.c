@@ -823,8 +823,8 @@ static size_t discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
 			continue;
 		inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
 		a.sin6_scope_id = (uint32_t)links[k].ifindex;
-		err = discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a), done,
-				     arg);
+		err = discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a),
+				  done, arg);
 		if (err) {
 			md_debug("mihf: no IPv6 discovery on %s yet: %s",
 				 links[k].ifname, strerror(-err));
@@ -879,8 +879,8 @@ static size_t discover_v4(struct mihf *m, mihf_rsp_fn done, void *arg)
 		a.sin_addr.s_addr |= ~mask;
 		a.sin_port = htons(m->cfg.discover_port ?
 				   m->cfg.discover_port : MIH_PORT);
-		if (discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a), done,
-				   arg))
+		if (discover_to(m, NULL, (struct sockaddr *)&a, sizeof(a),
+				done, arg))
 			md_debug("mihf: no IPv4 broadcast discovery on %s",
 				 i->ifa_name);
 		else
@@ -913,8 +913,8 @@ int mihf_discover(struct mihf *m, const struct mihf_id *peer,
 		sin.sin_port = htons(m->cfg.discover_port ?
 				     m->cfg.discover_port : MIH_PORT);
 		sin.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-		return discover_to(m, NULL, (struct sockaddr *)&sin, sizeof(sin),
-				      done, arg);
+		return discover_to(m, NULL, (struct sockaddr *)&sin,
+				   sizeof(sin), done, arg);
 	}
 	memset(&ss, 0, sizeof(ss));
 	err = mihf_peer_addr(m, peer, &ss, &sl);
