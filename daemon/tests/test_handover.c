@@ -667,6 +667,40 @@ static void raw_cb(void *arg, int status, int mih_status, const uint8_t *rsp,
 }
 
 /*
+ * @rounds copies of the captured request @c (parsed: @p) sent again from
+ * its sender, each with one random octet of its body changed; those that
+ * no longer frame as a PDU are left out (the transport drops them).
+ */
+static void replay_mutated(struct __test_metadata *_metadata,
+			   struct world *w, const struct cap *c,
+			   const struct mih_pdu *p, int rounds,
+			   unsigned int *seed, unsigned int *sent,
+			   unsigned int *answered)
+{
+	struct mihf_id peer;
+	int round;
+
+	mihf_id_set(&peer, c->peer);
+	for (round = 0; round < rounds && p->body_len && c->from->m; round++) {
+		uint8_t m[512];
+		struct mih_pdu q;
+		struct rawdone d = { 0 };
+		size_t off;
+
+		memcpy(m, c->pdu, c->len);
+		off = p->ids_len + rand_r(seed) % p->body_len;
+		m[off] ^= (uint8_t)(1 + rand_r(seed) % 255);
+		if (mih_pdu_parse(m, c->len, &q))
+			continue;
+		ASSERT_EQ(0, mihf_send_raw(c->from->m, &peer, m, c->len,
+					   raw_cb, &d));
+		(*sent)++;
+		ASSERT_EQ(0, run_until(w->loop, &d.n, 1, 4000));
+		*answered += !d.status;
+	}
+}
+
+/*
  * Hostile input: every request of a whole call flow (MMT, serving PoS,
  * target PoS) replayed with one random octet of its body changed (fixed
  * seed): every one that still frames as a PDU is answered; no crash.
@@ -675,7 +709,7 @@ TEST_F(ho, mutated_call_flow_messages)
 {
 	struct world *w = &self->w;
 	unsigned int seed = 802, sent = 0, answered = 0;
-	int k, round, kinds = 0;
+	int k, kinds = 0;
 	uint16_t seen[CAP_MAX];
 
 	ASSERT_EQ(0, mihf_handover_start(w->mmt.m, NULL, ho_done, w));
@@ -685,7 +719,6 @@ TEST_F(ho, mutated_call_flow_messages)
 	for (k = 0; k < ncaps; k++) {
 		struct cap *c = &caps[k];
 		struct mih_pdu p;
-		struct mihf_id peer;
 		int j;
 
 		ASSERT_EQ(0, mih_pdu_parse(c->pdu, c->len, &p));
@@ -694,26 +727,8 @@ TEST_F(ho, mutated_call_flow_messages)
 				break;
 		if (j == kinds)
 			seen[kinds++] = mih_hdr_mid(&p.hdr);
-		mihf_id_set(&peer, c->peer);
-		for (round = 0; round < 12 && p.body_len; round++) {
-			uint8_t m[512];
-			struct mih_pdu q;
-			struct rawdone d = { 0 };
-			size_t off;
-
-			memcpy(m, c->pdu, c->len);
-			off = p.ids_len + rand_r(&seed) % p.body_len;
-			m[off] ^= (uint8_t)(1 + rand_r(&seed) % 255);
-			if (mih_pdu_parse(m, c->len, &q))
-				continue;	/* the transport drops these */
-			if (!c->from->m)
-				continue;
-			ASSERT_EQ(0, mihf_send_raw(c->from->m, &peer, m,
-						   c->len, raw_cb, &d));
-			sent++;
-			ASSERT_EQ(0, run_until(w->loop, &d.n, 1, 4000));
-			answered += !d.status;
-		}
+		replay_mutated(_metadata, w, c, &p, 12, &seed, &sent,
+			       &answered);
 	}
 	EXPECT_GE(kinds, 7);
 	EXPECT_GT(sent, 20u);
@@ -935,7 +950,7 @@ TEST_F(ho, net_mutated_messages)
 	struct world *w = &self->w;
 	struct mihf_net_ho_req r = net_req(NULL);
 	unsigned int seed = 2108, sent = 0, answered = 0;
-	int k, n0, round, nnet = 0;
+	int k, n0, nnet = 0;
 
 	ASSERT_EQ(0, mihf_net_handover_start(w->pos1.m, &r, ho_done, w));
 	ASSERT_EQ(0, run_until(w->loop, &w->done, 1, 5000));
@@ -944,7 +959,6 @@ TEST_F(ho, net_mutated_messages)
 	for (k = 0; k < n0; k++) {
 		struct cap *c = &caps[k];
 		struct mih_pdu p;
-		struct mihf_id peer;
 		uint16_t aid;
 
 		ASSERT_EQ(0, mih_pdu_parse(c->pdu, c->len, &p));
@@ -954,24 +968,8 @@ TEST_F(ho, net_mutated_messages)
 		     aid != MIH_AID_NET_HO_COMMIT))
 			continue;
 		nnet++;
-		mihf_id_set(&peer, c->peer);
-		for (round = 0; round < 40 && p.body_len; round++) {
-			uint8_t m[512];
-			struct mih_pdu q;
-			struct rawdone d = { 0 };
-			size_t off;
-
-			memcpy(m, c->pdu, c->len);
-			off = p.ids_len + rand_r(&seed) % p.body_len;
-			m[off] ^= (uint8_t)(1 + rand_r(&seed) % 255);
-			if (mih_pdu_parse(m, c->len, &q))
-				continue;
-			ASSERT_EQ(0, mihf_send_raw(c->from->m, &peer, m,
-						   c->len, raw_cb, &d));
-			sent++;
-			ASSERT_EQ(0, run_until(w->loop, &d.n, 1, 4000));
-			answered += !d.status;
-		}
+		replay_mutated(_metadata, w, c, &p, 40, &seed, &sent,
+			       &answered);
 	}
 	EXPECT_EQ(2, nnet);
 	EXPECT_GT(sent, 20u);
