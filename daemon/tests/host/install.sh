@@ -31,7 +31,7 @@ mk() {
 	make --no-print-directory -C "$top" B="$build/daemon" BIN="$bin" "$@"
 }
 
-echo "1..52"
+echo "1..54"
 
 # --- make install, PREFIX=/usr ----------------------------------------------
 root=$tmp/root
@@ -354,6 +354,8 @@ expect "off optional require exempt exempt-uir event-rate event-burst" \
 expect "type network report limit max server wait" mihsecctl -j -S /run/x is query ''
 expect "802.11,umts" mihsecctl is query type 802.11,u
 expect "poa pos server wait" mihsecctl handover target net1 ''
+expect "target poa pos server mmt wait" mihsecctl handover ''
+expect "poa wait" mihsecctl handover mmt mn1 pos ar2 ''
 expect "mmt network" mihsecctl sa add local a role ''
 expect "--stats" mihsecctl --s
 mkdir -p "$tmp/c"
