@@ -1313,19 +1313,21 @@ static int start_is_query(struct ho_run *h)
 	return err;
 }
 
-/* the MMT's link of type @lt (MAC), or the current one */
-static void our_link(struct ho_run *h, uint8_t lt, struct mih_link_id *l)
+/* the MMT's link of type @lt with its MAC: true; else (no such link) the
+ * type with a zero address */
+static bool our_link(struct mihf *m, uint8_t lt, struct mih_link_id *l)
 {
 	struct linkev_link ls[2 * LINKEV_IF_MAX];
-	size_t n = mihf_our_links(h->m, ls, 2 * LINKEV_IF_MAX), k;
+	size_t n = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX), k;
 
 	for (k = 0; k < n; k++) {
 		if (ls[k].link_type == lt && ls[k].has_mac) {
 			mac_link_id(l, lt, ls[k].mac);
-			return;
+			return true;
 		}
 	}
 	mac_link_id(l, lt, NULL);
+	return false;
 }
 
 static void cq_done(void *arg, int status, const struct mih_msg *rsp,
@@ -1416,7 +1418,7 @@ static void do_candidate_query(struct ho_run *h)
 			    lp[k].n_poa < MIH_POA_LIST_MAX)
 				break;
 		if (k == n) {
-			our_link(h, h->cand[i].link_type, &lp[n].link);
+			our_link(h->m, h->cand[i].link_type, &lp[n].link);
 			n++;
 		}
 		lp[k].poa[lp[k].n_poa].kind = MIH_LA_MAC;
@@ -1677,8 +1679,8 @@ static void do_complete(struct ho_run *h)
 	size_t len;
 	int err;
 
-	our_link(h, h->res.target.link_type ? h->res.target.link_type :
-					      h->cur_lt, &nl);
+	our_link(h->m, h->res.target.link_type ? h->res.target.link_type :
+						 h->cur_lt, &nl);
 	begin(h->m, &b, buf, sizeof(buf), MIH_AID_MN_HO_COMPLETE,
 	      &h->res.target.pos);
 	mih_build_link_id(&b, MIH_TLV_MN_LINK_ID, &nl);
@@ -1795,21 +1797,6 @@ int mihf_handover_start(struct mihf *m, const struct mihf_ho_req *req,
 
 /* ---- network-initiated: the MMT's side --------------------------------- */
 
-/* our link of type @lt with a MAC, if we have one */
-static bool link_of_type(struct mihf *m, uint8_t lt, struct linkev_link *out)
-{
-	struct linkev_link ls[2 * LINKEV_IF_MAX];
-	size_t n = mihf_our_links(m, ls, 2 * LINKEV_IF_MAX), k;
-
-	for (k = 0; k < n; k++) {
-		if (ls[k].link_type == lt && ls[k].has_mac) {
-			*out = ls[k];
-			return true;
-		}
-	}
-	return false;
-}
-
 /* why we would refuse a network-initiated handover now, or NULL */
 static const char *net_ho_refusal(struct mihf *m)
 {
@@ -1858,16 +1845,14 @@ static void serve_net_candidate_query(struct mihf *m, struct mihx_in *in,
 		why = "no suggested link";
 	for (k = 0; !why && k < n && !r.err && np < TGT_MAX; k++) {
 		struct mih_link_poa_list lp;
-		struct linkev_link l;
 
 		if (mih_get_link_poa_list(&r, &lp))
 			break;
-		if (link_of_type(m, lp.link.type, &l))
-			mac_link_id(&rr[np].pref.link, l.link_type, l.mac);
-		else if (!watching)
+		if (!our_link(m, lp.link.type, &rr[np].pref.link)) {
+			if (watching)
+				continue;
 			rr[np].pref.link = lp.link;	/* cannot judge */
-		else
-			continue;
+		}
 		for (j = 0; j < lp.n_poa; j++)
 			if (lp.poa[j].kind == MIH_LA_MAC)
 				rr[np].pref.poa[rr[np].pref.n_poa++] =
