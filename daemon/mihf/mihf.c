@@ -834,11 +834,11 @@ static size_t discover_v6(struct mihf *m, mihf_rsp_fn done, void *arg)
 	return failed;
 }
 
-/* is @ifname one of the links we watch (any, if we watch none)? */
-static bool link_watched(struct mihf *m, const char *ifname)
+/* is @ifname one of the @n @links we watch (any, if we watch none)? */
+static bool link_watched(const struct linkev_link *links, size_t n,
+			 const char *ifname)
 {
-	struct linkev_link links[LINKS_MAX];
-	size_t n = mihf_our_links(m, links, LINKS_MAX), k;
+	size_t k;
 
 	for (k = 0; k < n; k++)
 		if (!strcmp(links[k].ifname, ifname))
@@ -853,21 +853,21 @@ static bool link_watched(struct mihf *m, const char *ifname)
  */
 static size_t discover_v4(struct mihf *m, mihf_rsp_fn done, void *arg)
 {
+	struct linkev_link links[LINKS_MAX];
+	size_t n = mihf_our_links(m, links, LINKS_MAX), sent = 0;
 	struct ifaddrs *ifa, *i;
-	size_t sent = 0;
 
 	if (getifaddrs(&ifa))
 		return 0;
 	for (i = ifa; i; i = i->ifa_next) {
 		struct sockaddr_in a;
-
 		uint32_t mask;
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
 		    !i->ifa_netmask || !(i->ifa_flags & IFF_UP) ||
 		    !(i->ifa_flags & IFF_BROADCAST) ||
 		    (i->ifa_flags & IFF_LOOPBACK) ||
-		    !link_watched(m, i->ifa_name))
+		    !link_watched(links, n, i->ifa_name))
 			continue;
 		/* from address and mask: `ip addr add` sets no broadcast
 		 * address unless told to */
@@ -1015,13 +1015,25 @@ static void serve_register(struct mihf *m, struct mihx_in *in,
 	mihf_respond_pdu(m, in, buf, len);
 }
 
+/* registration @r ends (@why); @ho: handover.c's entry for it goes too */
+static void reg_end(struct mihf *m, struct reg *r, bool ho, const char *why)
+{
+	struct mihf_id id = r->mmt;
+
+	if (ho)
+		mihf_ho_registered(m, id.v, id.len, false);
+	*r = m->regs[--m->nregs];
+	drop_subs_of(m, id.v, id.len, why);
+}
+
 void mihf_drop_registration(struct mihf *m, const void *mmt, size_t len)
 {
 	struct reg *r = reg_find(m, mmt, len);
 
 	if (r)
-		*r = m->regs[--m->nregs];
-	drop_subs_of(m, mmt, len, "registration dropped");
+		reg_end(m, r, false, "registration dropped");
+	else
+		drop_subs_of(m, mmt, len, "registration dropped");
 }
 
 static void serve_deregister(struct mihf *m, struct mihx_in *in,
@@ -1039,9 +1051,7 @@ static void serve_deregister(struct mihf *m, struct mihx_in *in,
 		mihf_respond_status(m, in, MIH_STATUS_REJECTED);
 		return;
 	}
-	mihf_ho_registered(m, r->mmt.v, r->mmt.len, false);
-	*r = m->regs[--m->nregs];
-	drop_subs_of(m, p->src_id, p->src_id_len, "deregistered");
+	reg_end(m, r, true, "deregistered");
 	mihf_respond_status(m, in, MIH_STATUS_SUCCESS);
 }
 
@@ -2491,11 +2501,7 @@ static void sweep_cb(struct md_loop *loop, struct md_timer *t, void *arg)
 			md_info("mihf: registration of %s expired",
 				id_str(m->regs[k].mmt.v, m->regs[k].mmt.len,
 				       who, sizeof(who)));
-			mihf_ho_registered(m, m->regs[k].mmt.v,
-					   m->regs[k].mmt.len, false);
-			drop_subs_of(m, m->regs[k].mmt.v, m->regs[k].mmt.len,
-				     "registration expired");
-			m->regs[k] = m->regs[--m->nregs];
+			reg_end(m, &m->regs[k], true, "registration expired");
 			continue;
 		}
 		k++;
