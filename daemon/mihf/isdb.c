@@ -1325,7 +1325,6 @@ static const uint32_t poa_ies[] = {
 	MIH_IE_POA_SUBNET_INFO, MIH_IE_POA_IP_ADDR, MIH_IE_POS_IP_ADDR,
 };
 
-
 struct qsel {
 	const struct mih_iq_bin_data *q;
 	bool templ;		/* a non-empty RPT_TEMPL restricts the IEs */
