@@ -293,6 +293,7 @@ void mihf_ho_tick(struct mihf *m, uint64_t now)
 struct pos_walk {
 	const uint8_t *mac;
 	struct mihf_id id;
+	uint8_t link_type;	/* as announced, 0 if not */
 	bool found;
 };
 
@@ -313,6 +314,7 @@ static int pos_walk_cb(struct mihf_peer *p, void *arg)
 			break;
 		if (a.addr.kind == MIH_LA_MAC && !memcmp(a.addr.u.mac, w->mac, 6)) {
 			id_from(&w->id, p->id, p->id_len);
+			w->link_type = a.nt.has_link_type ? a.nt.link_type : 0;
 			w->found = true;
 			return 1;
 		}
@@ -2240,8 +2242,6 @@ static void net_cq_done(void *arg, int status, const struct mih_msg *rsp,
 struct sugg_walk {
 	struct mihf *m;
 	struct net_run *n;
-	const uint8_t *only;		/* a PoA: just its link type */
-	uint8_t only_lt;
 };
 
 static void sugg_add(struct net_run *n, uint8_t lt, const uint8_t *mac)
@@ -2292,13 +2292,6 @@ static int sugg_walk_cb(struct mihf_peer *p, void *arg)
 			break;
 		if (a.addr.kind != MIH_LA_MAC || !a.nt.has_link_type)
 			continue;
-		if (w->only) {
-			if (!memcmp(a.addr.u.mac, w->only, 6)) {
-				w->only_lt = a.nt.link_type;
-				return 1;
-			}
-			continue;
-		}
 		if ((w->n->req.link_type &&
 		     a.nt.link_type != w->n->req.link_type) ||
 		    mac_ours(w->m, a.addr.u.mac))
@@ -2310,12 +2303,11 @@ static int sugg_walk_cb(struct mihf_peer *p, void *arg)
 
 /* the link type of PoA @mac: the IS database's network, else a PoS's
  * announcement; 0 unknown */
-static uint8_t poa_link_type(struct mihf *m, struct net_run *n,
-			     const uint8_t *mac)
+static uint8_t poa_link_type(struct mihf *m, const uint8_t *mac)
 {
 	struct mihf_peers *peers = mihf_peer_table(m);
 	struct isdb *db = mihf_isdb(m);
-	struct sugg_walk w = { .m = m, .n = n, .only = mac };
+	struct pos_walk w = { .mac = mac };
 
 	if (db) {
 		struct isdb_network net;
@@ -2326,8 +2318,8 @@ static uint8_t poa_link_type(struct mihf *m, struct net_run *n,
 			return net.link_type;
 	}
 	if (peers)
-		mihf_peers_foreach(peers, sugg_walk_cb, &w);
-	return w.only_lt;
+		mihf_peers_foreach(peers, pos_walk_cb, &w);
+	return w.link_type;
 }
 
 int mihf_net_handover_start(struct mihf *m, const struct mihf_net_ho_req *req,
@@ -2367,7 +2359,7 @@ int mihf_net_handover_start(struct mihf *m, const struct mihf_net_ho_req *req,
 	n->res.step = MIHF_HO_NSTEPS;
 	if (req->has_target_poa) {
 		uint8_t lt = req->link_type ? req->link_type :
-			     poa_link_type(m, n, req->target_poa);
+			     poa_link_type(m, req->target_poa);
 
 		if (lt)
 			sugg_add(n, lt, req->target_poa);
