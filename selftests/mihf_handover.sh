@@ -656,10 +656,11 @@ check "$([ "$res_t" = "['serving']" ] && [ "$res_s" = "[]" ]; echo $?)" \
 
 # ---- the wire: every message of the flow, protected ---------------------------------
 cat >"$tmp/names" <<EOF
-$(for m in MIH_Get_Information MIH_MN_HO_Candidate_Query MIH_N2N_HO_Query_Resources MIH_MN_HO_Commit MIH_N2N_HO_Commit MIH_MN_HO_Complete MIH_N2N_HO_Complete MIH_Register MIH_Capability_Discover MIH_Event_Subscribe MIH_Link_Up MIH_Link_Down MIH_Link_Going_Down MIH_Link_Detected; do
+$(for m in MIH_Get_Information MIH_MN_HO_Candidate_Query MIH_N2N_HO_Query_Resources MIH_MN_HO_Commit MIH_N2N_HO_Commit MIH_MN_HO_Complete MIH_N2N_HO_Complete MIH_Register MIH_DeRegister MIH_Capability_Discover MIH_Event_Subscribe MIH_Event_Unsubscribe MIH_Link_Up MIH_Link_Down MIH_Link_Going_Down MIH_Link_Detected; do
 	printf '%s\n' "$m"; done | python3 -c '
 import sys
-tab = {"MIH_Capability_Discover": (1, 1), "MIH_Register": (1, 2), "MIH_Event_Subscribe": (1, 4),
+tab = {"MIH_Capability_Discover": (1, 1), "MIH_Register": (1, 2), "MIH_DeRegister": (1, 3),
+       "MIH_Event_Subscribe": (1, 4), "MIH_Event_Unsubscribe": (1, 5),
        "MIH_Link_Detected": (2, 1), "MIH_Link_Up": (2, 2), "MIH_Link_Down": (2, 3), "MIH_Link_Going_Down": (2, 6),
        "MIH_MN_HO_Candidate_Query": (3, 5), "MIH_N2N_HO_Query_Resources": (3, 6), "MIH_MN_HO_Commit": (3, 7),
        "MIH_N2N_HO_Commit": (3, 9), "MIH_MN_HO_Complete": (3, 10), "MIH_N2N_HO_Complete": (3, 11),
